@@ -1,0 +1,494 @@
+"""Files to records: read a dataset folder of YAML, JSON and CSV files into a checked ``Dataset``.
+
+Every problem found is reported at once, each with its file, line, record and field. JSON is
+parsed with the standard library for speed; its line numbers are worked out only when there is a
+problem to report.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import re
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InputError, Problem
+from .model import BY_COLLECTION, Dataset, DatasetInfo, Record, Source, check_dataset
+
+SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+SETTINGS_KEY = "dataset"
+LIST_SEPARATOR = "|"
+
+Path_ = tuple[str | int, ...]
+
+
+# --------------------------------------------------------------------------- located values
+
+
+class LocatedDict(dict):
+    """A mapping that remembers the line of each of its keys."""
+
+    line: int | None = None
+    lines: dict[str, int]
+
+
+class LocatedList(list):
+    """A sequence that remembers the line of each of its items."""
+
+    line: int | None = None
+    lines: list[int]
+
+
+def line_of(root: Any, path: Iterable[str | int]) -> int | None:
+    """The line of the deepest element along ``path`` that has a known line."""
+    line = getattr(root, "line", None)
+    node = root
+    for step in path:
+        lines = getattr(node, "lines", None)
+        try:
+            line = lines[step] if lines is not None else line
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML 1.1 loader without its traps: only true/false are booleans (``NO`` is Norway), and
+    dates stay text so that the model checks them (``2016-02-30`` is reported, not a crash)."""
+
+
+_UNTRUSTED_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _UNTRUSTED_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_YamlLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def _parse_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_YamlLoader)
+
+
+# --------------------------------------------------------------------------- files
+
+
+class _FileProblem(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class DataFile:
+    """One parsed file: its top-level data and a way to find the line of anything in it."""
+
+    path: Path
+    data: Any
+    locate: Callable[[Path_], int | None]
+
+
+def _read_yaml(path: Path) -> DataFile:
+    try:
+        data = _parse_yaml(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise _FileProblem(_yaml_message(error), mark.line + 1 if mark else None) from None
+    return DataFile(path, data, lambda where: line_of(data, where))
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    return " ".join(part for part in (error.context, error.problem) if part) or str(error)
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key '{key}'")
+        result[key] = value
+    return result
+
+
+@dataclass
+class _JsonLines:
+    """Line numbers for a JSON file, worked out on first use by re-reading it as YAML."""
+
+    text: str
+
+    @cached_property
+    def tree(self) -> Any:
+        try:
+            return _parse_yaml(self.text)
+        except yaml.YAMLError:
+            return None
+
+    def __call__(self, where: Path_) -> int | None:
+        return line_of(self.tree, where)
+
+
+def _read_json(path: Path) -> DataFile:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise _FileProblem(f"invalid JSON: {error.msg}", error.lineno) from None
+    except ValueError as error:
+        lines = _JsonLines(text)
+        line = None
+        if lines.tree is None:
+            try:
+                _parse_yaml(text)
+            except yaml.MarkedYAMLError as marked:
+                line = marked.problem_mark.line + 1 if marked.problem_mark else None
+        raise _FileProblem(str(error), line) from None
+    return DataFile(path, data, _JsonLines(text))
+
+
+def _read_csv(path: Path) -> DataFile:
+    collection = path.stem
+    model = BY_COLLECTION.get(collection)
+    if model is None:
+        raise _FileProblem(
+            f"a CSV file holds one collection and is named after it: rename it to one of "
+            f"{', '.join(sorted(name + '.csv' for name in BY_COLLECTION))}"
+        )
+    records = LocatedList()
+    records.line, records.lines = 1, []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        previous_line = reader.line_num
+        for row in reader:
+            start_line, previous_line = previous_line + 1, reader.line_num
+            if None in row:
+                raise _FileProblem("this row has more cells than the header", start_line)
+            records.append(_csv_record(row, model, start_line))
+            records.lines.append(start_line)
+    data = LocatedDict({collection: records})
+    data.line, data.lines = 1, {collection: 1}
+    return DataFile(path, data, lambda where: line_of(data, where))
+
+
+def _csv_record(row: dict[str, str], model: type[Record], line: int) -> LocatedDict:
+    """A CSV row as a record: ``name.fr`` columns nest, list fields split on ``|``."""
+    record = LocatedDict()
+    record.line, record.lines = line, {}
+    for column, cell in row.items():
+        if cell is None or not cell.strip():
+            continue
+        name, _, sub_key = column.strip().partition(".")
+        value: Any = cell.strip()
+        if _is_list_field(model, name):
+            value = [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+        if sub_key:
+            nested = record.setdefault(name, {})
+            if isinstance(nested, dict):
+                nested[sub_key] = value
+        else:
+            record[name] = value
+        record.lines[name] = line
+    return record
+
+
+def _is_list_field(model: type[Record], name: str) -> bool:
+    info = model.model_fields.get(name)
+    return info is not None and typing.get_origin(info.annotation) is list
+
+
+READERS: dict[str, Callable[[Path], DataFile]] = {
+    ".yaml": _read_yaml,
+    ".yml": _read_yaml,
+    ".json": _read_json,
+    ".csv": _read_csv,
+}
+
+
+def data_files(path: Path) -> list[Path]:
+    """The data files of a dataset: a file itself, or every data file below a folder, sorted."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError([Problem(str(path), None, None, None, "no such file or folder")])
+    return sorted(
+        candidate
+        for candidate in path.rglob("*")
+        if candidate.suffix.lower() in SUFFIXES
+        and candidate.is_file()
+        and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class _Loading:
+    """What a load has gathered so far: raw records, problems, and where things were written."""
+
+    problems: list[Problem] = field(default_factory=list)
+    settings: list[tuple[DataFile, Any]] = field(default_factory=list)
+    raw: list[tuple[DataFile, str, int, Any]] = field(default_factory=list)
+
+    def problem(
+        self,
+        file: DataFile | Path,
+        line: int | None,
+        message: str,
+        record: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        path = file.path if isinstance(file, DataFile) else file
+        self.problems.append(Problem(str(path), line, record, field_name, message))
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read a dataset (a folder of YAML, JSON and CSV files, or one file) and check it whole.
+
+    Raises ``InputError`` listing every problem found, each with file, line, record and field.
+    """
+    root = Path(path)
+    loading = _Loading()
+    files = data_files(root)
+    if not files:
+        loading.problem(root, None, "no data files (.yaml, .yml, .json, .csv) found")
+    for file_path in files:
+        _gather(file_path, loading)
+    info = _settings(loading)
+    context = {"language": info.language} if info else {}
+    collections, sources = _validate_records(loading, context)
+    dataset = Dataset.model_construct(info=info or DatasetInfo(), **collections)
+    dataset._sources.update(sources)
+    failed_ids = {
+        raw["id"]
+        for _, _, _, raw in loading.raw
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    }
+    _check_whole(dataset, loading, failed_ids - sources.keys())
+    if loading.problems:
+        raise InputError(loading.problems)
+    return dataset
+
+
+def _gather(file_path: Path, loading: _Loading) -> None:
+    try:
+        file = READERS[file_path.suffix.lower()](file_path)
+    except _FileProblem as problem:
+        loading.problem(file_path, problem.line, str(problem))
+        return
+    except (OSError, UnicodeDecodeError) as error:
+        loading.problem(file_path, None, f"cannot read the file: {error}")
+        return
+    if file.data is None:
+        return
+    if not isinstance(file.data, dict):
+        loading.problem(
+            file,
+            file.locate(()),
+            "the file must hold a mapping of collections, "
+            "e.g. 'organisations:' followed by a list of records",
+        )
+        return
+    for key, value in file.data.items():
+        if key == SETTINGS_KEY:
+            loading.settings.append((file, value))
+        elif key not in BY_COLLECTION:
+            loading.problem(
+                file,
+                file.locate((key,)),
+                _unknown(key, [*BY_COLLECTION, SETTINGS_KEY], "collection"),
+            )
+        elif not isinstance(value, list):
+            loading.problem(file, file.locate((key,)), f"'{key}' must be a list of records")
+        else:
+            loading.raw.extend((file, key, index, raw) for index, raw in enumerate(value))
+
+
+def _settings(loading: _Loading) -> DatasetInfo | None:
+    if len(loading.settings) > 1:
+        for file, _ in loading.settings[1:]:
+            loading.problem(
+                file,
+                file.locate((SETTINGS_KEY,)),
+                "the dataset settings are given twice: keep one 'dataset:' block",
+            )
+    if not loading.settings:
+        return None
+    file, raw = loading.settings[0]
+    try:
+        return DatasetInfo.model_validate(raw)
+    except ValidationError as error:
+        _report(error, loading, file, (SETTINGS_KEY,), "dataset", DatasetInfo)
+        return None
+
+
+def _validate_records(
+    loading: _Loading, context: dict[str, Any]
+) -> tuple[dict[str, list[Record]], dict[str, Source]]:
+    collections: dict[str, list[Record]] = {name: [] for name in BY_COLLECTION}
+    sources: dict[str, Source] = {}
+    for file, collection, index, raw in loading.raw:
+        model = BY_COLLECTION[collection]
+        where = (collection, index)
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            loading.problem(
+                file, file.locate(where), f"each item of '{collection}' must be a mapping of fields"
+            )
+            continue
+        try:
+            record = model.model_validate(raw, context=context)
+        except ValidationError as error:
+            _report(error, loading, file, where, record_id, model)
+            continue
+        collections[collection].append(record)
+        sources[record.id] = _FileSource(file, where)
+    return collections, sources
+
+
+def _check_whole(dataset: Dataset, loading: _Loading, failed_ids: set[str]) -> None:
+    for problem in check_dataset(dataset, failed_ids):
+        source = dataset.source(problem.record) if problem.record else None
+        if source is not None:
+            problem = Problem(
+                source.file,
+                source.line_of(problem.field),
+                problem.record,
+                problem.field,
+                problem.message,
+            )
+        loading.problems.append(problem)
+
+
+class _FileSource:
+    """A record's ``Source`` whose lines are looked up in its file only when asked for."""
+
+    def __init__(self, file: DataFile, where: Path_):
+        self._file, self._where = file, where
+
+    @property
+    def file(self) -> str:
+        return str(self._file.path)
+
+    @property
+    def line(self) -> int | None:
+        return self._file.locate(self._where)
+
+    def line_of(self, field_path: str | None) -> int | None:
+        if not field_path:
+            return self.line
+        return self._file.locate(self._where + _parse_field_path(field_path))
+
+
+def _parse_field_path(field_path: str) -> Path_:
+    steps: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field_path):
+        steps.append(int(index) if index else name)
+    return tuple(steps)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _report(
+    error: ValidationError,
+    loading: _Loading,
+    file: DataFile,
+    where: Path_,
+    record_id: Any,
+    model: type,
+) -> None:
+    record = record_id if isinstance(record_id, str) else None
+    for detail in error.errors(include_url=False):
+        loc = tuple(step for step in detail["loc"] if step != "[key]")
+        field_name = _field_path(loc)
+        line = file.locate(where + loc)
+        loading.problem(file, line, _message(detail, loc, model), record, field_name or None)
+
+
+def _field_path(loc: tuple) -> str:
+    text = ""
+    for step in loc:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _message(detail: dict, loc: tuple, model: type) -> str:
+    kind = detail["type"]
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        return _unknown(str(name), list(_fields_at(model, loc[:-1])), "field")
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "string_pattern_mismatch" and name == "id":
+        return (
+            f"'{detail['input']}' is not a safe id: use lower-case letters, digits, '-' "
+            "and '_', starting and ending with a letter or digit"
+        )
+    message = detail["msg"].removeprefix("Value error, ")
+    value = detail.get("input")
+    if kind not in ("value_error",) and isinstance(value, str | int | float) and value != "":
+        message += f" (got {value!r})"
+    return message
+
+
+def _fields_at(model: type, loc: tuple) -> Iterable[str]:
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = model.model_fields.get(step)
+        inner = typing.get_args(info.annotation) if info else ()
+        nested = next(
+            (arg for arg in inner if isinstance(arg, type) and hasattr(arg, "model_fields")), None
+        )
+        if nested is None:
+            return ()
+        model = nested
+    return model.model_fields.keys()
+
+
+def _unknown(name: str, allowed: list[str], what: str) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = (
+        f"; did you mean '{close[0]}'?"
+        if close
+        else f"; expected one of: {', '.join(sorted(allowed))}"
+    )
+    return f"unknown {what} '{name}'{hint}"

@@ -1,0 +1,61 @@
+"""Records to triples: one module per kind of record, all writing through one ``Emitter``."""
+
+from __future__ import annotations
+
+import gc
+
+from rdflib import Graph
+
+from ..iris import Iris
+from ..model import Dataset
+from ..namespaces import PREFIXES
+from ..vocabulary import schemes_graph
+from .emit import Emitter
+from .event import map_event
+from .organisation import map_organisation
+from .participation import map_participation
+from .person import map_person
+from .project import map_project
+from .publication import map_news, map_publication
+
+
+def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = True) -> Graph:
+    """Map a dataset to one RDF graph speaking schema.org and the W3C Organization Ontology.
+
+    ``base`` overrides the dataset's own base IRI. With ``vocabularies`` (the default) the SKOS
+    schemes the data points at are included, so that roles and kinds carry their labels.
+    """
+    iris = Iris(base or dataset.info.base)
+    graph = new_graph()
+    out = Emitter(dataset, iris, graph)
+    collecting = gc.isenabled()
+    gc.disable()  # building millions of small objects: the cyclic collector only slows it down
+    try:
+        for mapper, records in (
+            (map_organisation, dataset.organisations),
+            (map_person, dataset.people),
+            (map_project, dataset.projects),
+            (map_participation, dataset.memberships()),
+            (map_event, dataset.events),
+            (map_publication, dataset.publications),
+            (map_news, dataset.news),
+        ):
+            for record in records:
+                mapper(record, out)
+    finally:
+        if collecting:
+            gc.enable()
+    if vocabularies:
+        graph += schemes_graph()
+    return graph
+
+
+def new_graph() -> Graph:
+    """An empty graph that knows our prefixes (and no others)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+__all__ = ["Iris", "new_graph", "to_graph"]

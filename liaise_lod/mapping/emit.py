@@ -1,0 +1,151 @@
+"""The small toolkit every mapping module writes triples with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..iris import Iris
+from ..model import Dataset, StatedFigure, precision_of
+from ..namespaces import DCTERMS, LLOD, RDF, SCHEMA, TIME, XSD
+from ..vocabulary import country_iri, scheme
+
+DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date, "datetime": XSD.dateTime}
+INSTANT_PROPERTIES = {
+    "year": TIME.inXSDgYear,
+    "month": TIME.inXSDgYearMonth,
+    "day": TIME.inXSDDate,
+    "datetime": TIME.inXSDDateTimeStamp,
+}
+
+
+class Emitter:
+    """Adds triples for records of one dataset to one graph."""
+
+    def __init__(self, dataset: Dataset, iris: Iris, graph: Graph):
+        self.dataset = dataset
+        self.iris = iris
+        self.graph = graph
+        self._add = graph.add
+        self.kinds = {record.id: record.record_kind for record in dataset.records()}
+
+    def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
+        self._add((subject, predicate, obj))
+
+    def ref(self, record_id: str) -> URIRef:
+        """The IRI of the record with this id."""
+        return self.iris.record(self.kinds[record_id], record_id)
+
+    def refs(self, subject: URIRef, predicates: Iterable[URIRef], ids: Iterable[str]) -> None:
+        predicates = tuple(predicates)
+        for record_id in ids:
+            target = self.ref(record_id)
+            for predicate in predicates:
+                self.add(subject, predicate, target)
+
+    def types(self, subject: URIRef, *classes: URIRef | None) -> None:
+        for cls in classes:
+            if cls is not None:
+                self.add(subject, RDF.type, cls)
+
+    def text(
+        self, subject: URIRef, predicates: Iterable[URIRef], text: Mapping[str, str] | None
+    ) -> None:
+        """Language-tagged literals, one per language, under each predicate."""
+        if not text:
+            return
+        predicates = tuple(predicates)
+        for language, value in text.items():
+            literal = Literal(value, lang=language)
+            for predicate in predicates:
+                self.add(subject, predicate, literal)
+
+    def plain(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
+        if value is not None:
+            self.add(subject, predicate, Literal(value))
+
+    def url(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
+        if value is not None:
+            self.add(subject, predicate, URIRef(value))
+
+    def date(self, subject: URIRef, predicate: URIRef, when: str | None) -> None:
+        if when is not None:
+            self.add(subject, predicate, date_literal(when))
+
+    def concept(
+        self, subject: URIRef, predicate: URIRef, scheme_slug: str, code: str | None
+    ) -> None:
+        if code is not None:
+            self.add(subject, predicate, scheme(scheme_slug).concept(code))
+
+    def kind_type(
+        self, subject: URIRef, scheme_slug: str, code: str | None, default: URIRef
+    ) -> None:
+        """The schema.org class a resource of this kind gets (the kind's ``llod:schemaType``)."""
+        schema_type = scheme(scheme_slug).schema_type(code) if code else None
+        self.types(subject, schema_type or default)
+
+    def topics(self, subject: URIRef, codes: Iterable[str]) -> None:
+        for code in codes:
+            self.concept(subject, DCTERMS.subject, "topic", code)
+
+    def interval(
+        self, owner: URIRef, predicate: URIRef, start: str | None, end: str | None
+    ) -> None:
+        """An OWL-Time interval ``{owner}#period`` with its beginning and end instants."""
+        if start is None and end is None:
+            return
+        period = self.iris.part(owner, "period")
+        self.add(owner, predicate, period)
+        self.types(period, TIME.Interval)
+        for name, relation, when in (
+            ("start", TIME.hasBeginning, start),
+            ("end", TIME.hasEnd, end),
+        ):
+            if when is None:
+                continue
+            instant = self.iris.part(owner, name)
+            self.add(period, relation, instant)
+            self.types(instant, TIME.Instant)
+            self.add(instant, INSTANT_PROPERTIES[precision_of(when)], date_literal(when))
+
+    def address(self, owner: URIRef, locality: str | None, country: str | None) -> URIRef | None:
+        """A ``schema:PostalAddress`` ``{owner}#address``; the country also as an EU IRI."""
+        if locality is None and country is None:
+            return None
+        address = self.iris.part(owner, "address")
+        self.types(address, SCHEMA.PostalAddress)
+        self.plain(address, SCHEMA.addressLocality, locality)
+        self.plain(address, SCHEMA.addressCountry, country)
+        if country is not None:
+            self.add(owner, DCTERMS.spatial, country_iri(country))
+        return address
+
+    def figures(self, owner: URIRef, figures: Iterable[StatedFigure]) -> None:
+        """Figures the source states, each a ``schema:PropertyValue`` ``{owner}#figure-N``."""
+        for number, figure in enumerate(figures, start=1):
+            node = self.iris.part(owner, f"figure-{number}")
+            self.add(owner, LLOD.statedFigure, node)
+            self.types(node, SCHEMA.PropertyValue)
+            self.text(node, [SCHEMA.name], figure.label)
+            for predicate, value in (
+                (SCHEMA.value, figure.value),
+                (SCHEMA.minValue, figure.min_value),
+                (SCHEMA.maxValue, figure.max_value),
+            ):
+                if value is not None:
+                    self.add(node, predicate, number_literal(value))
+
+
+def date_literal(when: str) -> Literal:
+    return Literal(when, datatype=DATE_TYPES[precision_of(when)])
+
+
+def number_literal(value: Decimal) -> Literal:
+    """An ``xsd:integer`` for whole numbers, else an ``xsd:decimal``."""
+    if value == value.to_integral_value():
+        return Literal(str(int(value)), datatype=XSD.integer)
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)

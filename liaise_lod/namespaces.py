@@ -1,0 +1,72 @@
+"""Every vocabulary IRI the project uses, in one place.
+
+schema.org is ``http://schema.org/``: the IRI its official JSON-LD context expands to. rdflib's
+``SDO`` uses ``https://`` and is deliberately not used.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: The home of everything liaise-lod defines itself (ontology terms, SKOS schemes, JSON-LD context).
+LLOD_HOME = "https://w3id.org/liaise-lod/"
+LLOD = Namespace(LLOD_HOME + "ns#")
+CONCEPTS = Namespace(LLOD_HOME + "vocab/")
+CONTEXT_IRI = LLOD_HOME + "context.jsonld"
+
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+
+SCHEMA_CONTEXT_IRI = "https://schema.org"
+
+#: Prefixes used when writing Turtle, in the order they are written.
+PREFIXES: dict[str, str] = {
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "eucountry": str(EU_COUNTRY),
+    "eulang": str(EU_LANGUAGE),
+    "foaf": str(FOAF),
+    "llod": str(LLOD),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "time": str(TIME),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
+
+__all__ = [
+    "CONCEPTS",
+    "CONTEXT_IRI",
+    "DCAT",
+    "DCTERMS",
+    "EU_COUNTRY",
+    "EU_FILE_TYPE",
+    "EU_LANGUAGE",
+    "FOAF",
+    "LLOD",
+    "LLOD_HOME",
+    "LOCN",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SCHEMA_CONTEXT_IRI",
+    "SH",
+    "SKOS",
+    "TIME",
+    "VOID",
+    "XSD",
+]
