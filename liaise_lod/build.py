@@ -1,0 +1,150 @@
+"""The whole pipeline: load, map, validate and write, into a folder that is swapped in whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from .errors import ConfigError, InvalidGraphError, OutputError
+from .iris import Iris
+from .load import load_dataset
+from .mapping import to_graph
+from .model import Dataset
+from .serialize import jsonld, ntriples, sorted_triples, turtle
+from .validate import ValidationReport, validate
+
+#: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
+OUTPUT_MARKER = ".liaise-lod-output"
+DUMP_NAME = "dataset"
+
+
+@dataclass
+class BuildResult:
+    """What a build made: the graph, its validation report and the files written."""
+
+    dataset: Dataset
+    graph: Graph
+    report: ValidationReport
+    files: list[Path] = field(default_factory=list)
+
+
+def source_lookup(dataset: Dataset, iris: Iris) -> Callable[[str], tuple]:
+    """For a resource IRI: the (file, line, record id) of the record it came from, if known."""
+
+    def lookup(iri: str) -> tuple[str | None, int | None, str | None]:
+        split = iris.split(iri)
+        if split is None:
+            return None, None, None
+        record_id = split[1]
+        source = dataset.source(record_id)
+        if source is None:
+            return None, None, record_id
+        return source.file, source.line, record_id
+
+    return lookup
+
+
+def check(path: str | Path, base: str | None = None) -> BuildResult:
+    """Load, map and validate a dataset; write nothing."""
+    dataset = load_dataset(path)
+    iris = Iris(base or dataset.info.base)
+    graph = to_graph(dataset, iris.base)
+    report = validate(graph, base=iris.base, sources=source_lookup(dataset, iris))
+    return BuildResult(dataset, graph, report)
+
+
+def build(
+    path: str | Path, out: str | Path, *, base: str | None = None, allow_invalid: bool = False
+) -> BuildResult:
+    """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
+
+    With violations nothing is written (``InvalidGraphError``) unless ``allow_invalid``. The
+    output is built in a temporary folder beside ``out`` and swapped in, so a failed build
+    leaves the previous output as it was.
+    """
+    result = check(path, base)
+    if not result.report.conforms and not allow_invalid:
+        raise InvalidGraphError(result.report)
+    iri_base = Iris(base or result.dataset.info.base).base
+    with replacing_folder(Path(out), protect=Path(path)) as folder:
+        result.files = write_outputs(result, folder, iri_base)
+    result.files = [Path(out) / file.name for file in result.files]
+    return result
+
+
+def write_outputs(result: BuildResult, folder: Path, base: str) -> list[Path]:
+    triples = sorted_triples(result.graph)
+    contents = {
+        f"{DUMP_NAME}.ttl": turtle(result.graph, base, triples),
+        f"{DUMP_NAME}.nt": ntriples(result.graph, triples),
+        f"{DUMP_NAME}.jsonld": jsonld(result.graph),
+        "validation-report.ttl": turtle(result.report.to_graph()),
+        "validation-report.txt": result.report.text().encode("utf-8"),
+    }
+    files = []
+    for name, data in contents.items():
+        target = folder / name
+        target.write_bytes(data)
+        files.append(target)
+    from .resources import vocab_dir
+
+    shutil.copyfile(vocab_dir() / "context.jsonld", folder / "context.jsonld")
+    files.append(folder / "context.jsonld")
+    return files
+
+
+@contextmanager
+def replacing_folder(out: Path, protect: Path | None = None) -> Iterator[Path]:
+    """Yield a fresh folder; on success it replaces ``out`` at once, on failure it vanishes.
+
+    Refuses to replace a folder that liaise-lod did not write (one without the marker file) or
+    one that holds the input.
+    """
+    out = out.resolve()
+    _check_replaceable(out, protect)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (staging / OUTPUT_MARKER).write_text("written by liaise-lod; safe to replace\n")
+        yield staging
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _check_replaceable(out: Path, protect: Path | None) -> None:
+    if protect is not None:
+        protected = protect.resolve()
+        if out == protected or out in protected.parents:
+            raise ConfigError(f"the output folder {out} would overwrite the input {protected}")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"the output {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARKER).exists():
+        raise ConfigError(
+            f"the output folder {out} is not empty and was not written by liaise-lod: "
+            "choose another folder, or empty it first"
+        )
+
+
+def _swap(staging: Path, out: Path) -> None:
+    os.chmod(staging, 0o755)
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.rename(out, old / out.name)
+    try:
+        os.rename(staging, out)
+    except OSError as error:
+        if old is not None:
+            os.rename(old / out.name, out)
+        raise OutputError(f"could not put the new output in place at {out}: {error}") from error
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

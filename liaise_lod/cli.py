@@ -1,0 +1,117 @@
+"""The ``liaise-lod`` command line. Errors are printed without a traceback.
+
+Exit codes: 0 success; 1 the graph violates the shapes (or another failure); 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InvalidGraphError, LiaiseError
+
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
+
+
+def command(name: str, help_text: str):
+    """Register a sub-command: its run function, given a function that adds its arguments."""
+
+    def register(arguments: Callable[[argparse.ArgumentParser], None]):
+        def wrap(run: Command) -> Command:
+            COMMANDS[name] = (run, arguments, help_text)
+            return run
+
+        return wrap
+
+    return register
+
+
+def _dataset_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", type=Path, help="dataset folder (or one YAML/JSON/CSV file)")
+    parser.add_argument("--base", help="base IRI of the dataset's resources (overrides settings)")
+
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    _dataset_arguments(parser)
+    parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
+    parser.add_argument(
+        "--allow-invalid",
+        action="store_true",
+        help="write the output even when the graph violates the shapes",
+    )
+
+
+@command("build", "validate a dataset and write Turtle, JSON-LD, N-Triples and the report")(
+    _build_arguments
+)
+def run_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    try:
+        result = build(args.dataset, args.out, base=args.base, allow_invalid=args.allow_invalid)
+    except InvalidGraphError as error:
+        print(error.report.text(), file=sys.stderr)
+        print(
+            f"nothing written to {args.out}: fix the violations or pass --allow-invalid",
+            file=sys.stderr,
+        )
+        return 1
+    print(result.report.summary())
+    print(f"{len(result.graph)} triples written to {args.out}:")
+    for file in result.files:
+        print(f"  {file.name}")
+    return 0 if result.report.conforms else 1
+
+
+@command("validate", "check a dataset against the SHACL shapes and print a report")(
+    _dataset_arguments
+)
+def run_validate(args: argparse.Namespace) -> int:
+    from .build import check
+
+    report = check(args.dataset, args.base).report
+    print(report.text())
+    return 0 if report.conforms else 1
+
+
+@command("schema", "print the JSON Schema of the data files")(lambda parser: None)
+def run_schema(args: argparse.Namespace) -> int:
+    from .schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="liaise-lod",
+        description="Publish European cooperation projects as Linked Open Data.",
+    )
+    top.add_argument("--version", action="version", version=f"liaise-lod {__version__}")
+    subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (run, arguments, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        arguments(sub)
+        sub.set_defaults(run=run)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LiaiseError as error:
+        print(f"liaise-lod: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("liaise-lod: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""Graphs to text: sorted Turtle, N-Triples and JSON-LD, the same bytes for the same graph.
+
+Turtle and N-Triples are written by pyoxigraph (linear time, where rdflib's Turtle writer turns
+quadratic on graphs with many hash IRIs); it is fed triples in sorted order, so its output is
+stable. JSON-LD is compacted against our own context (``vocab/context.jsonld``) by a small writer
+here, because pyld takes minutes on a dump-sized graph; the tests check its output against the
+reference jsonld.js processor and pyld.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import CONTEXT_IRI, PREFIXES, RDF, XSD
+from .resources import vocab_dir
+
+FORMATS = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld"}
+
+# --------------------------------------------------------------------------- rdflib -> oxigraph
+
+
+class _Converter:
+    """rdflib terms to pyoxigraph terms, remembering IRIs (they repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[URIRef, ox.NamedNode] = {}
+        self._datatypes: dict[URIRef, ox.NamedNode] = {}
+
+    def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+        if isinstance(node, URIRef):
+            converted = self._iris.get(node)
+            if converted is None:
+                converted = self._iris[node] = ox.NamedNode(node)
+            return converted
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(node, language=node.language)
+            datatype = node.datatype
+            if datatype is None or datatype == XSD.string:
+                return ox.Literal(node)
+            named = self._datatypes.get(datatype)
+            if named is None:
+                named = self._datatypes[datatype] = ox.NamedNode(datatype)
+            return ox.Literal(node, datatype=named)
+        if isinstance(node, BNode):
+            return ox.BlankNode(node)
+        raise TypeError(f"cannot write {node!r}")
+
+
+def sorted_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph's triples as pyoxigraph triples in a stable order: by subject (a record before
+    its ``#parts``), then ``rdf:type`` first, then by predicate and object."""
+    convert = _Converter().term
+    keyed = [((str(s), p != RDF.type, str(p), _value_sort_key(o)), (s, p, o)) for s, p, o in graph]
+    keyed.sort(key=lambda item: item[0])
+    return [ox.Triple(convert(s), convert(p), convert(o)) for _, (s, p, o) in keyed]
+
+
+def to_oxigraph(graph: Graph) -> list[ox.Triple]:
+    """The graph's triples as pyoxigraph triples (unsorted), e.g. to load an embedded store."""
+    convert = _Converter().term
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
+# --------------------------------------------------------------------------- Turtle, N-Triples
+
+
+def turtle(graph: Graph, base: str | None = None, triples: list[ox.Triple] | None = None) -> bytes:
+    """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted."""
+    triples = sorted_triples(graph) if triples is None else triples
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+
+
+def ntriples(graph: Graph, triples: list[ox.Triple] | None = None) -> bytes:
+    """N-Triples, one triple a line, lines sorted."""
+    triples = sorted_triples(graph) if triples is None else triples
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def turtle_prefixes(base: str | None) -> dict[str, str]:
+    prefixes = dict(PREFIXES)
+    if base:
+        from .model import BY_KIND
+
+        for kind in sorted(BY_KIND):
+            prefixes[kind] = f"{base}{kind}/"
+    return prefixes
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    coerce: str | None  # "@id", "@language" (a language map), a datatype IRI, or None
+
+
+@dataclass(frozen=True)
+class Context:
+    """The parts of a JSON-LD context our writer uses: prefixes and term definitions."""
+
+    document: dict[str, Any]
+    prefixes: dict[str, str]
+    terms: dict[str, _Term]  # full IRI -> term
+    classes: dict[str, str]  # full IRI -> term, for @type values
+
+
+@cache
+def context() -> Context:
+    """Our JSON-LD context, read from ``vocab/context.jsonld``."""
+    document = json.loads((vocab_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    definitions = document["@context"]
+    prefixes = {
+        name: value
+        for name, value in definitions.items()
+        if isinstance(value, str) and not name.startswith("@") and value.endswith(("/", "#"))
+    }
+
+    def expand(value: str) -> str:
+        prefix, _, local = value.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else value
+
+    terms: dict[str, _Term] = {}
+    classes: dict[str, str] = {}
+    for name, value in definitions.items():
+        if name.startswith("@") or name in prefixes:
+            continue
+        if isinstance(value, str):
+            iri = expand(value)
+            classes[iri] = name
+            terms[iri] = _Term(name, None)
+        else:
+            coerce = value.get("@type")
+            if value.get("@container") == "@language":
+                coerce = "@language"
+            elif coerce and coerce != "@id":
+                coerce = expand(coerce)
+            terms[expand(value["@id"])] = _Term(name, coerce)
+    return Context(document, prefixes, terms, classes)
+
+
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _compact_iri(iri: str, ctx: Context) -> str:
+    for prefix, namespace in ctx.prefixes.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _value_sort_key(node: Node) -> tuple:
+    if isinstance(node, Literal):
+        return (1, str(node), node.language or "", str(node.datatype or ""))
+    return (0, str(node), "", "")
+
+
+def _literal_object(literal: Literal, ctx: Context) -> dict[str, str]:
+    if literal.language:
+        return {"@value": str(literal), "@language": literal.language}
+    if literal.datatype is None or literal.datatype == XSD.string:
+        return {"@value": str(literal)}
+    return {"@value": str(literal), "@type": _compact_iri(str(literal.datatype), ctx)}
+
+
+def _node_ref(node: Node) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _properties(pairs: list[tuple[URIRef, Node]], ctx: Context) -> dict[str, Any]:
+    """Compact one subject's (predicate, object) pairs into JSON-LD key/values."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    language_maps: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for predicate, obj in sorted(pairs, key=lambda pair: (str(pair[0]), _value_sort_key(pair[1]))):
+        term = ctx.terms.get(str(predicate))
+        key = term.name if term else _compact_iri(str(predicate), ctx)
+        coerce = term.coerce if term else None
+        if isinstance(obj, Literal):
+            plain = obj.language is None and obj.datatype in (None, XSD.string)
+            if coerce == "@language" and (obj.language or plain):
+                language_maps[key][obj.language or "@none"].append(str(obj))
+            elif coerce == "@language":
+                grouped[_compact_iri(str(predicate), ctx)].append(_literal_object(obj, ctx))
+            elif (plain and coerce is None) or (coerce and coerce == str(obj.datatype)):
+                grouped[key].append(str(obj))
+            else:
+                grouped[key].append(_literal_object(obj, ctx))
+        elif coerce == "@id":
+            grouped[key].append(_node_ref(obj))
+        elif coerce == "@language":
+            grouped[_compact_iri(str(predicate), ctx)].append({"@id": _node_ref(obj)})
+        else:
+            grouped[key].append({"@id": _node_ref(obj)})
+    for key, by_language in language_maps.items():
+        grouped[key].append({lang: _single(values) for lang, values in sorted(by_language.items())})
+    return {key: _single(values) for key, values in sorted(grouped.items())}
+
+
+def _single(values: list[Any]) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+def jsonld_document(graph: Graph) -> dict[str, Any]:
+    """The graph as one JSON-LD document: a flat ``@graph`` of nodes sorted by ``@id``."""
+    ctx = context()
+    by_subject: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
+    types: dict[Node, list[str]] = defaultdict(list)
+    for subject, predicate, obj in graph:
+        if predicate == RDF.type and isinstance(obj, URIRef):
+            types[subject].append(ctx.classes.get(str(obj)) or _compact_iri(str(obj), ctx))
+        else:
+            by_subject[subject].append((predicate, obj))
+    nodes = []
+    for subject in sorted(by_subject.keys() | types.keys(), key=_node_ref):
+        node: dict[str, Any] = {"@id": _node_ref(subject)}
+        if types[subject]:
+            node["@type"] = _single(sorted(types[subject]))
+        node.update(_properties(by_subject[subject], ctx))
+        nodes.append(node)
+    return {"@context": CONTEXT_IRI, "@graph": nodes}
+
+
+def jsonld(graph: Graph) -> bytes:
+    """JSON-LD compacted against our context, referenced by its IRI (served from the package)."""
+    text = json.dumps(jsonld_document(graph), ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- documents loader
+
+
+def local_contexts() -> dict[str, Path]:
+    """Context IRIs we know, mapped to the files that hold them; nothing else is ever fetched."""
+    return {CONTEXT_IRI: vocab_dir() / "context.jsonld"}
+
+
+def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves our contexts from the package and refuses the rest."""
+    path = local_contexts().get(url.rstrip("/")) or local_contexts().get(url)
+    if path is None:
+        from pyld.jsonld import JsonLdError
+
+        raise JsonLdError(
+            f"refusing to fetch {url}: liaise-lod loads only its own local contexts",
+            "jsonld.LoadDocumentError",
+            code="loading document failed",
+        )
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(path.read_text(encoding="utf-8")),
+    }
+
+
+def serialize(graph: Graph, fmt: str, base: str | None = None) -> bytes:
+    """``turtle``, ``ntriples`` or ``jsonld`` bytes for a graph."""
+    if fmt == "turtle":
+        return turtle(graph, base)
+    if fmt == "ntriples":
+        return ntriples(graph)
+    if fmt == "jsonld":
+        return jsonld(graph)
+    raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
