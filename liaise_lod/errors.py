@@ -68,6 +68,25 @@ class OutputError(LiaiseError):
     exit_code = 1
 
 
+class QueryError(LiaiseError):
+    """A SPARQL query is malformed or cannot be run; the message says where and why."""
+
+    exit_code = 2
+
+
+class QueryTimeout(QueryError):
+    """A SPARQL query ran longer than the time it was given and was stopped."""
+
+    exit_code = 1
+
+
+class PushError(LiaiseError):
+    """Loading a graph into a triple store failed: the message carries the HTTP status and the
+    store's own explanation."""
+
+    exit_code = 1
+
+
 def _problem_sort_key(problem: Problem) -> tuple:
     return (
         problem.file or "",

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from .errors import InputError, Problem
 from .model import BY_COLLECTION, Dataset, DatasetInfo, Record, Source, check_dataset
+from .vocabulary import normalise_language_tag
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 SETTINGS_KEY = "dataset"
@@ -291,8 +292,9 @@ def load_dataset(path: str | Path) -> Dataset:
         loading.problem(root, None, "no data files (.yaml, .yml, .json, .csv) found")
     for file_path in files:
         _gather(file_path, loading)
-    info = _settings(loading)
-    context = {"language": info.language} if info else {}
+    language = _default_language(loading)
+    context = {"language": language} if language else {}
+    info = _settings(loading, context)
     collections, sources = _validate_records(loading, context)
     dataset = Dataset.model_construct(info=info or DatasetInfo(), **collections)
     dataset._sources.update(sources)
@@ -341,7 +343,18 @@ def _gather(file_path: Path, loading: _Loading) -> None:
             loading.raw.extend((file, key, index, raw) for index, raw in enumerate(value))
 
 
-def _settings(loading: _Loading) -> DatasetInfo | None:
+def _default_language(loading: _Loading) -> str | None:
+    """The settings' default language, read first: the settings' own texts need it too."""
+    for _, raw in loading.settings[:1]:
+        if isinstance(raw, dict) and isinstance(raw.get("language"), str):
+            try:
+                return normalise_language_tag(raw["language"])
+            except ValueError:
+                return None  # reported when the settings are checked
+    return None
+
+
+def _settings(loading: _Loading, context: dict[str, Any]) -> DatasetInfo | None:
     if len(loading.settings) > 1:
         for file, _ in loading.settings[1:]:
             loading.problem(
@@ -353,7 +366,7 @@ def _settings(loading: _Loading) -> DatasetInfo | None:
         return None
     file, raw = loading.settings[0]
     try:
-        return DatasetInfo.model_validate(raw)
+        return DatasetInfo.model_validate(raw, context=context)
     except ValidationError as error:
         _report(error, loading, file, (SETTINGS_KEY,), "dataset", DatasetInfo)
         return None

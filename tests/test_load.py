@@ -1,0 +1,184 @@
+"""Loading: every kind of bad input is reported with file, line, record and field, all at once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from liaise_lod.errors import InputError
+from liaise_lod.load import load_dataset
+
+SETTINGS = """\
+dataset:
+  base: https://data.example.org/t/
+  language: en
+"""
+ORGS = """\
+organisations:
+  - id: efus
+    name: Efus
+    kind: network
+    country: FR
+"""
+
+
+def problems_of(folder) -> list:
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    return caught.value.problems
+
+
+def only_problem(folder):
+    problems = problems_of(folder)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+BAD_RECORDS = [
+    # (yaml after the settings (lines 1-3) and one organisation (4-8), field, message, line)
+    (
+        "  - id: x\n    name: X\n    nmae: X\n",
+        "nmae",
+        "unknown field 'nmae'; did you mean 'name'",
+        11,
+    ),
+    ("  - id: x\n    kind: city\n", "name", "missing required field 'name'", 9),
+    ("  - id: x\n    name: X\n    country: XX\n", "country", "unknown country 'XX'", 11),
+    (
+        "  - id: x\n    name: X\n    kind: castle\n",
+        "kind",
+        "unknown organisation kind 'castle'",
+        11,
+    ),
+    ("  - id: x\n    name: {en_GB: X}\n", "name.en_GB", "not a BCP 47 language tag", 10),
+    ("  - id: x\n    name: {xx: X}\n", "name.xx", "unknown language 'xx'", 10),
+    ("  - id: x\n    name: X\n    website: efus.eu\n", "website", "not an http(s) URL", 11),
+    ("  - id: x\n    name: X\n    website: 'https://a b'\n", "website", "not an http(s) URL", 11),
+    ("  - id: X_1\n    name: X\n", "id", "not a safe id", 9),
+    ("  - id: ../etc\n    name: X\n", "id", "not a safe id", 9),
+    ("  - id: x\n    name: X\n    parent: nobody\n", "parent", "unknown reference 'nobody'", 11),
+    ("  - id: efus\n    name: Again\n", "id", "duplicate id 'efus'", 9),
+]
+
+
+@pytest.mark.parametrize(("body", "field", "words", "line"), BAD_RECORDS)
+def test_bad_organisation_is_located(write_dataset, body, field, words, line):
+    folder = write_dataset(data__yaml=SETTINGS + ORGS + body)
+    problem = only_problem(folder)
+    assert problem.file.endswith("data.yaml")
+    assert problem.field == field
+    assert words in problem.message
+    assert problem.line == line
+    assert problem.record in ("x", "X_1", "../etc", "efus")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ("start: 2016-02-30", "start", "not a real calendar date"),
+        ("start: 26/05/2016", "start", "is not a date"),
+        ("start: 2016-05-26T09:00", "start", "needs a time-zone offset"),
+        ("{start: 2016-06, end: 2016-05}", None, None),
+        ("start: 2016-01\n    end: 2018-01-31", "end", "equally precise"),
+    ],
+)
+def test_bad_dates(write_dataset, fields, field, words):
+    if field is None:
+        body = "events:\n  - {id: e, name: E, start: 2016-06, end: 2016-05}\n"
+        field, words = "end", "end 2016-05 is before start 2016-06"
+    else:
+        body = f"events:\n  - id: e\n    name: E\n    {fields}\n"
+    problem = only_problem(write_dataset(data__yaml=SETTINGS + body))
+    assert (problem.record, problem.field) == ("e", field)
+    assert words in problem.message
+
+
+def test_unknown_role_in_csv_names_the_row(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + ORGS + "projects:\n  - {id: p, name: P}\n",
+        participations__csv="organisation,project,role\nefus,p,partner\nefus,p,leader\n",
+    )
+    problem = only_problem(folder)
+    assert problem.file.endswith("participations.csv")
+    assert (problem.line, problem.field) == (3, "role")
+    assert "unknown role 'leader'" in problem.message
+
+
+def test_reference_to_the_wrong_kind(write_dataset):
+    body = "projects:\n  - {id: p, name: P, lead: q}\n  - {id: q, name: Q}\n"
+    problem = only_problem(write_dataset(data__yaml=SETTINGS + body))
+    assert (problem.record, problem.field) == ("p", "lead")
+    assert "'q' is a project, expected a organisation" in problem.message
+
+
+def test_all_problems_in_one_pass(write_dataset):
+    body = ORGS + "  - {id: a, nmae: A}\n  - {id: b, name: B, country: ZZ}\n"
+    body += "projects:\n  - {id: p, name: P, lead: ghost}\n"
+    problems = problems_of(write_dataset(data__yaml=SETTINGS + body))
+    assert [(p.record, p.field) for p in problems] == [
+        ("a", "name"),
+        ("a", "nmae"),
+        ("b", "country"),
+        ("p", "lead"),
+    ]
+
+
+def test_yaml_syntax_error_has_a_line(write_dataset):
+    problem = only_problem(write_dataset(data__yaml=SETTINGS + "organisations:\n  - id: [x\n"))
+    assert problem.line is not None and problem.line >= 5
+
+
+def test_duplicate_yaml_key_is_an_error(write_dataset):
+    problem = only_problem(write_dataset(data__yaml=SETTINGS + ORGS + "    name: Twice\n"))
+    assert "duplicate key 'name'" in problem.message and problem.line == 9
+
+
+def test_norway_is_not_false(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + "organisations:\n  - {id: o, name: O, country: NO}\n"
+    )
+    assert load_dataset(folder).organisations[0].country == "NO"
+
+
+def test_json_problems_are_located(write_dataset):
+    data = {
+        "dataset": {"base": "https://data.example.org/t/", "language": "en"},
+        "organisations": [{"id": "o", "name": "O"}, {"id": "p", "name": "P", "cuntry": "FR"}],
+    }
+    problem = only_problem(write_dataset(data__json=json.dumps(data, indent=2)))
+    assert (problem.record, problem.field) == ("p", "cuntry")
+    assert problem.line == 14
+
+
+def test_json_syntax_error(write_dataset):
+    problem = only_problem(write_dataset(data__json='{"organisations": [\n  {"id": "o",}\n]}'))
+    assert problem.line == 2 and "invalid JSON" in problem.message
+
+
+def test_unknown_collection_and_file_names(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + "partners: []\n", people__csv="id,name\n", partners__csv="id\n"
+    )
+    messages = sorted(problem.message for problem in problems_of(folder))
+    assert any("unknown collection 'partners'" in message for message in messages)
+    assert any("rename it to one of" in message for message in messages)
+
+
+def test_plain_text_without_a_default_language(write_dataset):
+    folder = write_dataset(data__yaml="organisations:\n  - {id: o, name: O}\n")
+    assert "needs a language" in only_problem(folder).message
+
+
+def test_empty_folder(tmp_path):
+    assert "no data files" in only_problem(tmp_path).message
+
+
+def test_mini_dataset_loads(mini_dataset):
+    assert len(mini_dataset.projects) == 2
+    assert {p.id for p in mini_dataset.memberships()} >= {
+        "alpha--forum--coordinator",
+        "alpha--la-haye--partner",
+        "alpha--union--associate-partner",
+    }
+    assert mini_dataset.source("alpha").line is not None
