@@ -1,3 +1,68 @@
-"""liaise-lod: publish European cooperation projects as Linked Open Data."""
+"""liaise-lod: publish European cooperation projects as Linked Open Data.
+
+The pipeline, one module a stage::
+
+    dataset = load_dataset("examples/liaise2")       # files -> checked records (load, model)
+    graph = to_graph(dataset)                          # records -> RDF (mapping)
+    report = validate(graph, base=dataset.info.base)   # SHACL (validate)
+    turtle(graph)                                      # RDF -> text (serialize)
+    build("examples/liaise2", "out")                   # all of it, written atomically (build)
+"""
 
 __version__ = "0.1.0"
+
+from .errors import ConfigError, InputError, InvalidGraphError, LiaiseError, OutputError, Problem
+from .iris import Iris
+from .load import load_dataset
+from .mapping import to_graph
+from .model import (
+    Dataset,
+    DatasetInfo,
+    Event,
+    Funding,
+    NewsArticle,
+    Organisation,
+    Participation,
+    Person,
+    Project,
+    Publication,
+    StatedFigure,
+)
+from .pipeline import BuildResult, build, check
+from .schema import json_schema
+from .serialize import jsonld, ntriples, turtle
+from .validate import ValidationReport, ValidationResult, validate
+
+__all__ = [
+    "BuildResult",
+    "ConfigError",
+    "Dataset",
+    "DatasetInfo",
+    "Event",
+    "Funding",
+    "InputError",
+    "InvalidGraphError",
+    "Iris",
+    "LiaiseError",
+    "NewsArticle",
+    "Organisation",
+    "OutputError",
+    "Participation",
+    "Person",
+    "Problem",
+    "Project",
+    "Publication",
+    "StatedFigure",
+    "ValidationReport",
+    "ValidationResult",
+    "__version__",
+    "build",
+    "check",
+    "json_schema",
+    "jsonld",
+    "load_dataset",
+    "ntriples",
+    "to_graph",
+    "turtle",
+    "validate",
+]

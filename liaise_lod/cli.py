@@ -50,7 +50,7 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _build_arguments
 )
 def run_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .pipeline import build
 
     try:
         result = build(args.dataset, args.out, base=args.base, allow_invalid=args.allow_invalid)
@@ -72,7 +72,7 @@ def run_build(args: argparse.Namespace) -> int:
     _dataset_arguments
 )
 def run_validate(args: argparse.Namespace) -> int:
-    from .build import check
+    from .pipeline import check
 
     report = check(args.dataset, args.base).report
     print(report.text())

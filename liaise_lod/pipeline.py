@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
 from .serialize import jsonld, ntriples, sorted_triples, turtle
-from .validate import ValidationReport, validate
+from .validate import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
 OUTPUT_MARKER = ".liaise-lod-output"
@@ -35,28 +35,12 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def source_lookup(dataset: Dataset, iris: Iris) -> Callable[[str], tuple]:
-    """For a resource IRI: the (file, line, record id) of the record it came from, if known."""
-
-    def lookup(iri: str) -> tuple[str | None, int | None, str | None]:
-        split = iris.split(iri)
-        if split is None:
-            return None, None, None
-        record_id = split[1]
-        source = dataset.source(record_id)
-        if source is None:
-            return None, None, record_id
-        return source.file, source.line, record_id
-
-    return lookup
-
-
 def check(path: str | Path, base: str | None = None) -> BuildResult:
     """Load, map and validate a dataset; write nothing."""
     dataset = load_dataset(path)
     iris = Iris(base or dataset.info.base)
     graph = to_graph(dataset, iris.base)
-    report = validate(graph, base=iris.base, sources=source_lookup(dataset, iris))
+    report = validate(graph, base=iris.base, sources=dataset_sources(dataset, iris.base))
     return BuildResult(dataset, graph, report)
 
 
