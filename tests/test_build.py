@@ -1,0 +1,132 @@
+"""The pipeline end to end: exit codes, atomic output, determinism, nothing half-written."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLE, MINI
+
+from liaise_lod.cli import main
+from liaise_lod.errors import ConfigError, InputError
+from liaise_lod.pipeline import OUTPUT_MARKER, build
+
+OUTPUTS = {
+    "dataset.ttl",
+    "dataset.nt",
+    "dataset.jsonld",
+    "context.jsonld",
+    "validation-report.ttl",
+    "validation-report.txt",
+    OUTPUT_MARKER,
+}
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_build_writes_every_output(tmp_path):
+    result = build(MINI, tmp_path / "out")
+    assert result.report.conforms, result.report.text()
+    assert {path.name for path in (tmp_path / "out").iterdir()} == OUTPUTS
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    build(EXAMPLE, tmp_path / "one")
+    build(EXAMPLE, tmp_path / "two")
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert one == two
+
+
+def test_bad_input_exits_2_and_leaves_previous_output(tmp_path, write_dataset, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(MINI), "--out", str(out)]) == 0
+    before = snapshot(out)
+    bad = write_dataset(
+        data__yaml="dataset: {base: 'https://x.example.org/', language: en}\n"
+        "organisations:\n  - {id: o, nmae: O}\n"
+    )
+    assert main(["build", str(bad), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "data.yaml:3: record 'o', field 'nmae': unknown field" in error
+    assert "Traceback" not in error
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_violations_write_nothing_unless_allowed(tmp_path, monkeypatch, capsys):
+    from liaise_lod import pipeline as build_module
+
+    real_validate = build_module.validate
+
+    def validate_elsewhere(graph, *, base, sources=None):
+        # every record IRI is then outside the base: a real violation of the IRI shape
+        return real_validate(graph, base="https://elsewhere.example.org/", sources=sources)
+
+    monkeypatch.setattr(build_module, "validate", validate_elsewhere)
+    out = tmp_path / "out"
+    assert main(["build", str(MINI), "--out", str(out)]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["build", str(MINI), "--out", str(out), "--allow-invalid"]) == 1
+    assert (out / "dataset.ttl").exists()
+    assert (
+        "Violation" in (out / "validation-report.ttl").read_text()
+        or "violation" in (out / "validation-report.txt").read_text().lower()
+    )
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(ConfigError, match="not written by liaise-lod"):
+        build(MINI, precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_refuses_to_write_over_its_input(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    with pytest.raises(ConfigError, match="would overwrite the input"):
+        build(data, tmp_path)
+    with pytest.raises(ConfigError, match="would overwrite the input"):
+        build(data, data)
+
+
+def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(MINI, out)
+    before = snapshot(out)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("liaise_lod.pipeline.jsonld", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build(MINI, out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_validate_command_exit_codes(write_dataset, capsys):
+    assert main(["validate", str(MINI)]) == 0
+    bad = write_dataset(data__yaml="projects:\n  - {id: p}\n")
+    assert main(["validate", str(bad)]) == 2
+    assert "missing required field 'name'" in capsys.readouterr().err
+
+
+def test_missing_base_is_a_clear_error(write_dataset, capsys):
+    folder = write_dataset(data__yaml="dataset: {language: en}\nprojects:\n  - {id: p, name: P}\n")
+    assert main(["validate", str(folder)]) == 2
+    assert "no base IRI" in capsys.readouterr().err
+
+
+def test_example_loads_without_problems():
+    from liaise_lod.load import load_dataset
+
+    try:
+        load_dataset(EXAMPLE)
+    except InputError as error:  # pragma: no cover - shows every problem at once
+        pytest.fail(str(error))
