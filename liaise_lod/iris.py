@@ -34,7 +34,7 @@ class Iris:
 
     @staticmethod
     def part(owner: URIRef, name: str) -> URIRef:
-        """A value node of a record: ``{record}#{name}``; of a value node: ``{record}#{part}-{name}``."""
+        """A value node: ``{record}#{name}``, or ``{record}#{part}-{name}`` below a value node."""
         document, _, fragment = owner.partition("#")
         return URIRef(f"{document}#{fragment}-{name}" if fragment else f"{document}#{name}")
 

@@ -568,8 +568,8 @@ def _duplicate_participations(dataset: Dataset) -> list[Problem]:
                     participation,
                     "role",
                     (
-                        f"'{participation.organisation}' already has the role '{participation.role}' "
-                        f"in '{participation.project}'"
+                        f"'{participation.organisation}' already has the role "
+                        f"'{participation.role}' in '{participation.project}'"
                     ),
                 )
             )
