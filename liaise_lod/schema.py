@@ -7,19 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, create_model
 
 from . import vocabulary
-from .model import (
-    DatasetInfo,
-    Event,
-    NewsArticle,
-    Organisation,
-    Participation,
-    Person,
-    Project,
-    Publication,
-)
+from .model import RECORD_TYPES, DatasetInfo
 from .namespaces import LLOD_HOME
 
 SCHEMA_IRI = LLOD_HOME + "dataset.schema.json"
@@ -37,19 +28,13 @@ CODED_FIELDS = {
 }
 
 
-class DataFile(BaseModel):
-    """One data file: the dataset settings and any of the collections of records."""
-
-    model_config = ConfigDict(extra="forbid", title="liaise-lod data file")
-
-    dataset: DatasetInfo | None = None
-    projects: list[Project] = []
-    organisations: list[Organisation] = []
-    participations: list[Participation] = []
-    events: list[Event] = []
-    publications: list[Publication] = []
-    news: list[NewsArticle] = []
-    people: list[Person] = []
+#: One data file: the dataset settings and any of the collections of records.
+DataFile = create_model(
+    "DataFile",
+    __config__=ConfigDict(extra="forbid", title="liaise-lod data file"),
+    dataset=(DatasetInfo | None, None),
+    **{cls.collection: (list[cls], []) for cls in RECORD_TYPES},
+)
 
 
 def json_schema() -> dict[str, Any]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLE, MINI
 
+from conftest import EXAMPLE, MINI
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, InputError
 from liaise_lod.pipeline import OUTPUT_MARKER, build

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import checkers
 import pytest
 from rdflib import Graph
+
+import checkers
 
 FIXTURES = Path(__file__).resolve().parent / "independent"
 CONTEXT_URL = "https://example.org/test/context.jsonld"

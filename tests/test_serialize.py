@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
 from checkers import (
     domain_violations,
     jsonld_to_nquads,
     serdi_triple_count,
     unknown_terms,
 )
-from rdflib import Graph
-from rdflib.compare import isomorphic
-
 from liaise_lod import serialize
 from liaise_lod.namespaces import CONTEXT_IRI
 from liaise_lod.resources import vocab_dir
