@@ -87,6 +87,91 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query_arguments(parser: argparse.ArgumentParser) -> None:
+    from .sparql import FORMATS
+
+    parser.add_argument(
+        "dataset",
+        type=Path,
+        help="dataset folder or file, or a Turtle (.ttl) / N-Triples (.nt) dump",
+    )
+    parser.add_argument("query", help="the SPARQL query, a .rq file holding it, or - for stdin")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="output (default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE)",
+    )
+    parser.add_argument("--timeout", type=float, metavar="S", help="stop the query after S seconds")
+    parser.add_argument("--base", help="base IRI of the dataset's resources (overrides settings)")
+
+
+@command("query", "run a SPARQL query over a dataset in an embedded store (no server)")(
+    _query_arguments
+)
+def run_query(args: argparse.Namespace) -> int:
+    from .sparql import query, read_query
+
+    result = query(args.dataset, read_query(args.query), timeout=args.timeout, base=args.base)
+    fmt = args.format or ("turtle" if result.kind == "graph" else None)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    data = result.serialize(fmt)
+    try:
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stderr.close()
+    return 0
+
+
+def _push_arguments(parser: argparse.ArgumentParser) -> None:
+    from .push import DEFAULT_CHUNK_SIZE
+
+    _dataset_arguments(parser)
+    parser.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the store's Graph Store Protocol URL (Oxigraph: http://HOST:7878/store)",
+    )
+    parser.add_argument("--graph", metavar="IRI", help="named graph to replace (default: base IRI)")
+    parser.add_argument(
+        "--update-endpoint",
+        metavar="URL",
+        help="the store's SPARQL Update URL: upload to a temporary graph, then MOVE it in place",
+    )
+    parser.add_argument(
+        "--auth-env",
+        metavar="VAR",
+        help="environment variable holding 'user:password' or 'Bearer TOKEN'",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK_SIZE,
+        metavar="N",
+        help=f"triples per request (default {DEFAULT_CHUNK_SIZE})",
+    )
+
+
+@command("push", "load a dataset's graph into a triple store (SPARQL 1.1 Graph Store Protocol)")(
+    _push_arguments
+)
+def run_push(args: argparse.Namespace) -> int:
+    from .push import push
+
+    result = push(
+        args.dataset,
+        args.endpoint,
+        graph=args.graph,
+        update_endpoint=args.update_endpoint,
+        auth_env=args.auth_env,
+        chunk_size=args.chunk_size,
+        base=args.base,
+    )
+    print(result.summary())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="liaise-lod",
