@@ -172,6 +172,55 @@ def run_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    _dataset_arguments(parser)
+    parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
+    parser.add_argument("--license", help="licence IRI of the data (default: CC BY 4.0)")
+    parser.add_argument(
+        "--modified", help="date stated as last modified, YYYY-MM-DD (default: from the data)"
+    )
+
+
+@command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
+def run_publish(args: argparse.Namespace) -> int:
+    from .publish import Settings, publish
+    from .publish.progress import progress_bar
+
+    settings = Settings(base=args.base, license=args.license, modified=args.modified)
+    try:
+        result = publish(args.dataset, args.out, settings, progress=progress_bar(sys.stderr))
+    except InvalidGraphError as error:
+        print(error.report.text(), file=sys.stderr)
+        print(f"nothing written to {args.out}: fix the violations first", file=sys.stderr)
+        return 1
+    print(result.build.report.summary())
+    print(f"{len(result.pages)} pages, {len(result.files)} files written to {args.out}")
+    return 0
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", type=Path, help="a folder written by 'liaise-lod publish'")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+
+
+@command("serve", "serve a published site locally, with content negotiation")(_serve_arguments)
+def run_serve(args: argparse.Namespace) -> int:
+    from .errors import ConfigError
+    from .publish.server import make_server
+
+    if not args.site.is_dir():
+        raise ConfigError(f"{args.site} is not a folder")
+    server = make_server(args.site, args.host, args.port)
+    host, port = server.server_address[:2]
+    print(f"serving {args.site} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="liaise-lod",

@@ -1,0 +1,193 @@
+"""Readable facts about a resource, for its HTML page: every property with linked values, the
+partners of a project by role and country, its events in date order, publications with their
+language versions, and what links to the resource."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..namespaces import ORG, PREFIXES, RDF, SCHEMA
+from ..vocabulary import countries, languages
+from .index import LABELS, SiteIndex
+from .paths import relative_url, site_path
+
+LANGUAGE_ORDER = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A value on a page: text, with a URL when it points somewhere, and its language tag."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    external: bool = False
+
+
+@dataclass
+class Facts:
+    """Everything a resource page shows."""
+
+    iri: str
+    path: str
+    kind: str
+    title: str
+    types: list[str]
+    properties: list[tuple[str, list[Link]]]
+    partners: list[tuple[str, list[tuple[str, list[Link]]]]] = field(default_factory=list)
+    events: list[tuple[str, Link]] = field(default_factory=list)
+    publications: list[tuple[Link, list[Link]]] = field(default_factory=list)
+    referenced_by: list[Link] = field(default_factory=list)
+
+
+class Describer:
+    """Builds the facts of each page from the site index."""
+
+    def __init__(self, index: SiteIndex):
+        self.index = index
+        self.iris = index.iris
+        self._prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+    def facts(self, iri: str) -> Facts:
+        """The facts shown on the page of ``iri``."""
+        own = [t for t in self.index.own.get(iri, ()) if str(t[0]) == iri]
+        kind = self.index.kind(iri) or "resource"
+        facts = Facts(
+            iri=iri,
+            path=site_path(iri, self.iris),
+            kind=kind,
+            title=self.label(iri),
+            types=sorted(self.compact(o) for _, p, o in own if p == RDF.type),
+            properties=[],
+        )
+        facts.properties = self._properties(facts.path, own)
+        if kind == "project":
+            facts.partners = self._partners(facts.path, iri)
+            facts.publications = self._publications(facts.path, iri, SCHEMA.producer)
+        if kind in ("project", "event"):
+            facts.events = self._events(facts.path, iri)
+        if kind == "publication":
+            facts.publications = self._versions(facts.path, iri)
+        facts.referenced_by = self._referenced_by(facts.path, iri)
+        return facts
+
+    def label(self, iri: str) -> str:
+        """The best label of a resource: English first, then French, then any."""
+        values = self._values(self.index.context.get(iri, ()), iri, LABELS)
+        if not values:
+            return iri.rsplit("/", 1)[-1]
+        return str(min(values, key=_label_rank))
+
+    def link(self, source: str, target: Node) -> Link:
+        """A value as a link: a page of the site by relative URL, another IRI as it is."""
+        if isinstance(target, Literal):
+            return Link(str(target), lang=target.language)
+        iri = str(target)
+        document, _, fragment = iri.partition("#")
+        if self.index.kind(document) is not None and document in self.index.own:
+            url = relative_url(source, site_path(document, self.iris))
+            text = self.label(document) + (f" #{fragment}" if fragment else "")
+            return Link(text, url + (f"#{fragment}" if fragment else ""))
+        return Link(self.compact(target), iri, external=True)
+
+    def compact(self, iri: Node) -> str:
+        """``schema:name`` for ``http://schema.org/name``; the IRI when no prefix fits."""
+        text = str(iri)
+        for prefix, namespace in self._prefixes:
+            if text.startswith(namespace) and len(text) > len(namespace):
+                return f"{prefix}:{text[len(namespace) :]}"
+        return text
+
+    def _values(self, triples, iri: str, predicates) -> list[Literal]:
+        return [o for s, p, o in triples if str(s) == iri and p in predicates]
+
+    def _properties(self, source: str, own) -> list[tuple[str, list[Link]]]:
+        grouped: dict[str, list[Link]] = defaultdict(list)
+        for _, predicate, obj in own:
+            if predicate != RDF.type:
+                grouped[self.compact(predicate)].append(self.link(source, obj))
+        return sorted(grouped.items())
+
+    def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
+        return [o for s, p, o in self.index.own.get(iri, ()) if str(s) == iri and p == predicate]
+
+    def _partners(self, source: str, project: str) -> list[tuple[str, list[tuple[str, list]]]]:
+        by_role: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+        for membership in self._participations(project):
+            roles = self._objects(membership, ORG.role)
+            role = self.label(str(roles[0])) if roles else "member"
+            for member in self._objects(membership, ORG.member):
+                country = self._country(str(member))
+                by_role[role][country].append(self.link(source, member))
+        return [
+            (role, [(c, sorted(links, key=lambda x: x.text)) for c, links in sorted(ctry.items())])
+            for role, ctry in sorted(by_role.items(), key=lambda item: _role_rank(item[0]))
+        ]
+
+    def _participations(self, project: str) -> list[str]:
+        return sorted(
+            doc
+            for doc in self.index.incoming.get(project, ())
+            if URIRef(project) in self._objects(doc, ORG.organization)
+        )
+
+    def _country(self, organisation: str) -> str:
+        for s, p, o in self.index.own.get(organisation, ()):
+            if p == SCHEMA.addressCountry and str(s).startswith(organisation + "#"):
+                code = str(o)
+                return f"{countries().names.get(code, code)} ({code})"
+        return "country not stated"
+
+    def _events(self, source: str, iri: str) -> list[tuple[str, Link]]:
+        events = {*self._objects(iri, SCHEMA.event), *self._objects(iri, SCHEMA.subEvent)}
+        dated = []
+        for event in events:
+            starts = self._objects(str(event), SCHEMA.startDate)
+            dated.append((str(starts[0]) if starts else "", self.link(source, event)))
+        return sorted(dated, key=lambda item: (item[0] == "", item[0], item[1].text))
+
+    def _publications(self, source: str, iri: str, predicate: URIRef):
+        works = [
+            doc
+            for doc in sorted(self.index.incoming.get(iri, ()))
+            if URIRef(iri) in self._objects(doc, predicate)
+        ]
+        return [
+            (self._with_language(source, work), self._versions(source, work)[0][1])
+            for work in works
+        ]
+
+    def _versions(self, source: str, iri: str) -> list[tuple[Link, list[Link]]]:
+        others = {
+            *self._objects(iri, SCHEMA.workTranslation),
+            *self._objects(iri, SCHEMA.translationOfWork),
+        }
+        versions = [self._with_language(source, str(o)) for o in sorted(others)]
+        return [(self._with_language(source, iri), versions)]
+
+    def _with_language(self, source: str, iri: str) -> Link:
+        link = self.link(source, URIRef(iri))
+        tags = sorted(str(o) for o in self._objects(iri, SCHEMA.inLanguage))
+        if not tags:
+            return link
+        names = ", ".join(languages().names.get(tag, tag) for tag in tags)
+        return Link(f"{link.text} ({names})", link.href, tags[0] if len(tags) == 1 else None)
+
+    def _referenced_by(self, source: str, iri: str) -> list[Link]:
+        docs = [d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None]
+        return sorted((self.link(source, URIRef(d)) for d in docs), key=lambda x: x.text)
+
+
+def _label_rank(label: Literal) -> tuple[int, str]:
+    language = label.language or ""
+    rank = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
+    return (rank, str(label))
+
+
+def _role_rank(role: str) -> tuple[int, str]:
+    order = ("Coordinator", "Partner", "Associate partner", "Contact")
+    return (order.index(role) if role in order else len(order), role)

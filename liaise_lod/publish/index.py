@@ -1,0 +1,97 @@
+"""The graph cut into documents: one per resource that gets a page, with its own triples (and
+those of its ``#parts``), the labels of what it links to, and what links to it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..iris import Iris
+from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF, SCHEMA, SKOS
+
+#: Properties that name a resource, in the order a title is chosen from them.
+LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
+#: What a linked resource's description brings along besides labels.
+CONTEXT = (*LABELS, RDF.type, SCHEMA.url)
+#: Records with no names of their own, described as part of the resources that link to them.
+INLINE_KINDS = frozenset({"participation"})
+
+Triple = tuple[Node, Node, Node]
+
+
+def document_of(iri: Node) -> str:
+    """The document IRI a node belongs to: ``…/event/x`` for ``…/event/x#place``."""
+    return str(iri).split("#", 1)[0]
+
+
+@dataclass
+class SiteIndex:
+    """Triples grouped by document, with incoming links, for fast per-resource descriptions."""
+
+    iris: Iris
+    own: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    incoming: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    context: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
+        """Index a whole graph in one pass."""
+        index = cls(iris)
+        for triple in graph:
+            subject, predicate, obj = triple
+            document = document_of(subject)
+            index.own[document].append(triple)
+            if predicate in CONTEXT and "#" not in subject:
+                index.context[document].append(triple)
+            if isinstance(obj, URIRef) and predicate != RDF.type:
+                target = document_of(obj)
+                if target != document:
+                    index.incoming[target].add(document)
+        for triples in index.own.values():
+            triples.sort(key=_triple_key)
+        return index
+
+    def kind(self, iri: str) -> str | None:
+        """``project``, ``organisation``, … for a record, ``concept`` for one of our concepts."""
+        split = self.iris.split(iri)
+        if split is not None:
+            return split[0]
+        if iri.startswith(str(CONCEPTS)):
+            return "concept"
+        return None
+
+    def page_resources(self) -> list[str]:
+        """Every document that gets a page: records and our SKOS concepts and schemes."""
+        return sorted(doc for doc in self.own if self.kind(doc) is not None)
+
+    def description(self, iri: str) -> list[Triple]:
+        """The resource's own triples, those of inline records it links to, and the labels,
+        types and web addresses of everything they link to."""
+        triples = list(self.own.get(iri, ()))
+        for linked in self._linked(triples):
+            if self.kind(linked) in INLINE_KINDS:
+                triples.extend(self.own.get(linked, ()))
+        seen = set(triples)
+        for linked in sorted(self._linked(triples)):
+            for triple in self.context.get(linked, ()):
+                if triple not in seen:
+                    seen.add(triple)
+                    triples.append(triple)
+        return sorted(set(triples), key=_triple_key)
+
+    def _linked(self, triples: Iterable[Triple]) -> set[str]:
+        return {
+            str(obj)
+            for _, predicate, obj in triples
+            if isinstance(obj, URIRef) and predicate != RDF.type and "#" not in obj
+        }
+
+
+def _triple_key(triple: Triple) -> tuple[str, str, str, str]:
+    subject, predicate, obj = triple
+    extra = (obj.language or str(obj.datatype or "")) if isinstance(obj, Literal) else ""
+    return (str(subject), str(predicate), str(obj), extra)

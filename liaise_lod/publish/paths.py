@@ -1,0 +1,44 @@
+"""Where each resource lives in the site, checked never to leave the site folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from ..errors import OutputError
+from ..iris import Iris
+from ..namespaces import LLOD_HOME
+
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def site_path(iri: str, iris: Iris) -> str:
+    """The extension-less path of a resource's page, relative to the site root:
+    ``project/alpha`` for a record, ``vocab/role/partner`` for one of our concepts."""
+    if iri.startswith(iris.base):
+        path = iri[len(iris.base) :]
+    elif iri.startswith(LLOD_HOME):
+        path = iri[len(LLOD_HOME) :]
+    else:
+        raise OutputError(f"{iri} is neither under the base {iris.base} nor one of our concepts")
+    segments = path.split("/")
+    if not all(_SEGMENT.match(segment) for segment in segments):
+        raise OutputError(f"refusing to write a page for {iri}: unsafe path '{path}'")
+    return path
+
+
+def inside(site: Path, relative: str) -> Path:
+    """``site / relative``, refusing any path that would resolve outside ``site``."""
+    root = site.resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        raise OutputError(f"refusing to write {relative!r}: it resolves outside {root}")
+    return target
+
+
+def relative_url(source: str, target: str) -> str:
+    """A relative URL from the page at ``source`` to the page at ``target`` (both site paths,
+    ``""`` being the index)."""
+    up = len(PurePosixPath(source).parts) - 1 if source else 0
+    prefix = "../" * up
+    return f"{prefix}{target}" if target else (prefix or "./")

@@ -1,0 +1,301 @@
+"""``publish``: validate a dataset, then write a static Linked Data site, built aside and swapped
+in whole."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from ..errors import ConfigError, InvalidGraphError
+from ..iris import Iris
+from ..pipeline import BuildResult, check, replacing_folder
+from ..resources import shapes_dir, vocab_dir
+from ..serialize import jsonld, ntriples, sorted_triples, turtle
+from . import metadata, sitemap, webconfig
+from .facts import Describer, Link
+from .index import SiteIndex
+from .jsonld_island import script_json
+from .pages import SiteInfo, render, resource_files
+from .paths import inside, relative_url, site_path
+
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of a publish run: base IRI, licence, and the date stated as last modified."""
+
+    base: str | None = None
+    license: str | None = None
+    modified: str | None = None
+
+
+@dataclass
+class PublishResult:
+    """What a publish wrote: the build it came from, the pages and every file."""
+
+    build: BuildResult
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+@cache
+def licence_names() -> dict[str, str]:
+    return json.loads(files(__package__).joinpath("licences.json").read_text(encoding="utf-8"))
+
+
+def publish(
+    path: str | Path,
+    out: str | Path,
+    settings: Settings = Settings(),
+    progress: Progress | None = None,
+) -> PublishResult:
+    """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
+    then write the site to ``out`` atomically."""
+    _check_date(settings.modified)
+    build = check(path, settings.base)
+    if not build.report.conforms:
+        raise InvalidGraphError(build.report)
+    result = PublishResult(build)
+    with replacing_folder(Path(out), protect=Path(path)) as folder:
+        writer = _Writer(folder, result)
+        SiteBuilder(build, Path(path), settings, writer, progress).write()
+    return result
+
+
+def _check_date(value: str | None) -> None:
+    import datetime
+
+    if value is None:
+        return
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise ConfigError(f"--modified '{value}' is not a date (YYYY-MM-DD)") from error
+
+
+class _Writer:
+    """Writes files under the site folder, refusing any path that resolves outside it."""
+
+    def __init__(self, folder: Path, result: PublishResult):
+        self.folder = folder
+        self.result = result
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = inside(self.folder, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.result.files.append(relative)
+
+
+class SiteBuilder:
+    """Writes every part of the site through a writer."""
+
+    def __init__(
+        self,
+        build: BuildResult,
+        source: Path,
+        settings: Settings,
+        writer: _Writer,
+        progress: Progress | None,
+    ):
+        self.build = build
+        self.source = source
+        self.writer = writer
+        self.progress = progress
+        self.modified = settings.modified
+        self.iris = Iris(settings.base or build.dataset.info.base)
+        info = build.dataset.info
+        licence = settings.license or info.license or DEFAULT_LICENSE
+        title = _pick(info.title) or "Linked Open Data"
+        self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
+        self.index = SiteIndex.of(build.graph, self.iris)
+        self.resources = self.index.page_resources()
+
+    def write(self) -> None:
+        """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config."""
+        lastmods = self._pages()
+        dumps = self._dumps()
+        self._copies()
+        facts = self._facts()
+        description = metadata.description_graph(facts, dumps)
+        self.writer.write("description.ttl", turtle(description, None))
+        self.writer.write("description.jsonld", jsonld(description))
+        self._index(facts, dumps)
+        self._sitemap(lastmods)
+        self.writer.write("style.css", _template_bytes("style.css"))
+        self.writer.write(".webconfig/nginx.conf", webconfig.nginx(self.iris.base))
+        self.writer.write(".htaccess", webconfig.htaccess())
+
+    def _pages(self) -> dict[str, str | None]:
+        describer = Describer(self.index)
+        lastmods: dict[str, str | None] = {}
+        total = len(self.resources)
+        for number, iri in enumerate(self.resources, 1):
+            for relative, data in resource_files(iri, self.index, describer, self.site).items():
+                self.writer.write(relative, data)
+                self.build_pages(relative)
+            own = self.index.own.get(iri, ())
+            lastmods[iri] = self.modified or sitemap.last_modified(own, iri)
+            if self.progress:
+                self.progress(number, total)
+        return lastmods
+
+    def build_pages(self, relative: str) -> None:
+        if relative.endswith(".html"):
+            self.writer.result.pages.append(relative)
+
+    def _dumps(self) -> list[metadata.Dump]:
+        triples = sorted_triples(self.build.graph)
+        graph = self.build.graph
+        dumps = [
+            _dump(
+                "ttl",
+                "turtle",
+                "text/turtle",
+                "RDF_TURTLE",
+                "Turtle",
+                turtle(graph, self.iris.base, triples),
+            ),
+            _dump("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", jsonld(graph)),
+            _dump(
+                "nt",
+                "ntriples",
+                "application/n-triples",
+                "RDF_N_TRIPLES",
+                "N-Triples",
+                ntriples(graph, triples),
+            ),
+        ]
+        for dump in dumps:
+            self.writer.write(dump.name, dump.data)
+        return dumps
+
+    def _copies(self) -> None:
+        self.writer.write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
+        for relative, path in _tree(shapes_dir(), "shapes"):
+            self.writer.write(relative, path.read_bytes())
+        for path in sorted(vocab_dir().glob("*.ttl")):
+            if path.name != "ontology.ttl":
+                self.writer.write(f"schemes/{path.name}", path.read_bytes())
+        self.writer.write("ontology.ttl", (vocab_dir() / "ontology.ttl").read_bytes())
+        for path in self._queries():
+            self.writer.write(f"queries/{path.name}", path.read_bytes())
+
+    def _queries(self) -> list[Path]:
+        folder = self.source if self.source.is_dir() else self.source.parent
+        for candidate in (folder / "queries", folder.parent / "queries"):
+            if candidate.is_dir():
+                return sorted(candidate.glob("*.rq"))
+        return []
+
+    def _facts(self) -> metadata.DatasetFacts:
+        info = self.build.dataset.info
+        counts = self._by_kind()
+        description = info.description or {"en": _generated_description(counts)}
+        examples = [links[0] for kind, links in sorted(counts.items()) if kind != "concept"]
+        publisher = (
+            str(self.iris.record("organisation", info.publisher)) if info.publisher else None
+        )
+        return metadata.DatasetFacts(
+            base=self.iris.base,
+            title=info.title or {"en": self.site.title},
+            description=description,
+            license=self.site.license,
+            publisher=publisher,
+            modified=self.modified,
+            triples=len(self.build.graph),
+            examples=examples,
+            vocabularies=metadata.vocabularies_used(self.build.graph),
+        )
+
+    def _by_kind(self) -> dict[str, list[str]]:
+        kinds: dict[str, list[str]] = defaultdict(list)
+        for iri in self.resources:
+            kinds[self.index.kind(iri) or "resource"].append(iri)
+        return kinds
+
+    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> None:
+        describer = Describer(self.index)
+        kinds = [
+            (kind, sorted((describer.link("", _ref(iri)) for iri in iris), key=_link_key))
+            for kind, iris in sorted(self._by_kind().items())
+        ]
+        queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
+        html = render(
+            "index.html",
+            site=self.site,
+            title=self.site.title,
+            root="",
+            island=script_json(metadata.schema_dataset(facts, dumps)),
+            description=sorted(facts.description.items()),
+            kinds=kinds,
+            triples=facts.triples,
+            dumps=dumps,
+            shapes=[name for name, _ in _tree(shapes_dir(), "")],
+            schemes=[p.name for p in sorted(vocab_dir().glob("*.ttl")) if p.name != "ontology.ttl"],
+            queries=queries,
+            citation=f"{self.site.title}. {self.site.base}. Licensed under "
+            f"{self.site.license_name}.",
+        )
+        self.writer.write("index.html", html)
+
+    def _sitemap(self, lastmods: dict[str, str | None]) -> None:
+        dates = [date for date in lastmods.values() if date]
+        entries = [(self.iris.base, self.modified or (max(dates) if dates else None))]
+        entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
+        self.writer.write("sitemap.xml", sitemap.sitemap(entries))
+        self.writer.write("robots.txt", sitemap.robots(self.iris.base))
+
+
+def _dump(ext: str, key: str, media: str, file_type: str, label: str, data: bytes):
+    return metadata.Dump(
+        f"dataset.{ext}.gz", key, media, file_type, f"Whole dataset, {label}", _gzip(data)
+    )
+
+
+def _gzip(data: bytes) -> bytes:
+    """Gzip with no file name and mtime 0: the same input gives the same bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            relative = path.relative_to(folder).as_posix()
+            yield (f"{prefix}/{relative}" if prefix else relative), path
+
+
+def _template_bytes(name: str) -> bytes:
+    return files(__package__).joinpath("templates", name).read_bytes()
+
+
+def _pick(texts: dict[str, str] | None) -> str | None:
+    if not texts:
+        return None
+    return texts.get("en") or texts[sorted(texts)[0]]
+
+
+def _generated_description(counts: dict[str, list[str]]) -> str:
+    parts = ", ".join(f"{len(iris)} {kind}" for kind, iris in sorted(counts.items()))
+    return f"Linked Open Data about European cooperation projects: {parts}."
+
+
+def _ref(iri: str):
+    from rdflib import URIRef
+
+    return URIRef(iri)
+
+
+def _link_key(link: Link) -> tuple[str, str]:
+    return (link.text, link.href or "")
+
+
+__all__ = ["DEFAULT_LICENSE", "PublishResult", "Settings", "publish", "relative_url"]

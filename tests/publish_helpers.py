@@ -1,0 +1,36 @@
+"""Helpers shared by the publish tests: reading the JSON-LD islands of pages, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+ISLAND = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+SCHEMA_CONTEXT = Path(__file__).resolve().parent.parent / "liaise_lod" / "publish"
+
+
+def islands(html: str) -> list[dict]:
+    """Every JSON-LD block of a page, parsed strictly."""
+    return [json.loads(block, strict=True) for block in ISLAND.findall(html)]
+
+
+def schema_loader(url: str, options: dict | None = None) -> dict:
+    """A pyld document loader serving the local schema.org context and refusing everything else."""
+    from liaise_lod.publish.jsonld_island import schema_context
+
+    if url.rstrip("/") not in ("https://schema.org", "http://schema.org"):
+        raise AssertionError(f"a JSON-LD processor tried to fetch {url}")
+    return {"contextUrl": None, "documentUrl": url, "document": schema_context()}
+
+
+def to_graph(document: dict | list) -> Graph:
+    """A JSON-LD document (schema.org context) as an rdflib graph, expanded offline by pyld."""
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": schema_loader}
+    )
+    return Graph().parse(data=nquads, format="nt")

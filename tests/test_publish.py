@@ -1,0 +1,261 @@
+"""publish: the site's contents, escaping of hostile text, determinism, atomicity, metadata."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import shutil
+from pathlib import Path
+
+import pytest
+from publish_helpers import islands
+from rdflib import Graph, Literal, URIRef
+
+from conftest import EXAMPLE, MINI, REPO
+from liaise_lod import namespaces as ns
+from liaise_lod.cli import main
+from liaise_lod.errors import ConfigError, InvalidGraphError, OutputError
+from liaise_lod.publish import Settings, publish
+from liaise_lod.publish.metadata import SPDX
+from liaise_lod.publish.paths import inside, relative_url
+
+HOSTILE = "</script><script>alert(1)</script>"
+AMPERSAND = "<b>&"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "liaise2"
+    publish(EXAMPLE, out, Settings(modified="2026-01-15"))
+    return out
+
+
+@pytest.fixture
+def hostile_dataset(tmp_path) -> Path:
+    folder = tmp_path / "hostile"
+    shutil.copytree(MINI, folder)
+    text = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    text = text.replace("en: Test Forum for Urban Security", f"en: '{HOSTILE}'")
+    text = text.replace("name: First seminar", f"name: '{AMPERSAND} seminar'")
+    (folder / "dataset.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def test_every_record_and_concept_has_a_page_and_data_files(site):
+    for path in ("project/liaise-2", "event/liaise-2-seminar-3", "vocab/role/partner"):
+        for extension in (".html", ".ttl", ".jsonld", ".nt"):
+            assert (site / f"{path}{extension}").is_file(), path + extension
+    graph = Graph().parse(site / "project/liaise-2.ttl")
+    assert (URIRef("https://data.example.org/liaise2/project/liaise-2"), None, None) in graph
+    assert len(Graph().parse(site / "project/liaise-2.nt")) == len(graph)
+
+
+def test_project_page_shows_partners_by_role_and_events_in_order(site):
+    page = (site / "project/liaise-2.html").read_text(encoding="utf-8")
+    assert "<h3>Coordinator</h3>" in page and "<h3>Associate partner</h3>" in page
+    assert '<a href="../organisation/efus">' in page
+    dates = [page.index(f'datetime="{d}"') for d in ("2016-05-26", "2016-10-11", "2017-03-29")]
+    assert dates == sorted(dates)
+    assert "(French)" in page and "creativecommons.org/licenses/by/4.0/" in page
+
+
+def test_every_page_states_the_licence_and_loads_nothing_external(site):
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert 'rel="license"' in text, page
+        assert "<script src" not in text and "fonts.googleapis" not in text
+        assert 'rel="stylesheet" href="http' not in text
+
+
+def test_relative_links_resolve_to_pages(site):
+    page = (site / "event/liaise-2-seminar-3.html").read_text(encoding="utf-8")
+    import re
+
+    for href in re.findall(r'href="(\.\./[^"#]+)"', page):
+        if not href.endswith((".css", ".ttl", ".jsonld", ".nt")):
+            assert (site / "event" / f"{href}.html").resolve().is_file(), href
+
+
+def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tmp_path):
+    out = tmp_path / "site"
+    publish(hostile_dataset, out)
+    organisation = (out / "organisation/forum.html").read_text(encoding="utf-8")
+    event = (out / "event/seminar-1.html").read_text(encoding="utf-8")
+    for page in (organisation, event, (out / "project/alpha.html").read_text("utf-8")):
+        assert "<script>alert(1)" not in page
+        assert page.count("</script>") == 1
+        assert "<b>&" not in page
+    assert html.escape(HOSTILE, quote=False) in organisation
+    assert "&lt;b&gt;&amp; seminar" in event
+    names = str(islands(organisation)[0]["name"])
+    assert HOSTILE in names
+    assert "\\u003c/script\\u003e" in organisation
+    assert AMPERSAND in str(islands(event)[0]["name"])
+    for page in html_pages(out):
+        assert islands(page.read_text(encoding="utf-8")), page
+
+
+def test_publishing_twice_gives_the_same_bytes(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    publish(MINI, first, Settings(modified="2026-01-01"))
+    publish(MINI, second, Settings(modified="2026-01-01"))
+    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_failing_publish_leaves_the_previous_site(tmp_path, write_dataset, monkeypatch):
+    out = tmp_path / "site"
+    publish(MINI, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    from liaise_lod.publish import site as site_module
+
+    def broken(*args, **kwargs):
+        raise OutputError("disk full")
+
+    monkeypatch.setattr(site_module.sitemap, "robots", broken)
+    with pytest.raises(OutputError):
+        publish(MINI, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+class _Violating:
+    """A validation report with one violation, standing in for a dataset that violates."""
+
+    conforms = False
+
+    def text(self) -> str:
+        return "1 violation: made up for the test"
+
+
+def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):
+    from liaise_lod.pipeline import check
+    from liaise_lod.publish import site as site_module
+
+    def violating(path, base=None):
+        result = check(path, base)
+        result.report = _Violating()
+        return result
+
+    monkeypatch.setattr(site_module, "check", violating)
+    out = tmp_path / "out"
+    with pytest.raises(InvalidGraphError):
+        publish(MINI, out)
+    assert not out.exists()
+    assert main(["publish", str(MINI), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert "made up for the test" in capsys.readouterr().err
+
+
+def test_cli_publish_exit_codes(tmp_path, capsys):
+    assert main(["publish", str(MINI), "--out", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s/index.html").is_file()
+    assert main(["publish", str(MINI), "--out", str(tmp_path / "t"), "--modified", "soon"]) == 2
+
+
+def test_paths_never_leave_the_site(tmp_path):
+    with pytest.raises(OutputError):
+        inside(tmp_path, "../escape.html")
+    with pytest.raises(OutputError):
+        inside(tmp_path, "/etc/passwd")
+    assert inside(tmp_path, "project/a.html") == (tmp_path / "project/a.html").resolve()
+    assert relative_url("project/a", "event/b") == "../event/b"
+    assert relative_url("vocab/role/partner", "") == "../../"
+
+
+def test_site_path_refuses_foreign_and_unsafe_iris():
+    from liaise_lod.iris import Iris
+    from liaise_lod.publish.paths import site_path
+
+    iris = Iris("https://data.example.org/x/")
+    assert site_path("https://data.example.org/x/project/a", iris) == "project/a"
+    for bad in ("https://elsewhere.org/project/a", "https://data.example.org/x/project/../a"):
+        with pytest.raises(OutputError):
+            site_path(bad, iris)
+
+
+def test_dumps_are_gzipped_deterministically_and_complete(site):
+    turtle = gzip.decompress((site / "dataset.ttl.gz").read_bytes())
+    graph = Graph().parse(data=turtle, format="turtle")
+    nt = Graph().parse(data=gzip.decompress((site / "dataset.nt.gz").read_bytes()), format="nt")
+    assert len(graph) == len(nt) > 1000
+    assert (site / "dataset.ttl.gz").read_bytes()[4:8] == b"\0\0\0\0"
+    for name in ("context.jsonld", "shapes/records.ttl", "schemes/roles.ttl", "robots.txt"):
+        assert (site / name).is_file(), name
+    assert (site / "queries/01-partners-by-country.rq").is_file()
+    assert (site / ".webconfig/nginx.conf").is_file() and (site / ".htaccess").is_file()
+
+
+def test_description_is_dcat_and_void_with_checksums(site):
+    graph = Graph().parse(site / "description.ttl")
+    dataset = URIRef("https://data.example.org/liaise2/")
+    distributions = list(graph.objects(dataset, ns.DCAT.distribution))
+    assert len(distributions) == 3
+    for distribution in distributions:
+        url = str(graph.value(distribution, ns.DCAT.accessURL))
+        data = (site / url.rsplit("/", 1)[1]).read_bytes()
+        assert int(graph.value(distribution, ns.DCAT.byteSize)) == len(data)
+        sha = hashlib.sha256(data).hexdigest()
+        checksum = graph.value(distribution, SPDX.checksum)
+        assert graph.value(checksum, SPDX.checksumValue) == Literal(sha, datatype=ns.XSD.hexBinary)
+    triples = int(graph.value(dataset, ns.VOID.triples))
+    dump = gzip.decompress((site / "dataset.nt.gz").read_bytes()).decode()
+    assert triples == len(dump.splitlines())
+    assert URIRef(str(ns.SCHEMA)) in set(graph.objects(dataset, ns.VOID.vocabulary))
+
+
+def test_description_passes_the_dcat_ap_profile(site):
+    import pyshacl
+
+    shapes = Graph().parse(REPO / "shapes/profiles/dcat-ap.ttl")
+    data = Graph().parse(site / "description.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
+    assert conforms, text
+    data.remove((None, ns.DCTERMS.title, None))
+    conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
+    assert not conforms
+
+
+def test_sitemap_lists_every_page_with_dates_from_the_setting(site):
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(site / "sitemap.xml").getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in root
+    }
+    pages = [p for p in html_pages(site) if p.name != "index.html"]
+    assert len(urls) == len(pages) + 1
+    assert set(urls.values()) == {"2026-01-15"}
+    assert "https://data.example.org/liaise2/project/liaise-2" in urls
+    robots = (site / "robots.txt").read_text()
+    assert "Sitemap: https://data.example.org/liaise2/sitemap.xml" in robots
+
+
+def test_sitemap_dates_come_from_the_data_without_a_setting(tmp_path):
+    out = tmp_path / "site"
+    publish(MINI, out)
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://data.example.org/mini/news/news-1</loc><lastmod>2017-04-02</lastmod>" in (
+        sitemap
+    )
+
+
+def test_licence_setting_appears_everywhere(tmp_path):
+    out = tmp_path / "site"
+    licence = "https://creativecommons.org/publicdomain/zero/1.0/"
+    publish(MINI, out, Settings(license=licence))
+    assert licence in (out / "project/alpha.html").read_text()
+    assert licence in (out / "description.ttl").read_text()
+
+
+def test_bad_modified_date_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError):
+        publish(MINI, tmp_path / "s", Settings(modified="2026-13-45"))
