@@ -1,0 +1,55 @@
+"""Benchmark ``publish`` on synthetic datasets.
+
+    python benchmarks/bench_publish.py 1000 10000
+
+prints, per size, the seconds spent validating and writing, pages per second, the number of
+files and the site's size on disk. Each size runs in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+
+
+def run_one(projects: int) -> None:
+    from liaise_lod.publish import Settings, publish
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = synthetic.write(Path(tmp) / "data", projects)
+        start = time.perf_counter()
+        result = publish(folder, Path(tmp) / "site", Settings(modified="2026-01-01"))
+        seconds = time.perf_counter() - start
+        site = Path(tmp) / "site"
+        size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        pages = len(result.pages)
+        print(
+            f"{projects:>6} projects: {len(result.build.graph):>8} triples, {pages:>6} pages, "
+            f"{len(result.files):>6} files, {seconds:7.1f} s, {pages / seconds:7.0f} pages/s, "
+            f"site {size / 2**20:7.1f} MiB",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one)
+        return
+    for size in args.sizes:
+        subprocess.run([sys.executable, __file__, "--one", str(size)], check=True)
+
+
+if __name__ == "__main__":
+    main()
