@@ -1,0 +1,374 @@
+"""Check a graph against the SHACL shapes in ``shapes/`` and report what to fix, and where.
+
+The shapes use SHACL Core only. Their placeholder ``{BASE}`` is replaced with the dataset's base
+IRI (regex-escaped in ``sh:pattern``, as is in ``sh:message``). pySHACL runs once over the whole
+graph, without inference: the graph must already hold the SKOS schemes, as ``to_graph`` adds them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cache, lru_cache
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .iris import Iris
+from .namespaces import PREFIXES, RDF, SH, XSD
+from .resources import shapes_dir
+
+if TYPE_CHECKING:
+    from .model import Dataset
+
+#: Where a record was written: ``(file, line, record id)``, each None when unknown.
+Sources = Callable[[str], tuple[str | None, int | None, str | None] | None]
+
+BASE_PLACEHOLDER = "{BASE}"
+SHAPES_NS = "https://w3id.org/liaise-lod/shapes#"
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_RANK = {"violation": 0, "warning": 1, "info": 2}
+_PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}
+_PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
+# --------------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, located: the resource, the property, the offending value, and where
+    the record was written when that is known."""
+
+    focus_node: str
+    path: str | None
+    value: str | None
+    severity: str
+    message: str
+    source_shape: str
+    file: str | None = None
+    line: int | None = None
+    record: str | None = None
+
+    @property
+    def resource(self) -> str:
+        """The record the focus node belongs to: ``…/event/x`` for ``…/event/x#place``."""
+        return self.focus_node.split("#", 1)[0]
+
+    @property
+    def where(self) -> str | None:
+        """``file:line``, or just the file, when known."""
+        if self.file is None:
+            return None
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def sort_key(self) -> tuple:
+        return (
+            self.resource,
+            _RANK.get(self.severity, 9),
+            self.focus_node,
+            self.path or "",
+            self.message,
+            self.value or "",
+            self.source_shape,
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every result of one validation, sorted, with the SHACL report graph they came from."""
+
+    results: tuple[ValidationResult, ...]
+    graph: Graph = field(repr=False, compare=False, default_factory=Graph)
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return self._of("violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return self._of("warning")
+
+    @property
+    def infos(self) -> tuple[ValidationResult, ...]:
+        return self._of("info")
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos do not count)."""
+        return not self.violations
+
+    def _of(self, severity: str) -> tuple[ValidationResult, ...]:
+        return tuple(result for result in self.results if result.severity == severity)
+
+    def summary(self) -> str:
+        """``N violations, M warnings in K resources``."""
+        counts = [_count(len(self.violations), "violation"), _count(len(self.warnings), "warning")]
+        if self.infos:
+            counts.append(_count(len(self.infos), "info"))
+        resources = len({result.resource for result in self.results})
+        return f"{', '.join(counts)} in {_count(resources, 'resource')}"
+
+    def text(self) -> str:
+        """The report for a person: a summary line, then the results grouped by resource."""
+        lines = [self.summary()]
+        for resource, group in groupby(self.results, key=lambda result: result.resource):
+            results = list(group)
+            lines += ["", _heading(resource, results[0])]
+            lines += [_result_line(result) for result in results]
+        return "\n".join(lines) + "\n"
+
+    def to_graph(self) -> Graph:
+        """The SHACL validation report as RDF (a copy), e.g. for ``validation-report.ttl``."""
+        graph = _new_graph()
+        graph += self.graph
+        return graph
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (for JSON)."""
+        return {
+            "conforms": self.conforms,
+            "summary": self.summary(),
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "infos": len(self.infos),
+            "results": [asdict(result) for result in self.results],
+        }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _heading(resource: str, first: ValidationResult) -> str:
+    where = ", ".join(
+        part for part in (first.where, f"record '{first.record}'" if first.record else None) if part
+    )
+    return f"{resource} ({where})" if where else resource
+
+
+def _result_line(result: ValidationResult) -> str:
+    fragment = result.focus_node[len(result.resource) :]
+    subject = " ".join(part for part in (fragment, result.path) if part)
+    value = f" [value: {result.value}]" if result.value is not None else ""
+    text = f"{subject}: {result.message}" if subject else result.message
+    return f"  {result.severity:<9} {text}{value}"
+
+
+# -------------------------------------------------------------------------------- validation
+
+
+def validate(graph: Graph, *, base: str, sources: Sources | None = None) -> ValidationReport:
+    """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
+
+    ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
+    value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
+    record id is read off the IRI.
+    """
+    iris = Iris(base)
+    _, results_graph, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes_graph(iris.base),
+        inference="none",
+        advanced=False,
+        allow_infos=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        meta_shacl=False,
+    )
+    located = _Locator(iris, sources)
+    parsed = sorted(
+        ((located(_result(results_graph, node)), node) for node in _result_nodes(results_graph)),
+        key=lambda pair: (pair[0].sort_key(), _component(results_graph, pair[1])),
+    )
+    return ValidationReport(
+        results=tuple(result for result, _ in parsed),
+        graph=_canonical_report(results_graph, [node for _, node in parsed]),
+    )
+
+
+def dataset_sources(dataset: Dataset, base: str) -> Sources:
+    """A ``sources`` for ``validate``: where each record of ``dataset`` was written."""
+    iris = Iris(base)
+
+    def lookup(iri: str) -> tuple[str | None, int | None, str | None]:
+        parts = iris.split(iri)
+        if parts is None:
+            return None, None, None
+        record_id = parts[1]
+        source = dataset.source(record_id)
+        if source is None:
+            return None, None, record_id
+        return source.file, source.line, record_id
+
+    return lookup
+
+
+@cache
+def _shapes_template() -> Graph:
+    """Every ``*.ttl`` file of the shapes folder, parsed once, with ``{BASE}`` still in it."""
+    graph = Graph()
+    for path in sorted(shapes_dir().glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=8)
+def shapes_graph(base: str) -> Graph:
+    """The shapes graph for a dataset under ``base`` (cached: do not modify it)."""
+    graph = Graph()
+    graph += _shapes_template()
+    for predicate, replacement in ((SH.pattern, re.escape(base)), (SH.message, base)):
+        for subject, text in list(graph.subject_objects(predicate)):
+            if BASE_PLACEHOLDER in text:
+                graph.remove((subject, predicate, text))
+                graph.add(
+                    (subject, predicate, Literal(text.replace(BASE_PLACEHOLDER, replacement)))
+                )
+    return graph
+
+
+# --------------------------------------------------------------------- reading the SHACL report
+
+
+def _result_nodes(graph: Graph) -> Iterator[Node]:
+    """The report's own results (not the ``sh:detail`` results nested in them)."""
+    for report in graph.subjects(RDF.type, SH.ValidationReport):
+        yield from graph.objects(report, SH.result)
+
+
+def _result(graph: Graph, node: Node) -> ValidationResult:
+    severity = graph.value(node, SH.resultSeverity)
+    path = graph.value(node, SH.resultPath)
+    focus = graph.value(node, SH.focusNode)
+    value = graph.value(node, SH.value)
+    if value == focus:
+        value = None
+    return ValidationResult(
+        focus_node=_iri_text(focus),
+        path=_path_text(graph, path) if path is not None else None,
+        value=_term_text(value) if value is not None else None,
+        severity=SEVERITIES.get(severity, str(severity)),
+        message=" / ".join(sorted(str(text) for text in graph.objects(node, SH.resultMessage))),
+        source_shape=_iri_text(graph.value(node, SH.sourceShape)),
+    )
+
+
+def _component(graph: Graph, node: Node) -> str:
+    return str(graph.value(node, SH.sourceConstraintComponent))
+
+
+class _Locator:
+    """Adds file, line and record id to results, asking ``sources`` once per record."""
+
+    def __init__(self, iris: Iris, sources: Sources | None):
+        self.iris, self.sources = iris, sources
+        self.known: dict[str, tuple[str | None, int | None, str | None]] = {}
+
+    def __call__(self, result: ValidationResult) -> ValidationResult:
+        resource = result.resource
+        if resource not in self.known:
+            self.known[resource] = self._lookup(resource)
+        file, line, record = self.known[resource]
+        return ValidationResult(**{**asdict(result), "file": file, "line": line, "record": record})
+
+    def _lookup(self, resource: str) -> tuple[str | None, int | None, str | None]:
+        found = self.sources(resource) if self.sources else None
+        file, line, record = found or (None, None, None)
+        if record is None:
+            parts = self.iris.split(resource)
+            record = parts[1] if parts else None
+        return file, line, record
+
+
+def _iri_text(node: Node | None) -> str:
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _compact(iri: URIRef) -> str:
+    """``schema:name`` for IRIs in a known namespace, else ``<iri>``."""
+    for prefix, namespace in sorted(_PREFIXES.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local or "-"):
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _term_text(term: Node) -> str:
+    """A value as it would be written in Turtle, with known prefixes."""
+    if isinstance(term, Literal):
+        text = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{text}^^{_compact(term.datatype)}"
+        return text
+    if isinstance(term, URIRef):
+        return _compact(term)
+    return _iri_text(term)
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL notation: ``schema:address/schema:addressCountry``."""
+    if isinstance(path, URIRef):
+        return _compact(path)
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, step) for step in graph.items(path))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path_text(graph, step) for step in graph.items(alternatives)) + ")"
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(graph, inverse)
+    for predicate, suffix in _PATH_SUFFIXES.items():
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return _path_text(graph, inner) + suffix
+    return _iri_text(path)
+
+
+# ------------------------------------------------------------------ the report graph, stable
+
+
+def _new_graph() -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in _PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def _canonical_report(source: Graph, result_nodes: list[Node]) -> Graph:
+    """The SHACL report with blank nodes named in result order, so that it serialises the
+    same way every time."""
+    graph = _new_graph()
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add(
+        (
+            report,
+            SH.conforms,
+            Literal(
+                all(source.value(node, SH.resultSeverity) != SH.Violation for node in result_nodes)
+            ),
+        )
+    )
+    for number, node in enumerate(result_nodes, start=1):
+        graph.add((report, SH.result, _copy(source, node, graph, f"result-{number:06d}")))
+    return graph
+
+
+def _copy(source: Graph, node: Node, target: Graph, name: str) -> Node:
+    """Copy ``node`` and the blank nodes it leads to, naming them ``name``, ``name-1``, …"""
+    if not isinstance(node, BNode) or (node, None, None) not in source:
+        return node
+    copy = BNode(name)
+    pairs = sorted(source.predicate_objects(node), key=lambda pair: (pair[0], pair[1].n3()))
+    for number, (predicate, obj) in enumerate(pairs, start=1):
+        target.add((copy, predicate, _copy(source, obj, target, f"{name}-{number}")))
+    return copy
