@@ -1,0 +1,206 @@
+"""The validation report: located, grouped by record, stable from run to run."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from liaise_lod.errors import ConfigError
+from liaise_lod.load import load_dataset
+from liaise_lod.mapping import to_graph
+from liaise_lod.model import Dataset
+from liaise_lod.namespaces import RDF, SCHEMA, SH
+from liaise_lod.validate import dataset_sources, shapes_graph, validate
+
+BASE = "https://data.example.org/liaise/"
+FILES = {
+    "settings.yaml": f"""\
+dataset:
+  base: {BASE}
+  language: en
+""",
+    "organisations.yaml": """\
+organisations:
+  - id: efus
+    name: European Forum for Urban Security
+    kind: network
+    description: A network of local authorities.
+    country: FR
+    website: https://efus.eu
+
+  - id: ccv
+    name: Centre for Crime Prevention
+""",
+    "events.yaml": """\
+events:
+  - id: final
+    name: Final conference
+    description: Results of the project.
+    start: 2017-05-02
+    end: 2017-05-03
+    locality: Paris
+    country: FR
+    organisers: [efus]
+""",
+}
+PLACE_ADDRESS = URIRef(f"{BASE}event/final#place-address")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dataset")
+    for name, text in FILES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def dataset(folder: Path) -> Dataset:
+    return load_dataset(folder)
+
+
+def broken_graph(dataset: Dataset) -> Graph:
+    """The dataset's graph with one violation, on a value node of the event."""
+    graph = to_graph(dataset)
+    graph.set((PLACE_ADDRESS, SCHEMA.addressCountry, Literal("fr")))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def report(dataset: Dataset):
+    return validate(broken_graph(dataset), base=BASE, sources=dataset_sources(dataset, BASE))
+
+
+# ------------------------------------------------------------------------------------- text
+
+
+def test_summary_comes_first(report) -> None:
+    assert report.text().splitlines()[0] == "1 violation, 4 warnings in 2 resources"
+
+
+def test_each_record_is_headed_by_its_iri_file_and_line(report, folder: Path) -> None:
+    headings = [line for line in report.text().splitlines() if line.startswith("https://")]
+    assert headings == [
+        f"{BASE}event/final ({folder / 'events.yaml'}:2, record 'final')",
+        f"{BASE}organisation/ccv ({folder / 'organisations.yaml'}:9, record 'ccv')",
+    ]
+
+
+def test_result_lines_name_severity_property_message_and_value(report) -> None:
+    lines = report.text().splitlines()
+    assert (
+        "  violation #place-address schema:addressCountry: An address has at most one country"
+        in "\n".join(lines)
+    )
+    assert lines[3].endswith('[value: "fr"]')
+    assert "  warning   schema:address/schema:addressCountry: Add the organisation's country" in (
+        report.text()
+    )
+
+
+def test_value_nodes_are_grouped_and_located_under_their_record(report, folder: Path) -> None:
+    (violation,) = report.violations
+    assert violation.focus_node == str(PLACE_ADDRESS)
+    assert violation.resource == f"{BASE}event/final"
+    assert (violation.file, violation.line, violation.record) == (
+        str(folder / "events.yaml"),
+        2,
+        "final",
+    )
+
+
+def test_sources_is_asked_about_records_only_and_once_each(dataset: Dataset) -> None:
+    asked: list[str] = []
+
+    def sources(iri: str) -> tuple[str | None, int | None, str | None]:
+        asked.append(iri)
+        return "somewhere.yaml", 7, "x"
+
+    report = validate(broken_graph(dataset), base=BASE, sources=sources)
+    assert len(asked) == len(set(asked))
+    assert set(asked) == {f"{BASE}event/final", f"{BASE}organisation/ccv"}
+    assert "(somewhere.yaml:7, record 'x')" in report.text()
+
+
+def test_without_sources_the_record_id_is_read_off_the_iri(dataset: Dataset) -> None:
+    report = validate(broken_graph(dataset), base=BASE)
+    assert {(r.record, r.file, r.line) for r in report.results} == {
+        ("final", None, None),
+        ("ccv", None, None),
+    }
+    assert f"{BASE}organisation/ccv (record 'ccv')" in report.text()
+
+
+def test_text_is_the_same_whatever_the_order_of_the_triples(dataset: Dataset, report) -> None:
+    triples = list(broken_graph(dataset))
+    random.Random(7).shuffle(triples)
+    shuffled = Graph()
+    for triple in triples:
+        shuffled.add(triple)
+    again = validate(shuffled, base=BASE, sources=dataset_sources(dataset, BASE))
+    assert again.text() == report.text()
+    assert again.results == report.results
+    turtle = report.to_graph().serialize(format="turtle")
+    assert again.to_graph().serialize(format="turtle") == turtle
+
+
+def test_results_are_sorted_by_record_then_severity(report) -> None:
+    keys = [result.sort_key() for result in report.results]
+    assert keys == sorted(keys)
+    assert [r.severity for r in report.results] == ["violation"] + ["warning"] * 4
+
+
+# ------------------------------------------------------------------------ counts and formats
+
+
+def test_conforms_counts_violations_only(dataset: Dataset, report) -> None:
+    assert not report.conforms
+    assert (len(report.violations), len(report.warnings)) == (1, 4)
+    clean = validate(to_graph(dataset), base=BASE)
+    assert clean.conforms
+    assert len(clean.warnings) == 4
+    assert clean.text().startswith("0 violations, 4 warnings in 1 resource\n")
+
+
+def test_to_graph_is_the_shacl_report(report) -> None:
+    graph = Graph().parse(data=report.to_graph().serialize(format="turtle"), format="turtle")
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(node, SH.conforms) == Literal(False)
+    assert len(list(graph.objects(node, SH.result))) == len(report.results)
+    severities = sorted(str(s) for s in graph.objects(None, SH.resultSeverity))
+    assert severities == [str(SH.Violation)] + [str(SH.Warning)] * 4
+
+
+def test_to_dict_is_plain_json(report) -> None:
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["conforms"] is False
+    assert data["summary"] == report.summary()
+    assert data["results"][0]["path"] == "schema:addressCountry"
+    assert data["results"][0]["value"] == '"fr"'
+    assert data["results"][0]["source_shape"].endswith("#Address-country")
+
+
+def test_alternative_paths_are_written_in_sparql_notation(dataset: Dataset) -> None:
+    graph = to_graph(dataset)
+    efus = URIRef(f"{BASE}organisation/efus")
+    graph.add((efus, SCHEMA.parentOrganization, URIRef(f"{BASE}event/final")))
+    report = validate(graph, base=BASE)
+    paths = {r.path for r in report.violations}
+    assert paths == {"(org:subOrganizationOf|schema:parentOrganization)"}
+
+
+# ---------------------------------------------------------------------------------- set-up
+
+
+def test_shapes_are_parsed_once_per_base() -> None:
+    assert shapes_graph(BASE) is shapes_graph(BASE)
+    assert shapes_graph(BASE) is not shapes_graph("https://other.example.org/")
+
+
+def test_base_must_be_usable(dataset: Dataset) -> None:
+    with pytest.raises(ConfigError):
+        validate(to_graph(dataset), base="not a base")
