@@ -110,7 +110,7 @@ class Emitter:
             instant = self.iris.part(owner, name)
             self.add(period, relation, instant)
             self.types(instant, TIME.Instant)
-            self.add(instant, INSTANT_PROPERTIES[precision_of(when)], date_literal(when))
+            self.add(instant, INSTANT_PROPERTIES[precision_of(when)], instant_literal(when))
 
     def address(self, owner: URIRef, locality: str | None, country: str | None) -> URIRef | None:
         """A ``schema:PostalAddress`` ``{owner}#address``; the country also as an EU IRI."""
@@ -142,6 +142,14 @@ class Emitter:
 
 def date_literal(when: str) -> Literal:
     return Literal(when, datatype=DATE_TYPES[precision_of(when)])
+
+
+def instant_literal(when: str) -> Literal:
+    """As ``date_literal``, but a date-time is an ``xsd:dateTimeStamp`` (it always has an offset),
+    the range of ``time:inXSDDateTimeStamp``."""
+    if precision_of(when) == "datetime":
+        return Literal(when, datatype=XSD.dateTimeStamp)
+    return date_literal(when)
 
 
 def number_literal(value: Decimal) -> Literal:
