@@ -17,6 +17,7 @@ from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
+from .resources import vocab_dir
 from .serialize import jsonld, ntriples, sorted_triples, turtle
 from .validate import ValidationReport, dataset_sources, validate
 
@@ -64,23 +65,20 @@ def build(
 
 
 def write_outputs(result: BuildResult, folder: Path, base: str) -> list[Path]:
-    triples = sorted_triples(result.graph)
-    contents = {
-        f"{DUMP_NAME}.ttl": turtle(result.graph, base, triples),
-        f"{DUMP_NAME}.nt": ntriples(result.graph, triples),
-        f"{DUMP_NAME}.jsonld": jsonld(result.graph),
-        "validation-report.ttl": turtle(result.report.to_graph()),
-        "validation-report.txt": result.report.text().encode("utf-8"),
-    }
     files = []
-    for name, data in contents.items():
-        target = folder / name
-        target.write_bytes(data)
-        files.append(target)
-    from .resources import vocab_dir
 
-    shutil.copyfile(vocab_dir() / "context.jsonld", folder / "context.jsonld")
-    files.append(folder / "context.jsonld")
+    def write(name: str, data: bytes) -> None:
+        (folder / name).write_bytes(data)
+        files.append(folder / name)
+
+    triples = sorted_triples(result.graph)
+    write(f"{DUMP_NAME}.ttl", turtle(result.graph, base, triples))
+    write(f"{DUMP_NAME}.nt", ntriples(result.graph, triples))
+    del triples  # a graph-sized list: free it before the JSON-LD is built
+    write(f"{DUMP_NAME}.jsonld", jsonld(result.graph))
+    write("validation-report.ttl", turtle(result.report.to_graph()))
+    write("validation-report.txt", result.report.text().encode("utf-8"))
+    write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
     return files
 
 
