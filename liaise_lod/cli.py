@@ -109,6 +109,8 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     _query_arguments
 )
 def run_query(args: argparse.Namespace) -> int:
+    import os
+
     from .sparql import query, read_query
 
     result = query(args.dataset, read_query(args.query), timeout=args.timeout, base=args.base)
@@ -118,13 +120,13 @@ def run_query(args: argparse.Namespace) -> int:
     try:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.flush()
-    except BrokenPipeError:
-        sys.stderr.close()
+    except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
 def _push_arguments(parser: argparse.ArgumentParser) -> None:
-    from .push import DEFAULT_CHUNK_SIZE
+    from .push import DEFAULT_CHUNK_SIZE, TIMEOUT_SECONDS
 
     _dataset_arguments(parser)
     parser.add_argument(
@@ -151,6 +153,13 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"triples per request (default {DEFAULT_CHUNK_SIZE})",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_SECONDS,
+        metavar="S",
+        help=f"wait at most S seconds for each answer of the store (default {TIMEOUT_SECONDS:g})",
+    )
 
 
 @command("push", "load a dataset's graph into a triple store (SPARQL 1.1 Graph Store Protocol)")(
@@ -167,6 +176,7 @@ def run_push(args: argparse.Namespace) -> int:
         auth_env=args.auth_env,
         chunk_size=args.chunk_size,
         base=args.base,
+        timeout=args.timeout,
     )
     print(result.summary())
     return 0

@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -35,7 +35,7 @@ from .model import Dataset
 
 Source = Dataset | Graph | str | os.PathLike
 DEFAULT_CHUNK_SIZE = 100_000
-TIMEOUT_SECONDS = 300
+TIMEOUT_SECONDS = 3600
 N_TRIPLES = "application/n-triples"
 _MESSAGE_LIMIT = 600
 
@@ -74,6 +74,7 @@ def push(
     base: str | None = None,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> PushResult:
     """Replace the named graph ``graph`` (default: the dataset's base IRI) at a Graph Store
     Protocol ``endpoint`` with the source's triples.
@@ -82,6 +83,7 @@ def push(
     N-Triples dump. With ``update_endpoint`` (SPARQL 1.1 Update) the replacement is safe: upload
     to a temporary graph, then ``MOVE``. ``auth_env`` names the environment variable holding the
     credentials. ``progress`` (default: when stderr is a terminal) draws a bar on stderr.
+    ``timeout`` bounds the wait for each answer (a ``MOVE`` of millions of triples takes minutes).
     Raises ``PushError`` with the HTTP status and the store's message when a request fails.
     """
     if chunk_size < 1:
@@ -90,7 +92,7 @@ def push(
     started = time.monotonic()
     triples, default_graph = source_triples(source, base)
     target = _graph_iri(graph or default_graph)
-    client = Client(credentials(auth_env))
+    client = Client(credentials(auth_env), timeout)
     chunks = list(chunked(triples, chunk_size))
     bar = Progress(len(triples), sys.stderr.isatty() if progress is None else progress)
     atomic = bool(update_endpoint) and bool(triples)
@@ -126,12 +128,26 @@ def _replace_by_move(
     temporary = f"urn:liaise-lod:push:{uuid.uuid4()}"
     try:
         _upload(client, endpoint, temporary, chunks, bar)
-        client.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
     except BaseException:
         bar.done()
-        if not client.drop(endpoint, temporary):
-            log(f"could not drop the temporary graph <{temporary}>; if it exists, drop it by hand")
+        _drop_temporary(client, endpoint, temporary, log)
         raise
+    bar.done()
+    try:
+        client.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
+    except NoAnswer as error:
+        raise PushError(
+            f"{error}; the MOVE may still complete on the store: if <{target}> is not replaced, "
+            f"drop <{temporary}> by hand"
+        ) from None
+    except BaseException:
+        _drop_temporary(client, endpoint, temporary, log)
+        raise
+
+
+def _drop_temporary(client: Client, endpoint: str, temporary: str, log: Callable) -> None:
+    if not client.drop(endpoint, temporary):
+        log(f"could not drop the temporary graph <{temporary}>; if it exists, drop it by hand")
 
 
 def _upload(
@@ -196,8 +212,21 @@ def _dump_triples(path: Path) -> list[ox.Triple]:
 def chunked(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
     """Chunks of about ``size`` triples. Blank-node labels are local to each request, so the
     triples sharing blank nodes (transitively) always travel in the same chunk."""
-    plain: list[ox.Triple] = []
-    groups: dict[str, list[ox.Triple]] = defaultdict(list)
+    linked = [triple for triple in triples if _has_blank_node(triple)]
+    if not linked:
+        for start in range(0, len(triples), size):
+            yield triples[start : start + size]
+        return
+    plain = [triple for triple in triples if not _has_blank_node(triple)]
+    yield from _fill(plain, _blank_node_groups(linked), size)
+
+
+def _has_blank_node(triple: ox.Triple) -> bool:
+    return type(triple.subject) is ox.BlankNode or type(triple.object) is ox.BlankNode
+
+
+def _blank_node_groups(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    """The triples grouped by connected blank nodes (union-find over their labels)."""
     parent: dict[str, str] = {}
 
     def root(label: str) -> str:
@@ -206,31 +235,38 @@ def chunked(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
             label = parent[label]
         return label
 
+    def labels(triple: ox.Triple) -> list[str]:
+        return [t.value for t in (triple.subject, triple.object) if type(t) is ox.BlankNode]
+
     for triple in triples:
-        labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
-        for other in labels[1:]:
-            parent[root(other)] = root(labels[0])
+        first, *others = labels(triple)
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[str, list[ox.Triple]] = defaultdict(list)
     for triple in triples:
-        label = next(
-            (t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)),
-            None,
-        )
-        if label is None:
-            plain.append(triple)
-        else:
-            groups[root(label)].append(triple)
-    yield from _fill(plain, groups.values(), size)
+        groups[root(labels(triple)[0])].append(triple)
+    return list(groups.values())
 
 
 def _fill(
-    plain: list[ox.Triple], groups: Iterable[list[ox.Triple]], size: int
+    plain: list[ox.Triple], groups: list[list[ox.Triple]], size: int
 ) -> Iterator[list[ox.Triple]]:
+    """Pack the groups whole, then top the chunks up with the plain triples."""
     chunk: list[ox.Triple] = []
-    for group in [*([triple] for triple in plain), *groups]:
+    for group in groups:
         if chunk and len(chunk) + len(group) > size:
             yield chunk
             chunk = []
         chunk.extend(group)
+    position = 0
+    while position < len(plain):
+        room = size - len(chunk)
+        if room <= 0:
+            yield chunk
+            chunk = []
+            continue
+        chunk.extend(plain[position : position + room])
+        position += room
     if chunk:
         yield chunk
 
@@ -250,6 +286,10 @@ def credentials(env_var: str | None) -> str | None:
             f"the environment variable {env_var} must hold 'user:password' or 'Bearer TOKEN'"
         )
     return value
+
+
+class NoAnswer(PushError):
+    """The store did not answer in time: the request may still take effect."""
 
 
 class Client:
@@ -283,6 +323,10 @@ class Client:
                 return self._open(method, url, body, content_type)
         except urllib.error.HTTPError as error:
             raise _http_error(method, url, error, bool(self.header)) from None
+        except TimeoutError:
+            raise NoAnswer(
+                f"{method} {_shown(url)}: the store did not answer within {self.timeout:g} s"
+            ) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise PushError(f"{method} {_shown(url)}: cannot reach the store: {reason}") from None

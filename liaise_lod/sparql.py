@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -100,8 +101,6 @@ def _store_of_file(path: Path) -> ox.Store:
 def read_query(text_or_path: str) -> str:
     """The query itself: the text of a ``.rq``/``.sparql`` file, stdin for ``-``, or the text."""
     if text_or_path == "-":
-        import sys
-
         return sys.stdin.read()
     path = Path(text_or_path)
     if "\n" not in text_or_path and (path.suffix in (".rq", ".sparql") or _is_file(path)):
@@ -130,6 +129,7 @@ def query(
     Our prefixes (``schema:``, ``org:``, ``skos:``, ...) are predeclared; a query's own
     ``PREFIX`` lines take precedence. A malformed query raises ``QueryError`` naming its line
     and column; one running longer than ``timeout`` seconds is stopped with ``QueryTimeout``.
+    Updates and ``SERVICE`` (the network) are refused.
     """
     if timeout is not None and not timeout > 0:
         raise ConfigError(f"the timeout must be a positive number of seconds, not {timeout}")
