@@ -11,7 +11,17 @@ The pipeline, one module a stage::
 
 __version__ = "0.1.0"
 
-from .errors import ConfigError, InputError, InvalidGraphError, LiaiseError, OutputError, Problem
+from .errors import (
+    ConfigError,
+    InputError,
+    InvalidGraphError,
+    LiaiseError,
+    OutputError,
+    Problem,
+    PushError,
+    QueryError,
+    QueryTimeout,
+)
 from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
@@ -29,8 +39,10 @@ from .model import (
     StatedFigure,
 )
 from .pipeline import BuildResult, build, check
+from .push import PushResult, push
 from .schema import json_schema
 from .serialize import jsonld, ntriples, turtle
+from .sparql import QueryResult, load_store, query
 from .validate import ValidationReport, ValidationResult, validate
 
 __all__ = [
@@ -52,6 +64,11 @@ __all__ = [
     "Problem",
     "Project",
     "Publication",
+    "PushError",
+    "PushResult",
+    "QueryError",
+    "QueryResult",
+    "QueryTimeout",
     "StatedFigure",
     "ValidationReport",
     "ValidationResult",
@@ -61,7 +78,10 @@ __all__ = [
     "json_schema",
     "jsonld",
     "load_dataset",
+    "load_store",
     "ntriples",
+    "push",
+    "query",
     "to_graph",
     "turtle",
     "validate",
