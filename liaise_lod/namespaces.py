@@ -23,6 +23,9 @@ EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/langua
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 
 SCHEMA_CONTEXT_IRI = "https://schema.org"
+SHAPES = Namespace(LLOD_HOME + "shapes#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 
 #: Prefixes used when writing Turtle, in the order they are written.
 PREFIXES: dict[str, str] = {
@@ -53,6 +56,7 @@ __all__ = [
     "EU_FILE_TYPE",
     "EU_LANGUAGE",
     "FOAF",
+    "IANA_MEDIA_TYPES",
     "LLOD",
     "LLOD_HOME",
     "LOCN",
@@ -65,7 +69,9 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_CONTEXT_IRI",
     "SH",
+    "SHAPES",
     "SKOS",
+    "SPDX",
     "TIME",
     "VOID",
     "XSD",

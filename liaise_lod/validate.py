@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .iris import Iris
-from .namespaces import PREFIXES, RDF, SH, XSD
+from .namespaces import PREFIXES, RDF, SH, SHAPES, XSD
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Sources = Callable[[str], tuple[str | None, int | None, str | None] | None]
 
 BASE_PLACEHOLDER = "{BASE}"
-SHAPES_NS = "https://w3id.org/liaise-lod/shapes#"
+SHAPES_NS = str(SHAPES)
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _RANK = {"violation": 0, "warning": 1, "info": 2}
 _PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}

@@ -8,21 +8,22 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import (
     DCAT,
     DCTERMS,
     EU_FILE_TYPE,
+    IANA_MEDIA_TYPES,
     PREFIXES,
     RDF,
     SCHEMA_CONTEXT_IRI,
+    SPDX,
     VOID,
     XSD,
 )
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-IANA = "http://www.iana.org/assignments/media-types/"
+IANA = str(IANA_MEDIA_TYPES)
 GZIP = URIRef(IANA + "application/gzip")
 
 
