@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .model import BY_KIND
 from .namespaces import CONTEXT_IRI, PREFIXES, RDF, XSD
 from .resources import vocab_dir
 
@@ -89,8 +90,6 @@ def ntriples(graph: Graph, triples: list[ox.Triple] | None = None) -> bytes:
 def turtle_prefixes(base: str | None) -> dict[str, str]:
     prefixes = dict(PREFIXES)
     if base:
-        from .model import BY_KIND
-
         for kind in sorted(BY_KIND):
             prefixes[kind] = f"{base}{kind}/"
     return prefixes
