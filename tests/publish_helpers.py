@@ -1,9 +1,14 @@
-"""Helpers shared by the publish tests: reading the JSON-LD islands of pages, offline."""
+"""Helpers shared by the publish tests: reading the JSON-LD islands of pages offline, and
+serving a site with `liaise-lod serve` on 127.0.0.1."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Graph
@@ -34,3 +39,21 @@ def to_graph(document: dict | list) -> Graph:
         document, {"format": "application/n-quads", "documentLoader": schema_loader}
     )
     return Graph().parse(data=nquads, format="nt")
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """Run `liaise-lod serve SITE` on a free port of 127.0.0.1; yields its root URL (no final /)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "liaise_lod.cli", "serve", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert "serving" in line, process.stderr.read()
+        yield line.split(" at ", 1)[1].split()[0].rstrip("/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from publish_helpers import islands
 from rdflib import Graph, Literal, URIRef
 
 from conftest import EXAMPLE, MINI, REPO
@@ -19,6 +18,7 @@ from liaise_lod.errors import ConfigError, InvalidGraphError, OutputError
 from liaise_lod.publish import Settings, publish
 from liaise_lod.publish.metadata import SPDX
 from liaise_lod.publish.paths import inside, relative_url
+from publish_helpers import islands
 
 HOSTILE = "</script><script>alert(1)</script>"
 AMPERSAND = "<b>&"

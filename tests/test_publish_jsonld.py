@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from publish_helpers import islands, to_graph
 from rdflib import Graph, URIRef
 
 from conftest import EXAMPLE, REPO
 from liaise_lod.namespaces import RDF, SCHEMA
 from liaise_lod.pipeline import check
 from liaise_lod.publish import Settings, publish
+from publish_helpers import islands, to_graph
 
 extruct = pytest.importorskip("extruct")
 SCHEMA_PREFIX = str(SCHEMA)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,6 +12,7 @@ from rdflib import Graph
 from conftest import MINI
 from liaise_lod.publish import publish
 from liaise_lod.publish.negotiate import choose
+from publish_helpers import serving
 
 ALL = [".html", ".jsonld", ".nt", ".ttl"]
 
@@ -42,19 +41,8 @@ def test_choose_honours_q_values(accept, expected):
 def server(tmp_path_factory):
     site = tmp_path_factory.mktemp("serve") / "site"
     publish(MINI, site)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "liaise_lod.cli", "serve", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()
-        assert "serving" in line, process.stderr.read()
-        yield line.split(" at ", 1)[1].split()[0].rstrip("/"), site
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(site) as url:
+        yield url, site
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, dict, bytes]:
