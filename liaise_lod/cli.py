@@ -193,16 +193,19 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
 def run_publish(args: argparse.Namespace) -> int:
+    from .progress import ProgressBar
     from .publish import Settings, publish
-    from .publish.progress import progress_bar
 
     settings = Settings(base=args.base, license=args.license, modified=args.modified)
+    bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
-        result = publish(args.dataset, args.out, settings, progress=progress_bar(sys.stderr))
+        result = publish(args.dataset, args.out, settings, progress=bar)
     except InvalidGraphError as error:
         print(error.report.text(), file=sys.stderr)
         print(f"nothing written to {args.out}: fix the violations first", file=sys.stderr)
         return 1
+    finally:
+        bar.close()  # so that a message after a failure starts on its own line
     print(result.build.report.summary())
     print(f"{len(result.pages)} pages, {len(result.files)} files written to {args.out}")
     return 0

@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -32,6 +31,7 @@ from rdflib import Graph
 
 from .errors import ConfigError, PushError
 from .model import Dataset
+from .progress import ProgressBar
 
 Source = Dataset | Graph | str | os.PathLike
 DEFAULT_CHUNK_SIZE = 100_000
@@ -94,7 +94,7 @@ def push(
     target = _graph_iri(graph or default_graph)
     client = Client(credentials(auth_env), timeout)
     chunks = list(chunked(triples, chunk_size))
-    bar = Progress(len(triples), sys.stderr.isatty() if progress is None else progress)
+    bar = _Sent(len(triples), ProgressBar("pushing", "triples", enabled=progress))
     atomic = bool(update_endpoint) and bool(triples)
     if atomic:
         _replace_by_move(client, endpoint, str(update_endpoint), target, chunks, bar, log)
@@ -102,7 +102,7 @@ def push(
         if not update_endpoint:
             log(_in_place_warning(target, len(chunks)))
         _upload(client, endpoint, target, chunks or [[]], bar)
-    bar.done()
+    bar.close()
     seconds = time.monotonic() - started
     return PushResult(endpoint, target, len(triples), len(chunks), atomic, seconds)
 
@@ -122,17 +122,17 @@ def _replace_by_move(
     update_endpoint: str,
     target: str,
     chunks: list[list[ox.Triple]],
-    bar: Progress,
+    bar: _Sent,
     log: Callable[[str], None],
 ) -> None:
     temporary = f"urn:liaise-lod:push:{uuid.uuid4()}"
     try:
         _upload(client, endpoint, temporary, chunks, bar)
     except BaseException:
-        bar.done()
+        bar.close()
         _drop_temporary(client, endpoint, temporary, log)
         raise
-    bar.done()
+    bar.close()
     try:
         client.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
     except NoAnswer as error:
@@ -151,7 +151,7 @@ def _drop_temporary(client: Client, endpoint: str, temporary: str, log: Callable
 
 
 def _upload(
-    client: Client, endpoint: str, graph: str, chunks: list[list[ox.Triple]], bar: Progress
+    client: Client, endpoint: str, graph: str, chunks: list[list[ox.Triple]], bar: _Sent
 ) -> None:
     """PUT the first chunk (replacing the graph), POST the others (adding to it)."""
     url = graph_url(endpoint, graph)
@@ -403,30 +403,16 @@ def _to_stderr(message: str) -> None:
     print(f"liaise-lod: {message}", file=sys.stderr)
 
 
-class Progress:
-    """A one-line progress bar on stderr, drawn only when enabled."""
+class _Sent:
+    """Counts the triples sent and shows them on a progress bar."""
 
-    WIDTH = 30
-
-    def __init__(self, total: int, enabled: bool, stream: TextIO | None = None):
-        self.total = total
-        self.sent = 0
-        self.enabled = enabled and total > 0
-        self.stream = stream or sys.stderr
-        self._drawn = False
+    def __init__(self, total: int, bar: ProgressBar):
+        self.total, self.sent, self.bar = total, 0, bar
 
     def advance(self, count: int) -> None:
         self.sent += count
-        if self.enabled:
-            filled = self.WIDTH * self.sent // self.total
-            bar = "#" * filled + "." * (self.WIDTH - filled)
-            percent = 100 * self.sent // self.total
-            self.stream.write(f"\rpushing [{bar}] {percent:3d}% {self.sent}/{self.total} triples")
-            self.stream.flush()
-            self._drawn = True
+        if self.total:
+            self.bar(self.sent, self.total)
 
-    def done(self) -> None:
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False
+    def close(self) -> None:
+        self.bar.close()

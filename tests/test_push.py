@@ -9,7 +9,6 @@ why and leaves the previous graph in place. Virtuoso, when installed, is a secon
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -38,7 +37,7 @@ from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
 from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
-from liaise_lod.push import Progress, chunked, credentials, graph_url, push, store_message
+from liaise_lod.push import chunked, credentials, graph_url, push, store_message
 from liaise_lod.sparql import query
 
 REPO = Path(__file__).resolve().parents[1]
@@ -519,20 +518,6 @@ def test_store_messages_are_one_readable_line():
     page = "<html><body><h1>500</h1>\n<xmp>SQ110: Permission   denied</xmp></body></html>"
     assert store_message(page) == "500 SQ110: Permission denied"
     assert len(store_message("x" * 5000)) == 600
-
-
-def test_progress_bar():
-    stream = io.StringIO()
-    bar = Progress(200, True, stream)
-    bar.advance(50)
-    bar.advance(150)
-    bar.done()
-    lines = stream.getvalue().split("\r")
-    assert lines[1].startswith("pushing [#######.......................]  25% 50/200")
-    assert lines[2].rstrip("\n").endswith("100% 200/200 triples")
-    quiet = io.StringIO()
-    Progress(200, False, quiet).advance(200)
-    assert quiet.getvalue() == ""
 
 
 # --------------------------------------------------------------------------- Virtuoso
