@@ -1,13 +1,21 @@
 """Check a graph against the SHACL shapes in ``shapes/`` and report what to fix, and where.
 
 The shapes use SHACL Core only. Their placeholder ``{BASE}`` is replaced with the dataset's base
-IRI (regex-escaped in ``sh:pattern``, as is in ``sh:message``). pySHACL runs once over the whole
-graph, without inference: the graph must already hold the SKOS schemes, as ``to_graph`` adds them.
+IRI (regex-escaped in ``sh:pattern``, as is in ``sh:message``). pySHACL runs over the whole graph,
+without inference: the graph must already hold the SKOS schemes, as ``to_graph`` adds them.
+
+pySHACL uses one core. On a large graph the shapes with targets are shared out between forked
+processes, each validating the whole graph (shared copy-on-write) against its shapes, and the
+reports are merged: the same results as one run, sooner. Splitting the graph instead would need
+each part's neighbours (classes of linked resources, inverse paths) and was slower when tried.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
@@ -18,8 +26,9 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import LiaiseError
 from .iris import Iris
-from .namespaces import PREFIXES, RDF, SH, SHAPES, XSD
+from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -34,6 +43,12 @@ SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _RANK = {"violation": 0, "warning": 1, "info": 2}
 _PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}
 _PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+#: Below this many triples validation runs in one process: starting others costs more.
+PARALLEL_MINIMUM = 40_000
+#: At most this many processes by default (each may copy part of the graph as it reads it).
+MAX_PROCESSES = 4
 
 
 # --------------------------------------------------------------------------------- the report
@@ -162,24 +177,22 @@ def _result_line(result: ValidationResult) -> str:
 # -------------------------------------------------------------------------------- validation
 
 
-def validate(graph: Graph, *, base: str, sources: Sources | None = None) -> ValidationReport:
+def validate(
+    graph: Graph, *, base: str, sources: Sources | None = None, processes: int | None = None
+) -> ValidationReport:
     """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
 
     ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
-    record id is read off the IRI.
+    record id is read off the IRI. ``processes`` caps how many processes validate (default: one
+    per core, up to four, for graphs of ``PARALLEL_MINIMUM`` triples or more; 1 on systems
+    without ``fork``); the report is the same whatever the number.
     """
     iris = Iris(base)
-    _, results_graph, _ = pyshacl.validate(
-        graph,
-        shacl_graph=shapes_graph(iris.base),
-        inference="none",
-        advanced=False,
-        allow_infos=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        meta_shacl=False,
-    )
+    shapes = shapes_graph(iris.base)
+    if processes is None:
+        processes = _default_processes(len(graph))
+    results_graph = _run(graph, shapes, processes)
     located = _Locator(iris, sources)
     parsed = sorted(
         ((located(_result(results_graph, node)), node) for node in _result_nodes(results_graph)),
@@ -229,6 +242,144 @@ def shapes_graph(base: str) -> Graph:
                 graph.add(
                     (subject, predicate, Literal(text.replace(BASE_PLACEHOLDER, replacement)))
                 )
+    return graph
+
+
+# ------------------------------------------------------------------------------ running pySHACL
+
+
+def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
+    """One pySHACL run; returns its report graph."""
+    _, results_graph, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        allow_infos=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        meta_shacl=False,
+    )
+    return results_graph
+
+
+def _default_processes(triples: int) -> int:
+    if triples < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
+
+
+def _run(graph: Graph, shapes: Graph, processes: int) -> Graph:
+    """Validate ``graph`` in up to ``processes`` processes (this one included); one report graph
+    holding every run's ``sh:ValidationReport``."""
+    targeted = _targeted_shapes(graph, shapes)
+    if processes <= 1 or len(targeted) <= 1 or _has_implicit_targets(shapes):
+        return _pyshacl(graph, shapes)
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+    for shape in targeted:
+        queue.put(shape)
+    helpers = []
+    for _ in range(min(processes, len(targeted)) - 1):
+        receive, send = context.Pipe(duplex=False)
+        helper = context.Process(
+            target=_helper, args=(graph, shapes, targeted, queue, send), daemon=True
+        )
+        helper.start()
+        send.close()
+        helpers.append((helper, receive))
+    for _ in range(len(helpers) + 1):
+        queue.put(None)  # one stop sign per worker, this process included
+    reports = _Reports()
+    try:
+        _work(graph, shapes, targeted, queue, reports)
+        for helper, receive in helpers:
+            reports.add_ntriples(_receive(helper, receive))
+    finally:
+        for helper, _ in helpers:
+            helper.join(timeout=1)
+            if helper.is_alive():
+                helper.terminate()
+    return reports.graph
+
+
+class _Reports:
+    """The report graphs of several runs, merged (their blank nodes kept apart)."""
+
+    def __init__(self) -> None:
+        self.graph = Graph()
+
+    def add(self, report: Graph) -> None:
+        self.graph += report
+
+    def add_ntriples(self, data: bytes) -> None:
+        self.graph.parse(data=data, format="nt")  # each parse gets fresh blank nodes
+
+
+def _work(graph: Graph, shapes: Graph, targeted: list[URIRef], queue, reports: _Reports) -> None:
+    """Take shapes off ``queue`` until a stop sign, validating ``graph`` against each."""
+    while (shape := queue.get()) is not None:
+        reports.add(_pyshacl(graph, _only(shapes, shape, targeted)))
+
+
+def _helper(graph: Graph, shapes: Graph, targeted: list[URIRef], queue, send) -> None:
+    """A forked process's work: its report graph as N-Triples, or an error, down ``send``."""
+    try:
+        reports = _Reports()
+        _work(graph, shapes, targeted, queue, reports)
+        send.send((True, reports.graph.serialize(format="nt", encoding="utf-8")))
+    except BaseException:  # reported to the parent, which raises
+        send.send((False, traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def _receive(helper, receive) -> bytes:
+    try:
+        ok, payload = receive.recv()
+    except EOFError:
+        helper.join()
+        raise LiaiseError(
+            f"a validation process ended without a report (exit code {helper.exitcode}), "
+            "perhaps out of memory: validate in one process (processes=1)"
+        ) from None
+    if not ok:
+        raise LiaiseError(f"a validation process failed:\n{payload}")
+    return payload
+
+
+def _targeted_shapes(graph: Graph, shapes: Graph) -> list[URIRef | Node]:
+    """The shapes with targets, the costliest first (instances of the target class times the
+    shape's property shapes), so that the last ones taken are short."""
+
+    def cost(shape: Node) -> tuple[int, str]:
+        instances = sum(
+            sum(1 for _ in graph.subjects(RDF.type, cls))
+            for cls in shapes.objects(shape, SH.targetClass)
+        )
+        properties = 1 + sum(1 for _ in shapes.objects(shape, SH.property))
+        return (-instances * properties, str(shape))
+
+    found = {shape for target in _TARGETS for shape in shapes.subjects(target, None)}
+    return sorted(found, key=cost)
+
+
+def _has_implicit_targets(shapes: Graph) -> bool:
+    """Shapes that are also classes target their instances without a target triple."""
+    return any(
+        (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
+        for shape in shapes.subjects(RDF.type, SH.NodeShape)
+    )
+
+
+def _only(shapes: Graph, keep: Node, targeted: list[Node]) -> Graph:
+    """``shapes`` with the targets of every targeted shape but ``keep`` taken away."""
+    graph = Graph()
+    graph += shapes
+    for shape in targeted:
+        if shape != keep:
+            for target in _TARGETS:
+                graph.remove((shape, target, None))
     return graph
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from liaise_lod.errors import ConfigError
+from liaise_lod.errors import ConfigError, LiaiseError
 from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
 from liaise_lod.model import Dataset
@@ -204,3 +204,59 @@ def test_shapes_are_parsed_once_per_base() -> None:
 def test_base_must_be_usable(dataset: Dataset) -> None:
     with pytest.raises(ConfigError):
         validate(to_graph(dataset), base="not a base")
+
+
+# ---------------------------------------------------------------------- in several processes
+
+
+def example_with_violations() -> tuple[Dataset, Graph]:
+    """The bundled example with violations of several shapes (records and value nodes)."""
+    from conftest import EXAMPLE
+
+    dataset = load_dataset(EXAMPLE)
+    base = str(dataset.info.base)
+    graph = to_graph(dataset)
+    project = URIRef(f"{base}project/liaise-2")
+    graph.remove((project, SCHEMA.name, None))
+    graph.add((URIRef(f"{base}event/liaise-2-seminar-3"), SCHEMA.startDate, Literal("soon")))
+    graph.add((URIRef(f"{base}organisation/efus"), SCHEMA.foundingDate, Literal("1987")))
+    for membership in list(graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Membership")))[
+        :3
+    ]:
+        graph.set((membership, URIRef("http://www.w3.org/ns/org#role"), project))
+    return dataset, graph
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_several_processes_give_the_same_report_as_one(processes: int) -> None:
+    dataset, graph = example_with_violations()
+    base = str(dataset.info.base)
+    sources = dataset_sources(dataset, base)
+    one = validate(graph, base=base, sources=sources, processes=1)
+    several = validate(graph, base=base, sources=sources, processes=processes)
+    assert len(one.violations) >= 5 and one.warnings
+    assert several.results == one.results
+    assert several.text() == one.text()
+    turtle = one.to_graph().serialize(format="turtle")
+    assert several.to_graph().serialize(format="turtle") == turtle
+
+
+def test_a_failing_validation_process_is_reported(monkeypatch) -> None:
+    import importlib
+    import os
+
+    module = importlib.import_module("liaise_lod.validate")  # the package exports validate()
+
+    dataset, graph = example_with_violations()
+    parent, real = os.getpid(), module._pyshacl
+
+    def fail_in_children(*args):
+        if os.getpid() != parent:
+            raise MemoryError("no room")
+        return real(*args)
+
+    monkeypatch.setattr(module, "_pyshacl", fail_in_children)
+    with pytest.raises(
+        LiaiseError, match=r"a validation process failed:(.|\n)*MemoryError: no room"
+    ):
+        validate(graph, base=str(dataset.info.base), processes=2)
