@@ -25,6 +25,11 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def helpers_peak_mib() -> float:
+    """The largest peak of the processes this one forked (validation helpers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def run_one(projects: int, skip_validation: bool) -> None:
     from liaise_lod.load import load_dataset
     from liaise_lod.mapping import to_graph
@@ -62,6 +67,9 @@ def run_one(projects: int, skip_validation: bool) -> None:
     for name, seconds, peak in rows:
         print(f"{name:<10} {seconds:>8.2f} {triples / seconds:>11,.0f} {peak:>9.0f}")
     print(f"{'total':<10} {total:>8.2f} {triples / total:>11,.0f} {peak_mib():>9.0f}")
+    if helpers_peak_mib():
+        helpers = helpers_peak_mib()
+        print(f"validation helpers (forked; shared pages counted in each): peak {helpers:.0f} MiB")
 
 
 def main() -> None:

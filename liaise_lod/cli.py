@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,8 +37,27 @@ def _dataset_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", help="base IRI of the dataset's resources (overrides settings)")
 
 
+def _processes_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-j",
+        "--processes",
+        type=_positive,
+        metavar="N",
+        help="processes that validate (and write pages) at once (default: one per core, at "
+        "most 4, for large datasets)",
+    )
+
+
+def _positive(text: str) -> int:
+    number = int(text) if text.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not '{text}'")
+    return number
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
+    _processes_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -53,7 +73,13 @@ def run_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     try:
-        result = build(args.dataset, args.out, base=args.base, allow_invalid=args.allow_invalid)
+        result = build(
+            args.dataset,
+            args.out,
+            base=args.base,
+            allow_invalid=args.allow_invalid,
+            processes=args.processes,
+        )
     except InvalidGraphError as error:
         print(error.report.text(), file=sys.stderr)
         print(
@@ -68,13 +94,18 @@ def run_build(args: argparse.Namespace) -> int:
     return 0 if result.report.conforms else 1
 
 
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    _dataset_arguments(parser)
+    _processes_argument(parser)
+
+
 @command("validate", "check a dataset against the SHACL shapes and print a report")(
-    _dataset_arguments
+    _validate_arguments
 )
 def run_validate(args: argparse.Namespace) -> int:
     from .pipeline import check
 
-    report = check(args.dataset, args.base).report
+    report = check(args.dataset, args.base, processes=args.processes).report
     print(report.text())
     return 0 if report.conforms else 1
 
@@ -109,7 +140,6 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     _query_arguments
 )
 def run_query(args: argparse.Namespace) -> int:
-    import os
 
     from .sparql import query, read_query
 
@@ -117,11 +147,8 @@ def run_query(args: argparse.Namespace) -> int:
     fmt = args.format or ("turtle" if result.kind == "graph" else None)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     data = result.serialize(fmt)
-    try:
-        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+    sys.stdout.flush()
     return 0
 
 
@@ -184,6 +211,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
+    _processes_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument("--license", help="licence IRI of the data (default: CC BY 4.0)")
     parser.add_argument(
@@ -196,7 +224,9 @@ def run_publish(args: argparse.Namespace) -> int:
     from .progress import ProgressBar
     from .publish import Settings, publish
 
-    settings = Settings(base=args.base, license=args.license, modified=args.modified)
+    settings = Settings(
+        base=args.base, license=args.license, modified=args.modified, processes=args.processes
+    )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
         result = publish(args.dataset, args.out, settings, progress=bar)
@@ -258,6 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("liaise-lod: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

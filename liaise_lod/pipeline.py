@@ -36,25 +36,34 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def check(path: str | Path, base: str | None = None) -> BuildResult:
-    """Load, map and validate a dataset; write nothing."""
+def check(
+    path: str | Path, base: str | None = None, *, processes: int | None = None
+) -> BuildResult:
+    """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``."""
     dataset = load_dataset(path)
     iris = Iris(base or dataset.info.base)
     graph = to_graph(dataset, iris.base)
-    report = validate(graph, base=iris.base, sources=dataset_sources(dataset, iris.base))
+    sources = dataset_sources(dataset, iris.base)
+    report = validate(graph, base=iris.base, sources=sources, processes=processes)
     return BuildResult(dataset, graph, report)
 
 
 def build(
-    path: str | Path, out: str | Path, *, base: str | None = None, allow_invalid: bool = False
+    path: str | Path,
+    out: str | Path,
+    *,
+    base: str | None = None,
+    allow_invalid: bool = False,
+    processes: int | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
     With violations nothing is written (``InvalidGraphError``) unless ``allow_invalid``. The
     output is built in a temporary folder beside ``out`` and swapped in, so a failed build
-    leaves the previous output as it was.
+    leaves the previous output as it was. ``processes`` caps the processes that validate
+    (default: one per core for large graphs).
     """
-    result = check(path, base)
+    result = check(path, base, processes=processes)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base

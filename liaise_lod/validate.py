@@ -12,10 +12,7 @@ each part's neighbours (classes of linked resources, inverse paths) and was slow
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
@@ -26,9 +23,9 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import LiaiseError
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
+from .parallel import available_processes, fork_map
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -47,8 +44,6 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 
 #: Below this many triples validation runs in one process: starting others costs more.
 PARALLEL_MINIMUM = 40_000
-#: At most this many processes by default (each may copy part of the graph as it reads it).
-MAX_PROCESSES = 4
 
 
 # --------------------------------------------------------------------------------- the report
@@ -184,14 +179,14 @@ def validate(
 
     ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
-    record id is read off the IRI. ``processes`` caps how many processes validate (default: one
-    per core, up to four, for graphs of ``PARALLEL_MINIMUM`` triples or more; 1 on systems
-    without ``fork``); the report is the same whatever the number.
+    record id is read off the IRI. ``processes`` caps how many processes validate (default:
+    ``available_processes()`` for graphs of ``PARALLEL_MINIMUM`` triples or more, else 1); the
+    report is the same whatever the number.
     """
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
     if processes is None:
-        processes = _default_processes(len(graph))
+        processes = available_processes() if len(graph) >= PARALLEL_MINIMUM else 1
     results_graph = _run(graph, shapes, processes)
     located = _Locator(iris, sources)
     parsed = sorted(
@@ -263,89 +258,21 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
     return results_graph
 
 
-def _default_processes(triples: int) -> int:
-    if triples < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
-
-
 def _run(graph: Graph, shapes: Graph, processes: int) -> Graph:
-    """Validate ``graph`` in up to ``processes`` processes (this one included); one report graph
-    holding every run's ``sh:ValidationReport``."""
+    """Validate ``graph``, the targeted shapes shared out between up to ``processes`` processes;
+    one report graph holding every run's ``sh:ValidationReport``."""
     targeted = _targeted_shapes(graph, shapes)
     if processes <= 1 or len(targeted) <= 1 or _has_implicit_targets(shapes):
         return _pyshacl(graph, shapes)
-    context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue()
-    for shape in targeted:
-        queue.put(shape)
-    helpers = []
-    for _ in range(min(processes, len(targeted)) - 1):
-        receive, send = context.Pipe(duplex=False)
-        helper = context.Process(
-            target=_helper, args=(graph, shapes, targeted, queue, send), daemon=True
-        )
-        helper.start()
-        send.close()
-        helpers.append((helper, receive))
-    for _ in range(len(helpers) + 1):
-        queue.put(None)  # one stop sign per worker, this process included
-    reports = _Reports()
-    try:
-        _work(graph, shapes, targeted, queue, reports)
-        for helper, receive in helpers:
-            reports.add_ntriples(_receive(helper, receive))
-    finally:
-        for helper, _ in helpers:
-            helper.join(timeout=1)
-            if helper.is_alive():
-                helper.terminate()
-    return reports.graph
 
+    def against(shape: Node) -> bytes:
+        report = _pyshacl(graph, _only(shapes, shape, targeted))
+        return report.serialize(format="nt", encoding="utf-8")
 
-class _Reports:
-    """The report graphs of several runs, merged (their blank nodes kept apart)."""
-
-    def __init__(self) -> None:
-        self.graph = Graph()
-
-    def add(self, report: Graph) -> None:
-        self.graph += report
-
-    def add_ntriples(self, data: bytes) -> None:
-        self.graph.parse(data=data, format="nt")  # each parse gets fresh blank nodes
-
-
-def _work(graph: Graph, shapes: Graph, targeted: list[URIRef], queue, reports: _Reports) -> None:
-    """Take shapes off ``queue`` until a stop sign, validating ``graph`` against each."""
-    while (shape := queue.get()) is not None:
-        reports.add(_pyshacl(graph, _only(shapes, shape, targeted)))
-
-
-def _helper(graph: Graph, shapes: Graph, targeted: list[URIRef], queue, send) -> None:
-    """A forked process's work: its report graph as N-Triples, or an error, down ``send``."""
-    try:
-        reports = _Reports()
-        _work(graph, shapes, targeted, queue, reports)
-        send.send((True, reports.graph.serialize(format="nt", encoding="utf-8")))
-    except BaseException:  # reported to the parent, which raises
-        send.send((False, traceback.format_exc()))
-    finally:
-        send.close()
-
-
-def _receive(helper, receive) -> bytes:
-    try:
-        ok, payload = receive.recv()
-    except EOFError:
-        helper.join()
-        raise LiaiseError(
-            f"a validation process ended without a report (exit code {helper.exitcode}), "
-            "perhaps out of memory: validate in one process (processes=1)"
-        ) from None
-    if not ok:
-        raise LiaiseError(f"a validation process failed:\n{payload}")
-    return payload
+    merged = Graph()
+    for ntriples in fork_map(against, targeted, processes):
+        merged.parse(data=ntriples, format="nt")  # each parse has its own blank nodes
+    return merged
 
 
 def _targeted_shapes(graph: Graph, shapes: Graph) -> list[URIRef | Node]:

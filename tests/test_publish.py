@@ -100,14 +100,30 @@ def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tm
         assert islands(page.read_text(encoding="utf-8")), page
 
 
-def test_publishing_twice_gives_the_same_bytes(tmp_path):
-    first, second = tmp_path / "one", tmp_path / "two"
-    publish(MINI, first, Settings(modified="2026-01-01"))
-    publish(MINI, second, Settings(modified="2026-01-01"))
+def assert_same_trees(first: Path, second: Path) -> None:
     names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_publishing_twice_gives_the_same_bytes(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    publish(MINI, first, Settings(modified="2026-01-01"))
+    publish(MINI, second, Settings(modified="2026-01-01"))
+    assert_same_trees(first, second)
+
+
+def test_several_processes_write_the_same_site(tmp_path, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("liaise_lod.publish.site"), "PAGE_BATCH", 7)
+    one, three = tmp_path / "one", tmp_path / "three"
+    alone = publish(EXAMPLE, one, Settings(processes=1))
+    shared = publish(EXAMPLE, three, Settings(processes=3))
+    assert_same_trees(one, three)
+    assert shared.files == alone.files and shared.pages == alone.pages
+    assert len(alone.pages) > 7 * 3
 
 
 def test_a_failing_publish_leaves_the_previous_site(tmp_path, write_dataset, monkeypatch):
@@ -139,8 +155,8 @@ def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):
     from liaise_lod.pipeline import check
     from liaise_lod.publish import site as site_module
 
-    def violating(path, base=None):
-        result = check(path, base)
+    def violating(path, base=None, processes=None):
+        result = check(path, base, processes=processes)
         result.report = _Violating()
         return result
 

@@ -256,7 +256,5 @@ def test_a_failing_validation_process_is_reported(monkeypatch) -> None:
         return real(*args)
 
     monkeypatch.setattr(module, "_pyshacl", fail_in_children)
-    with pytest.raises(
-        LiaiseError, match=r"a validation process failed:(.|\n)*MemoryError: no room"
-    ):
+    with pytest.raises(LiaiseError, match=r"a helper process failed:(.|\n)*MemoryError: no room"):
         validate(graph, base=str(dataset.info.base), processes=2)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
+from ..parallel import available_processes, fork_map
 from ..pipeline import BuildResult, check, replacing_folder
 from ..resources import shapes_dir, vocab_dir
 from ..serialize import jsonld, ntriples, sorted_triples, turtle
@@ -26,15 +27,21 @@ from .paths import inside, relative_url, site_path
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
+#: Resources per unit of work handed to a process.
+PAGE_BATCH = 50
+#: Below this many resources pages are written in one process: starting others costs more.
+PARALLEL_MINIMUM = 2_000
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Options of a publish run: base IRI, licence, and the date stated as last modified."""
+    """Options of a publish run: base IRI, licence, the date stated as last modified, and how
+    many processes may validate and write pages (default: one per core for large datasets)."""
 
     base: str | None = None
     license: str | None = None
     modified: str | None = None
+    processes: int | None = None
 
 
 @dataclass
@@ -60,7 +67,7 @@ def publish(
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
     then write the site to ``out`` atomically."""
     _check_date(settings.modified)
-    build = check(path, settings.base)
+    build = check(path, settings.base, processes=settings.processes)
     if not build.report.conforms:
         raise InvalidGraphError(build.report)
     result = PublishResult(build)
@@ -82,17 +89,26 @@ def _check_date(value: str | None) -> None:
 
 
 class _Writer:
-    """Writes files under the site folder, refusing any path that resolves outside it."""
+    """Writes files under the site folder, refusing any path that resolves outside it, and
+    records them (pages apart) in the result."""
 
     def __init__(self, folder: Path, result: PublishResult):
         self.folder = folder
         self.result = result
 
     def write(self, relative: str, data: bytes) -> None:
+        self.put(relative, data)
+        self.record([relative])
+
+    def put(self, relative: str, data: bytes) -> None:
+        """Write without recording (in a helper process, whose result is recorded here)."""
         target = inside(self.folder, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.result.files.append(relative)
+
+    def record(self, written: list[str]) -> None:
+        self.result.files.extend(written)
+        self.result.pages.extend(relative for relative in written if relative.endswith(".html"))
 
 
 class SiteBuilder:
@@ -110,6 +126,7 @@ class SiteBuilder:
         self.source = source
         self.writer = writer
         self.progress = progress
+        self.processes = settings.processes
         self.modified = settings.modified
         self.iris = Iris(settings.base or build.dataset.info.base)
         info = build.dataset.info
@@ -135,22 +152,36 @@ class SiteBuilder:
         self.writer.write(".htaccess", webconfig.htaccess())
 
     def _pages(self) -> dict[str, str | None]:
-        describer = Describer(self.index)
-        lastmods: dict[str, str | None] = {}
+        """Every resource's page and data files, in batches shared out between processes;
+        returns each resource's last-modified date."""
         total = len(self.resources)
-        for number, iri in enumerate(self.resources, 1):
-            for relative, data in resource_files(iri, self.index, describer, self.site).items():
-                self.writer.write(relative, data)
-                self.build_pages(relative)
-            own = self.index.own.get(iri, ())
-            lastmods[iri] = self.modified or sitemap.last_modified(own, iri)
-            if self.progress:
-                self.progress(number, total)
+        batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
+        processes = self.processes
+        if processes is None:
+            processes = available_processes() if total >= PARALLEL_MINIMUM else 1
+        describer = Describer(self.index)
+
+        def write_batch(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
+            return [self._resource(iri, describer) for iri in batch]
+
+        def progress(batches_done: int) -> None:
+            self.progress(min(total, batches_done * PAGE_BATCH), total)
+
+        lastmods: dict[str, str | None] = {}
+        done = fork_map(write_batch, batches, processes, progress if self.progress else None)
+        for iri, written, lastmod in (entry for batch in done for entry in batch):
+            self.writer.record(written)
+            lastmods[iri] = lastmod
         return lastmods
 
-    def build_pages(self, relative: str) -> None:
-        if relative.endswith(".html"):
-            self.writer.result.pages.append(relative)
+    def _resource(self, iri: str, describer: Describer) -> tuple[str, list[str], str | None]:
+        """Write one resource's files; returns its IRI, the files and its last-modified date."""
+        written = []
+        for relative, data in resource_files(iri, self.index, describer, self.site).items():
+            self.writer.put(relative, data)
+            written.append(relative)
+        own = self.index.own.get(iri, ())
+        return iri, written, self.modified or sitemap.last_modified(own, iri)
 
     def _dumps(self) -> list[metadata.Dump]:
         triples = sorted_triples(self.build.graph)

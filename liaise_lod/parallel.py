@@ -1,0 +1,122 @@
+"""Work shared out between forked processes, for the stages that use one core each (pySHACL,
+page writing).
+
+Helpers are forked from this process, so they see its memory as it was, copy-on-write: the graph
+and indexes are not copied or pickled, only the items' results travel back. This process works
+too. Where ``fork`` is missing (Windows, or when asked for one process) everything runs here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from .errors import LiaiseError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+#: At most this many processes by default: each may copy part of the memory it reads.
+MAX_PROCESSES = 4
+
+
+def available_processes() -> int:
+    """How many processes to use by default: one per usable core, at most ``MAX_PROCESSES``;
+    1 where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
+
+
+def fork_map(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    processes: int,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """``[work(item) for item in items]``, computed by up to ``processes`` processes (this one
+    included), items taken in order as each process becomes free. Results must pickle.
+    ``on_progress(done)`` is called here with the number of items finished by all processes.
+    A helper's exception is raised here as a ``LiaiseError`` carrying its traceback.
+    """
+    processes = min(processes, len(items))
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _here(work, items, on_progress)
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+    done = context.Value("q", 0)
+    for index in range(len(items)):
+        queue.put(index)
+    helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
+    for _ in range(processes):
+        queue.put(None)  # one stop sign per process, this one included
+    results: dict[int, Any] = {}
+    try:
+        _take(work, items, queue, done, results, on_progress)
+        for helper, receive in helpers:
+            results.update(_receive(helper, receive))
+    finally:
+        for helper, _ in helpers:
+            helper.join(timeout=5)
+            if helper.is_alive():
+                helper.terminate()
+    if on_progress:
+        on_progress(len(items))
+    return [results[index] for index in range(len(items))]
+
+
+def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
+    results = []
+    for item in items:
+        results.append(work(item))
+        if on_progress:
+            on_progress(len(results))
+    return results
+
+
+def _start(context, work, items, queue, done):
+    receive, send = context.Pipe(duplex=False)
+    helper = context.Process(target=_helper, args=(work, items, queue, done, send), daemon=True)
+    helper.start()
+    send.close()
+    return helper, receive
+
+
+def _take(work, items, queue, done, results: dict, on_progress=None) -> None:
+    """Take item numbers off ``queue`` until a stop sign, putting ``work(item)`` in ``results``."""
+    while (index := queue.get()) is not None:
+        results[index] = work(items[index])
+        with done.get_lock():
+            done.value += 1
+            finished = done.value
+        if on_progress:
+            on_progress(finished)
+
+
+def _helper(work, items, queue, done, send) -> None:
+    """A forked process: its results (or its traceback) go down ``send``."""
+    try:
+        results: dict[int, Any] = {}
+        _take(work, items, queue, done, results)
+        send.send((True, results))
+    except BaseException:  # reported to the parent, which raises
+        send.send((False, traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def _receive(helper, receive) -> dict[int, Any]:
+    try:
+        ok, payload = receive.recv()
+    except EOFError:
+        helper.join()
+        raise LiaiseError(
+            f"a helper process ended without its results (exit code {helper.exitcode}), "
+            "perhaps out of memory: run in one process (processes=1)"
+        ) from None
+    if not ok:
+        raise LiaiseError(f"a helper process failed:\n{payload}")
+    return payload
