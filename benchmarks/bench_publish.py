@@ -9,6 +9,7 @@ files and the site's size on disk. Each size runs in a fresh process.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _helpers_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def run_one(projects: int) -> None:
@@ -34,7 +43,8 @@ def run_one(projects: int) -> None:
         print(
             f"{projects:>6} projects: {len(result.build.graph):>8} triples, {pages:>6} pages, "
             f"{len(result.files):>6} files, {seconds:7.1f} s, {pages / seconds:7.0f} pages/s, "
-            f"site {size / 2**20:7.1f} MiB",
+            f"site {size / 2**20:7.1f} MiB, peak {_peak_mib():.0f} MiB "
+            f"(helpers {_helpers_mib():.0f})",
             flush=True,
         )
 

@@ -261,8 +261,10 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
 def _run(graph: Graph, shapes: Graph, processes: int) -> Graph:
     """Validate ``graph``, the targeted shapes shared out between up to ``processes`` processes;
     one report graph holding every run's ``sh:ValidationReport``."""
+    if processes <= 1 or _has_implicit_targets(shapes):
+        return _pyshacl(graph, shapes)
     targeted = _targeted_shapes(graph, shapes)
-    if processes <= 1 or len(targeted) <= 1 or _has_implicit_targets(shapes):
+    if len(targeted) <= 1:
         return _pyshacl(graph, shapes)
 
     def against(shape: Node) -> bytes:
