@@ -140,7 +140,6 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     _query_arguments
 )
 def run_query(args: argparse.Namespace) -> int:
-
     from .sparql import query, read_query
 
     result = query(args.dataset, read_query(args.query), timeout=args.timeout, base=args.base)

@@ -31,6 +31,14 @@ def available_processes() -> int:
     return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
 
 
+def processes_for(size: int, minimum: int, requested: int | None = None) -> int:
+    """``requested`` when given; else ``available_processes()`` for work of at least ``minimum``
+    (below it, starting processes costs more than it saves), else 1."""
+    if requested is not None:
+        return requested
+    return available_processes() if size >= minimum else 1
+
+
 def fork_map(
     work: Callable[[Item], Result],
     items: Sequence[Item],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
-from ..parallel import available_processes, fork_map
+from ..parallel import fork_map, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
 from ..resources import shapes_dir, vocab_dir
 from ..serialize import jsonld, ntriples, sorted_triples, turtle
@@ -156,9 +156,7 @@ class SiteBuilder:
         returns each resource's last-modified date."""
         total = len(self.resources)
         batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
-        processes = self.processes
-        if processes is None:
-            processes = available_processes() if total >= PARALLEL_MINIMUM else 1
+        processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
         describer = Describer(self.index)
 
         def write_batch(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
