@@ -10,6 +10,7 @@ from liaise_lod.namespaces import (
     DCTERMS,
     EU_COUNTRY,
     EU_LANGUAGE,
+    FOAF,
     LLOD,
     ORG,
     RDF,
@@ -117,6 +118,23 @@ def test_kind_gives_the_schema_type(mini_graph):
         ORG.subOrganizationOf,
         iri("organisation/forum"),
     ) in mini_graph
+
+
+def test_every_resource_also_has_the_general_class(mini_graph):
+    """Consumers without inference find every event, work and agent by one class."""
+    generals = {
+        "event": SCHEMA.Event,
+        "publication": SCHEMA.CreativeWork,
+        "organisation": FOAF.Agent,
+        "person": FOAF.Agent,
+    }
+    for kind, general in generals.items():
+        subjects = {s for s in mini_graph.subjects(RDF.type) if f"/{kind}/" in s and "#" not in s}
+        assert subjects, kind
+        for subject in subjects:
+            assert (subject, RDF.type, general) in mini_graph, subject
+    assert (iri("event/series"), RDF.type, SCHEMA.Event) in mini_graph
+    assert (iri("organisation/la-haye"), RDF.type, SCHEMA.Organization) in mini_graph
 
 
 def test_python_records_and_files_give_the_same_graph(write_dataset):

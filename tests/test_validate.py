@@ -258,3 +258,27 @@ def test_a_failing_validation_process_is_reported(monkeypatch) -> None:
     monkeypatch.setattr(module, "_pyshacl", fail_in_children)
     with pytest.raises(LiaiseError, match=r"a helper process failed:(.|\n)*MemoryError: no room"):
         validate(graph, base=str(dataset.info.base), processes=2)
+
+
+def test_pyshacl_gives_the_same_report_with_its_parameters_indexed(monkeypatch) -> None:
+    """validate() seeds pySHACL's parameter cache with a frozenset (for speed): the report must
+    be the one pySHACL gives with its own list."""
+    import importlib
+
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    module = importlib.import_module("liaise_lod.validate")
+    dataset, graph = example_with_violations()
+    base = str(dataset.info.base)
+    indexed = validate(graph, base=base, processes=1)
+    assert isinstance(shape.CONSTRAINT_PARAMS[0], frozenset)
+
+    monkeypatch.setattr(module, "_index_constraint_parameters", lambda: None)
+    monkeypatch.setattr(
+        shape, "CONSTRAINT_PARAMS", (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)
+    )
+    plain = validate(graph, base=base, processes=1)
+    assert len(plain.violations) >= 5
+    assert indexed.results == plain.results
+    assert indexed.to_graph().serialize(format="nt") == plain.to_graph().serialize(format="nt")

@@ -84,9 +84,11 @@ class Emitter:
     def kind_type(
         self, subject: URIRef, scheme_slug: str, code: str | None, default: URIRef
     ) -> None:
-        """The schema.org class a resource of this kind gets (the kind's ``llod:schemaType``)."""
+        """The schema.org class a resource of this kind gets (the kind's ``llod:schemaType``),
+        and always ``default`` too: consumers without inference (SPARQL, search engines, the
+        shapes' ``sh:class``) then find every event as a ``schema:Event``."""
         schema_type = scheme(scheme_slug).schema_type(code) if code else None
-        self.types(subject, schema_type or default)
+        self.types(subject, default, schema_type if schema_type != default else None)
 
     def topics(self, subject: URIRef, codes: Iterable[str]) -> None:
         for code in codes:

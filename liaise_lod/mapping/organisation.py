@@ -1,15 +1,16 @@
-"""Organisations: ``org:FormalOrganization`` plus the schema.org class their kind calls for."""
+"""Organisations: ``org:FormalOrganization`` and ``foaf:Agent`` (the class organisations and
+people share), plus the schema.org class their kind calls for."""
 
 from __future__ import annotations
 
 from ..model import Organisation
-from ..namespaces import ORG, SCHEMA, SKOS
+from ..namespaces import FOAF, ORG, SCHEMA, SKOS
 from .emit import Emitter
 
 
 def map_organisation(organisation: Organisation, out: Emitter) -> None:
     iri = out.iris.of(organisation)
-    out.types(iri, ORG.FormalOrganization)
+    out.types(iri, ORG.FormalOrganization, FOAF.Agent)
     out.kind_type(iri, "organisation-kind", organisation.kind, SCHEMA.Organization)
     out.concept(iri, ORG.classification, "organisation-kind", organisation.kind)
     out.text(iri, (SCHEMA.name, SKOS.prefLabel), organisation.name)

@@ -9,7 +9,7 @@ from .emit import Emitter
 
 def map_person(person: Person, out: Emitter) -> None:
     iri = out.iris.of(person)
-    out.types(iri, SCHEMA.Person, FOAF.Person)
+    out.types(iri, SCHEMA.Person, FOAF.Person, FOAF.Agent)
     out.plain(iri, SCHEMA.name, person.name)
     out.plain(iri, FOAF.name, person.name)
     out.text(iri, (SCHEMA.jobTitle,), person.job_title)
