@@ -282,3 +282,21 @@ def test_pyshacl_gives_the_same_report_with_its_parameters_indexed(monkeypatch) 
     assert len(plain.violations) >= 5
     assert indexed.results == plain.results
     assert indexed.to_graph().serialize(format="nt") == plain.to_graph().serialize(format="nt")
+
+
+def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
+    """The shapes graph's store remembers lookups (for speed); writes must not leave it stale."""
+    from liaise_lod.validate import _shapes_copy
+
+    graph = _shapes_copy(Graph())
+    subject, name = URIRef("urn:x:s"), URIRef("urn:x:name")
+    assert graph.value(subject, name) is None
+    graph.add((subject, name, Literal("a")))
+    assert graph.value(subject, name) == Literal("a")
+    graph.set((subject, name, Literal("b")))  # a remove, then an add
+    assert set(graph.objects(subject, name)) == {Literal("b")}
+    graph.remove((subject, name, None))
+    assert list(graph.objects(subject, name)) == []
+    graph.addN([(subject, name, Literal("c"), graph)])
+    assert list(graph.objects(subject, name)) == [Literal("c")]
+    assert len(graph) == 1
