@@ -33,7 +33,7 @@ def helpers_peak_mib() -> float:
 def run_one(projects: int, skip_validation: bool) -> None:
     from liaise_lod.load import load_dataset
     from liaise_lod.mapping import to_graph
-    from liaise_lod.serialize import jsonld, ntriples, sorted_triples, turtle
+    from liaise_lod.serialize import FORMATS, sorted_triples, write_dump
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic.write(Path(tmp) / "data", projects)
@@ -57,10 +57,15 @@ def run_one(projects: int, skip_validation: bool) -> None:
         ordered = stage("sort", lambda: sorted_triples(graph))
         out = Path(tmp) / "out"
         out.mkdir()
-        stage("turtle", lambda: (out / "d.ttl").write_bytes(turtle(graph, synthetic.BASE, ordered)))
-        stage("ntriples", lambda: (out / "d.nt").write_bytes(ntriples(graph, ordered)))
+
+        # written as the pipeline writes them: streamed into files
+        def dump(fmt: str, **options) -> None:
+            stage(fmt, lambda: write_dump(graph, fmt, out / f"d{FORMATS[fmt]}", **options))
+
+        dump("turtle", base=synthetic.BASE, triples=ordered)
+        dump("ntriples", triples=ordered)
         ordered.clear()  # as the pipeline does: free the sorted list before the JSON-LD
-        stage("jsonld", lambda: (out / "d.jsonld").write_bytes(jsonld(graph)))
+        dump("jsonld")
         total = time.perf_counter() - total_start
     print(f"\n{projects} projects, {triples} triples")
     print(f"{'stage':<10} {'seconds':>8} {'triples/s':>11} {'peak MiB':>9}")

@@ -18,7 +18,7 @@ from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
 from .resources import vocab_dir
-from .serialize import jsonld, ntriples, sorted_triples, turtle
+from .serialize import FORMATS, sorted_triples, turtle, write_dump
 from .validate import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
@@ -80,11 +80,16 @@ def write_outputs(result: BuildResult, folder: Path, base: str) -> list[Path]:
         (folder / name).write_bytes(data)
         files.append(folder / name)
 
+    def dump(fmt: str, **options) -> None:
+        path = folder / f"{DUMP_NAME}{FORMATS[fmt]}"
+        write_dump(result.graph, fmt, path, **options)
+        files.append(path)
+
     triples = sorted_triples(result.graph)
-    write(f"{DUMP_NAME}.ttl", turtle(result.graph, base, triples))
-    write(f"{DUMP_NAME}.nt", ntriples(result.graph, triples))
-    del triples  # a graph-sized list: free it before the JSON-LD is built
-    write(f"{DUMP_NAME}.jsonld", jsonld(result.graph))
+    dump("turtle", base=base, triples=triples)
+    dump("ntriples", triples=triples)
+    del triples  # a graph-sized list: free it before the JSON-LD is written
+    dump("jsonld")
     write("validation-report.ttl", turtle(result.report.to_graph()))
     write("validation-report.txt", result.report.text().encode("utf-8"))
     write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())

@@ -9,18 +9,21 @@ reference jsonld.js processor and pyld.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .allocation import bulk_allocation
 from .model import BY_KIND
 from .namespaces import CONTEXT_IRI, PREFIXES, RDF, XSD
 from .resources import vocab_dir
@@ -61,15 +64,17 @@ class _Converter:
 def sorted_triples(graph: Graph) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable, and cheap:
     the sort key is computed in Rust)."""
-    triples = to_oxigraph(graph)
-    triples.sort(key=str)
+    with bulk_allocation():
+        triples = to_oxigraph(graph)
+        triples.sort(key=str)
     return triples
 
 
 def to_oxigraph(graph: Graph) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples (unsorted), e.g. to load an embedded store."""
     convert = _Converter().term
-    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    with bulk_allocation():
+        return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
 
 
 # --------------------------------------------------------------------------- Turtle, N-Triples
@@ -209,30 +214,91 @@ def _single(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-def jsonld_document(graph: Graph) -> dict[str, Any]:
-    """The graph as one JSON-LD document: a flat ``@graph`` of nodes sorted by ``@id``."""
-    ctx = context()
-    by_subject: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
-    types: dict[Node, list[str]] = defaultdict(list)
+Triples = Graph | Iterable[tuple[Node, Node, Node]]
+
+
+def _by_subject(graph: Triples) -> Iterator[tuple[Node, Iterable[tuple[Node, Node]]]]:
+    """Each subject with its (predicate, object) pairs, subjects sorted by ``@id``."""
+    if isinstance(graph, Graph):  # look each subject up: no graph-sized grouping in memory
+        with bulk_allocation():
+            subjects = sorted(set(graph.subjects()), key=_node_ref)
+        for subject in subjects:
+            yield subject, graph.predicate_objects(subject)
+        return
+    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     for subject, predicate, obj in graph:
-        if predicate == RDF.type and isinstance(obj, URIRef):
-            types[subject].append(ctx.classes.get(str(obj)) or _compact_iri(str(obj), ctx))
-        else:
-            by_subject[subject].append((predicate, obj))
-    nodes = []
-    for subject in sorted(by_subject.keys() | types.keys(), key=_node_ref):
+        grouped[subject].append((predicate, obj))
+    for subject in sorted(grouped, key=_node_ref):
+        yield subject, grouped[subject]
+
+
+def jsonld_nodes(graph: Triples) -> Iterator[dict[str, Any]]:
+    """The nodes of a graph (or of some triples), compacted against our context, one per
+    subject, sorted by ``@id``."""
+    ctx = context()
+    for subject, predicate_objects in _by_subject(graph):
+        types: list[str] = []
+        pairs: list[tuple[URIRef, Node]] = []
+        for predicate, obj in predicate_objects:
+            if predicate == RDF.type and isinstance(obj, URIRef):
+                types.append(ctx.classes.get(str(obj)) or _compact_iri(str(obj), ctx))
+            else:
+                pairs.append((predicate, obj))
         node: dict[str, Any] = {"@id": _node_ref(subject)}
-        if types[subject]:
-            node["@type"] = _single(sorted(types[subject]))
-        node.update(_properties(by_subject[subject], ctx))
-        nodes.append(node)
-    return {"@context": CONTEXT_IRI, "@graph": nodes}
+        if types:
+            node["@type"] = _single(sorted(types))
+        node.update(_properties(pairs, ctx))
+        yield node
 
 
-def jsonld(graph: Graph) -> bytes:
+def jsonld_document(graph: Triples) -> dict[str, Any]:
+    """The graph as one JSON-LD document: a flat ``@graph`` of nodes sorted by ``@id``."""
+    return {"@context": CONTEXT_IRI, "@graph": list(jsonld_nodes(graph))}
+
+
+def write_jsonld(graph: Triples, stream: BinaryIO) -> None:
+    """Write ``jsonld(graph)`` to a binary stream a node at a time, never holding the whole text.
+
+    The bytes are those of ``json.dumps(jsonld_document(graph), ensure_ascii=False, indent=1)``
+    plus a final newline.
+    """
+    stream.write(b'{\n "@context": ' + json.dumps(CONTEXT_IRI).encode() + b',\n "@graph": [')
+    separator = b"\n"
+    for node in jsonld_nodes(graph):
+        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        stream.write(separator + b"  " + text.encode("utf-8"))
+        separator = b",\n"
+    stream.write(b"\n ]\n}\n" if separator == b",\n" else b"]\n}\n")
+
+
+def jsonld(graph: Triples) -> bytes:
     """JSON-LD compacted against our context, referenced by its IRI (served from the package)."""
-    text = json.dumps(jsonld_document(graph), ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write_jsonld(graph, buffer)
+    return buffer.getvalue()
+
+
+def write_dump(
+    graph: Graph,
+    fmt: str,
+    path: Path,
+    *,
+    base: str | None = None,
+    triples: list[ox.Triple] | None = None,
+) -> None:
+    """Write one serialisation of ``graph`` straight into the file at ``path``: the text of a
+    large graph never sits in memory whole. ``triples``: ``sorted_triples(graph)``, if known."""
+    if fmt == "jsonld":
+        with path.open("wb") as stream:
+            write_jsonld(graph, stream)
+        return
+    if fmt not in ("turtle", "ntriples"):
+        raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    triples = sorted_triples(graph) if triples is None else triples
+    if fmt == "turtle":
+        ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+    else:
+        ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
 
 
 # --------------------------------------------------------------------------- documents loader

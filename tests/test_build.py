@@ -101,10 +101,16 @@ def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
     build(MINI, out)
     before = snapshot(out)
 
-    def broken(*args, **kwargs):
+    from liaise_lod import serialize
+
+    real = serialize.jsonld_nodes
+
+    def broken(graph):  # the disk fills up halfway through the JSON-LD dump
+        nodes = real(graph)
+        yield next(nodes)
         raise OSError("disk full")
 
-    monkeypatch.setattr("liaise_lod.pipeline.jsonld", broken)
+    monkeypatch.setattr(serialize, "jsonld_nodes", broken)
     with pytest.raises(OSError, match="disk full"):
         build(MINI, out)
     assert snapshot(out) == before

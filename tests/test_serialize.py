@@ -94,3 +94,21 @@ def test_schema_properties_are_used_within_their_domains(mini_graph):
         if not str(triple[0]).startswith(concepts):
             data.add(triple)
     assert domain_violations(data) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(serialize.FORMATS))
+def test_dumps_written_to_files_are_the_same_bytes(mini_graph, tmp_path, fmt):
+    """``write_dump`` streams into the file what ``serialize`` returns as bytes."""
+    path = tmp_path / f"dump{serialize.FORMATS[fmt]}"
+    serialize.write_dump(mini_graph, fmt, path, base=BASE)
+    assert path.read_bytes() == serialize.serialize(mini_graph, fmt, BASE)
+
+
+def test_streamed_jsonld_is_the_json_of_the_document(mini_graph):
+    document = serialize.jsonld_document(mini_graph)
+    expected = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    assert serialize.jsonld(mini_graph).decode("utf-8") == expected
+    assert len(document["@graph"]) > 10
+    empty = serialize.jsonld(Graph())
+    assert json.loads(empty) == {"@context": CONTEXT_IRI, "@graph": []}
+    assert empty.decode("utf-8") == json.dumps(json.loads(empty), indent=1) + "\n"

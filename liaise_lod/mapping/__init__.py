@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-
 from rdflib import Graph
 
+from ..allocation import bulk_allocation
 from ..iris import Iris
 from ..model import Dataset
 from ..namespaces import PREFIXES
@@ -28,9 +27,7 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
     iris = Iris(base or dataset.info.base)
     graph = new_graph()
     out = Emitter(dataset, iris, graph)
-    collecting = gc.isenabled()
-    gc.disable()  # building millions of small objects: the cyclic collector only slows it down
-    try:
+    with bulk_allocation():
         for mapper, records in (
             (map_organisation, dataset.organisations),
             (map_person, dataset.people),
@@ -42,9 +39,6 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
         ):
             for record in records:
                 mapper(record, out)
-    finally:
-        if collecting:
-            gc.enable()
     if vocabularies:
         graph += schemes_graph()
     return graph
