@@ -248,13 +248,21 @@ class _RememberingStore(Memory):
         for triple, contexts in answer:
             yield triple, iter(contexts)
 
+    # Forget before and after each write: listeners may read during it, and remove() looks up
+    # what to remove. (addN and remove_graph come through add and remove.)
     def add(self, triple, context, quoted=False):  # type: ignore[no-untyped-def]
-        self._answers.clear()  # (addN and remove_graph come through add and remove)
-        super().add(triple, context, quoted)
+        self._answers.clear()
+        try:
+            super().add(triple, context, quoted)
+        finally:
+            self._answers.clear()
 
     def remove(self, triple_pattern, context=None):  # type: ignore[no-untyped-def]
-        super().remove(triple_pattern, context)  # looks up what to remove: forget it after
         self._answers.clear()
+        try:
+            super().remove(triple_pattern, context)
+        finally:
+            self._answers.clear()
 
 
 def _shapes_copy(shapes: Graph) -> Graph:
@@ -297,23 +305,34 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
     return results_graph
 
 
+class _ParameterList(list):
+    """pySHACL's list of constraint parameters, answering ``in`` from a set."""
+
+    def __init__(self, parameters: list) -> None:
+        super().__init__(parameters)
+        self._members = frozenset(parameters)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
 def _index_constraint_parameters() -> None:
     """Make pySHACL's lookup of constraint parameters a hash lookup.
 
     Each time pySHACL evaluates a shape on a focus node it tests every triple of the shape
     against its list of SHACL parameters, comparing rdflib terms one by one: a fifth of our
     validation time. It caches that list on its ``shape`` module (``CONSTRAINT_PARAMS``), so we
-    seed the cache with a frozenset of the same parameters. Only membership is asked of it
-    (the list is copied only for SHACL-JS and SHACL-AF, which we do not enable); if a pySHACL
-    release no longer reads the cache, nothing changes but the speed.
+    seed the cache with the same list that looks members up in a set. It is still a list (for
+    SHACL-AF and SHACL-JS pySHACL copies it and appends to the copy); if a pySHACL release no
+    longer reads the cache, nothing changes but the speed.
     """
     from pyshacl import shape
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
     cached = getattr(shape, "CONSTRAINT_PARAMS", None)
-    if cached is None or isinstance(cached[0], list):
+    if cached is None or not isinstance(cached[0], _ParameterList):
         shape.CONSTRAINT_PARAMS = (
-            frozenset(ALL_CONSTRAINT_PARAMETERS),
+            _ParameterList(ALL_CONSTRAINT_PARAMETERS),
             CONSTRAINT_PARAMETERS_MAP,
         )
 

@@ -291,6 +291,12 @@ CASES = [
         "http://elsewhere.example/x",
         f"outside the dataset's base {BASE}",
     ),
+    case(
+        "AgentKind",
+        f'INSERT DATA {{ {r("organisation/group")} a foaf:Agent ; schema:name "G"@en }}',
+        "organisation/group",
+        "must be an organisation (org:FormalOrganization) or a person",
+    ),
     # projects
     case("Project-name", drop(P, "schema:name"), P, "Give the project a name"),
     case("Project-label", add(P, "skos:prefLabel", '"Other"@en'), P, "one label per language"),
