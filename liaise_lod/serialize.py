@@ -64,9 +64,8 @@ class _Converter:
 def sorted_triples(graph: Graph) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable, and cheap:
     the sort key is computed in Rust)."""
-    with bulk_allocation():
-        triples = to_oxigraph(graph)
-        triples.sort(key=str)
+    triples = to_oxigraph(graph)
+    triples.sort(key=str)
     return triples
 
 
@@ -82,14 +81,30 @@ def to_oxigraph(graph: Graph) -> list[ox.Triple]:
 
 def turtle(graph: Graph, base: str | None = None, triples: list[ox.Triple] | None = None) -> bytes:
     """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted."""
-    triples = sorted_triples(graph) if triples is None else triples
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+    return _by_oxigraph(graph, "turtle", base, triples)
 
 
 def ntriples(graph: Graph, triples: list[ox.Triple] | None = None) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
+    return _by_oxigraph(graph, "ntriples", None, triples)
+
+
+def _by_oxigraph(
+    graph: Graph,
+    fmt: str,
+    base: str | None,
+    triples: list[ox.Triple] | None,
+    output: Path | None = None,
+) -> bytes:
+    """Turtle or N-Triples written by pyoxigraph from the sorted triples: returned as bytes, or
+    written into ``output`` (then the bytes are empty)."""
     triples = sorted_triples(graph) if triples is None else triples
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if fmt == "turtle":
+        options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
+    else:
+        options = {"format": ox.RdfFormat.N_TRIPLES}
+    written = ox.serialize(triples, None if output is None else str(output), **options)
+    return b"" if written is None else written
 
 
 def turtle_prefixes(base: str | None) -> dict[str, str]:
@@ -294,11 +309,7 @@ def write_dump(
         return
     if fmt not in ("turtle", "ntriples"):
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    triples = sorted_triples(graph) if triples is None else triples
-    if fmt == "turtle":
-        ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
-    else:
-        ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+    _by_oxigraph(graph, fmt, base, triples, output=path)
 
 
 # --------------------------------------------------------------------------- documents loader

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -82,6 +83,22 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+@contextmanager
+def running(command: list[str], folder: Path, ready: str, seconds: float) -> Iterator[None]:
+    """Start a server in ``folder`` (its output in ``server.log``), wait until ``ready`` answers,
+    and stop it afterwards."""
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=folder, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    try:
+        wait_until_ready(ready, process, log, seconds)
+        yield
+    finally:
+        stop(process)
+
+
 def oxigraph_binary() -> str:
     beside = Path(sys.executable).parent / "oxigraph"
     found = str(beside) if beside.is_file() else shutil.which("oxigraph")
@@ -123,20 +140,10 @@ def oxigraph(tmp_path_factory) -> Iterator[Store]:
     binary = oxigraph_binary()
     folder = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     root = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(f"{root}/query?query=ASK%7B%7D", process, log, 30)
+    command = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    with running(command, folder, f"{root}/query?query=ASK%7B%7D", 30):
         yield Store(f"{root}/store", f"{root}/update", f"{root}/query")
-    finally:
-        stop(process)
 
 
 def a_graph() -> str:
@@ -558,21 +565,10 @@ def virtuoso(tmp_path_factory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("virtuoso")
     http_port = free_port()
     config = _virtuoso_config(folder, free_port(), http_port)
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [binary, "+foreground", "+configfile", str(config)],
-            cwd=folder,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     root = f"http://127.0.0.1:{http_port}"
-    try:
-        wait_until_ready(f"{root}/sparql?query=ASK%7B%7D", process, log, 60)
+    command = [binary, "+foreground", "+configfile", str(config)]
+    with running(command, folder, f"{root}/sparql?query=ASK%7B%7D", 60):
         yield Store(f"{root}/sparql-graph-crud-auth", f"{root}/sparql-auth", f"{root}/sparql")
-    finally:
-        stop(process)
 
 
 @pytest.mark.slow
