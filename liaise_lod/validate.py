@@ -27,6 +27,7 @@ from rdflib.term import Node
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
 from .parallel import fork_map, processes_for
+from .pyshacl_tuning import tuned
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -186,7 +187,8 @@ def validate(
     """
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
-    results_graph = _run(graph, shapes, processes_for(len(graph), PARALLEL_MINIMUM, processes))
+    with tuned():
+        results_graph = _run(graph, shapes, processes_for(len(graph), PARALLEL_MINIMUM, processes))
     located = _Locator(iris, sources)
     parsed = sorted(
         ((located(_result(results_graph, node)), node) for node in _result_nodes(results_graph)),
@@ -291,7 +293,6 @@ def shapes_graph(base: str) -> Graph:
 
 def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
     """One pySHACL run; returns its report graph."""
-    _index_constraint_parameters()
     _, results_graph, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes,
@@ -303,38 +304,6 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
         meta_shacl=False,
     )
     return results_graph
-
-
-class _ParameterList(list):
-    """pySHACL's list of constraint parameters, answering ``in`` from a set."""
-
-    def __init__(self, parameters: list) -> None:
-        super().__init__(parameters)
-        self._members = frozenset(parameters)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-def _index_constraint_parameters() -> None:
-    """Make pySHACL's lookup of constraint parameters a hash lookup.
-
-    Each time pySHACL evaluates a shape on a focus node it tests every triple of the shape
-    against its list of SHACL parameters, comparing rdflib terms one by one: a fifth of our
-    validation time. It caches that list on its ``shape`` module (``CONSTRAINT_PARAMS``), so we
-    seed the cache with the same list that looks members up in a set. It is still a list (for
-    SHACL-AF and SHACL-JS pySHACL copies it and appends to the copy); if a pySHACL release no
-    longer reads the cache, nothing changes but the speed.
-    """
-    from pyshacl import shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    cached = getattr(shape, "CONSTRAINT_PARAMS", None)
-    if cached is None or not isinstance(cached[0], _ParameterList):
-        shape.CONSTRAINT_PARAMS = (
-            _ParameterList(ALL_CONSTRAINT_PARAMETERS),
-            CONSTRAINT_PARAMETERS_MAP,
-        )
 
 
 def _run(graph: Graph, shapes: Graph, processes: int) -> Graph:

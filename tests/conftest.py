@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,19 @@ def write_dataset(tmp_path):
         return folder
 
     return write
+
+
+@pytest.fixture
+def untuned(monkeypatch) -> Callable[[], None]:
+    """Call it to make validate() run pySHACL as released, without liaise_lod.pyshacl_tuning.
+    Skips the test where the installed pySHACL is not one the tuning knows (then there is
+    nothing to compare)."""
+    import contextlib
+    import importlib
+
+    from liaise_lod.pyshacl_tuning import is_tunable
+
+    if not is_tunable():
+        pytest.skip("the installed pySHACL is not tuned: validate() already runs it as released")
+    module = importlib.import_module("liaise_lod.validate")  # the package exports validate()
+    return lambda: monkeypatch.setattr(module, "tuned", contextlib.nullcontext)

@@ -813,6 +813,18 @@ def test_shape_reports_its_message(valid_graph: Graph, item: Case) -> None:
     assert found[0].severity == ("warning" if severity == SH.Warning else "violation")
 
 
+@pytest.mark.parametrize("item", CASES, ids=lambda item: item.id)
+def test_tuned_pyshacl_gives_the_report_pyshacl_gives_as_released(
+    valid_graph: Graph, item: Case, untuned
+) -> None:
+    graph = broken(valid_graph, item.update)
+    tuned = validate(graph, base=BASE)
+    untuned()
+    released = validate(graph, base=BASE)
+    assert tuned.results == released.results
+    assert tuned.to_graph().serialize(format="nt") == released.to_graph().serialize(format="nt")
+
+
 @pytest.mark.parametrize(
     ("start", "end", "datatype"),
     [

@@ -261,36 +261,66 @@ def test_a_failing_validation_process_is_reported(monkeypatch) -> None:
         validate(graph, base=str(dataset.info.base), processes=2)
 
 
-def test_pyshacl_gives_the_same_report_with_its_parameters_indexed(monkeypatch) -> None:
-    """validate() seeds pySHACL's parameter cache with a frozenset (for speed): the report must
-    be the one pySHACL gives with its own list."""
-    import importlib
-
-    from pyshacl import shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    module = importlib.import_module("liaise_lod.validate")
+def test_tuned_pyshacl_gives_the_report_pyshacl_gives_as_released(untuned) -> None:
     dataset, graph = example_with_violations()
     base = str(dataset.info.base)
-    indexed = validate(graph, base=base, processes=1)
-    assert isinstance(shape.CONSTRAINT_PARAMS[0], module._ParameterList)
-    # pySHACL copies and extends the list for SHACL-AF: that must still work after seeding it
+    tuned = validate(graph, base=base, processes=1)
+    untuned()
+    released = validate(graph, base=base, processes=1)
+    assert len(released.violations) >= 5 and released.warnings
+    assert tuned.results == released.results
+    assert tuned.to_graph().serialize(format="nt") == released.to_graph().serialize(format="nt")
+
+
+def test_pyshacl_is_tuned_only_inside_the_block() -> None:
+    from pyshacl import shape
+    from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
+
+    from liaise_lod.pyshacl_tuning import is_tunable, tuned
+
+    released = (vars(shape).get("CONSTRAINT_PARAMS"), OrConstraintComponent._evaluate_or_constraint)
+    with tuned():
+        with tuned():  # nested: the outer block still holds the changes
+            pass
+        inside = (
+            vars(shape).get("CONSTRAINT_PARAMS"),
+            OrConstraintComponent._evaluate_or_constraint,
+        )
+        # pySHACL copies and extends its parameter list for SHACL-AF: that must still work
+        shapes = Graph().parse(
+            data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+            <urn:x:S> a sh:NodeShape ; sh:targetNode <urn:x:n> ; sh:nodeKind sh:Literal .""",
+            format="turtle",
+        )
+        conforms, _, _ = pyshacl.validate(Graph(), shacl_graph=shapes, advanced=True)
+        assert conforms is False
+    after = (vars(shape).get("CONSTRAINT_PARAMS"), OrConstraintComponent._evaluate_or_constraint)
+    assert after == released
+    assert (inside != released) is is_tunable()
+
+
+def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
+    """sh:or stops at the first member a value conforms to; a value matching none is reported
+    once, whatever the order."""
+    from liaise_lod.pyshacl_tuning import tuned
+
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
-        <urn:x:S> a sh:NodeShape ; sh:targetNode <urn:x:n> ; sh:nodeKind sh:Literal .""",
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ;
+            sh:property [ sh:path <urn:x:p> ;
+                sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYear ] ) ] .""",
         format="turtle",
     )
-    conforms, _, _ = pyshacl.validate(Graph(), shacl_graph=shapes, advanced=True)
-    assert conforms is False
-
-    monkeypatch.setattr(module, "_index_constraint_parameters", lambda: None)
-    monkeypatch.setattr(
-        shape, "CONSTRAINT_PARAMS", (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)
+    data = Graph().parse(
+        data="""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:x:a> <urn:x:p> "2016"^^xsd:gYear, "2016-05-01"^^xsd:date, "soon", 3 .""",
+        format="turtle",
     )
-    plain = validate(graph, base=base, processes=1)
-    assert len(plain.violations) >= 5
-    assert indexed.results == plain.results
-    assert indexed.to_graph().serialize(format="nt") == plain.to_graph().serialize(format="nt")
+    with tuned():
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+    values = set(report.objects(None, SH.value))
+    assert values == {Literal("soon"), Literal(3)}
 
 
 def test_shapes_graph_store_answers_afresh_after_every_write() -> None:

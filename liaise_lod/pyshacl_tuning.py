@@ -1,0 +1,149 @@
+"""Three changes to how pySHACL 0.40 evaluates shapes, for speed, that leave its report as it was.
+
+pySHACL re-evaluates a shape from scratch for every node it is asked about. On our graphs that
+per-node overhead, not the checks themselves, is most of validation. ``tuned()`` changes, for
+the duration of a ``with`` block:
+
+- **Constraint parameters** are looked up in a set, not by scanning a list of rdflib terms
+  (pySHACL tests every triple of a shape against that list each time it evaluates the shape).
+- **Property shapes** (``sh:property``) are evaluated once for all of a shape's value nodes
+  instead of once per value node. pySHACL evaluates a shape on a list of focus nodes anyway;
+  the results are the same, except that a value node reached from two focus nodes is reported
+  once instead of twice.
+- **``sh:or``** tries its members in list order and stops at the first one a value conforms to.
+  pySHACL tries every member, in no set order, building (and then discarding) a full result,
+  message included, for each member that fails. An ``sh:or`` passes if one member passes, and
+  the members' own results are never reported, so only the time changes; list the most common
+  case first.
+
+Each replaced function falls back to pySHACL's own for anything unusual (a missing shape, an
+empty list). Only the pySHACL versions we test against are tuned; with any other version
+``tuned()`` changes nothing and validation is simply slower. Forked helper processes started
+inside the block inherit the changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pyshacl
+
+#: The pySHACL releases whose internals the replacements below were written against and tested.
+TESTED_VERSIONS = ("0.40.0", "0.40.1")
+
+_lock = threading.Lock()
+_depth = 0
+_saved: list[tuple[object, str, Any]] = []
+
+
+def is_tunable() -> bool:
+    """Whether the installed pySHACL is one ``tuned()`` knows."""
+    return getattr(pyshacl, "__version__", None) in TESTED_VERSIONS
+
+
+@contextmanager
+def tuned() -> Iterator[None]:
+    """Run pySHACL with the changes above inside the block (nestable, thread-safe)."""
+    global _depth
+    with _lock:
+        if _depth == 0 and is_tunable():
+            _install()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                _restore()
+
+
+def _install() -> None:
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.constraints.core import logical_constraints, shape_based_constraints
+
+    parameters = _ParameterList(ALL_CONSTRAINT_PARAMETERS)
+    properties = shape_based_constraints.PropertyConstraintComponent
+    disjunction = logical_constraints.OrConstraintComponent
+    _replace(shape, "CONSTRAINT_PARAMS", (parameters, CONSTRAINT_PARAMETERS_MAP))
+    _replace(properties, "_evaluate_property_shape", _property_shape_once(properties))
+    _replace(disjunction, "_evaluate_or_constraint", _or_first_match(disjunction))
+
+
+_MISSING = object()
+
+
+def _replace(owner: object, name: str, value: Any) -> None:
+    _saved.append((owner, name, vars(owner).get(name, _MISSING)))
+    setattr(owner, name, value)
+
+
+def _restore() -> None:
+    while _saved:
+        owner, name, value = _saved.pop()
+        if value is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, value)
+
+
+class _ParameterList(list):
+    """pySHACL's list of constraint parameters, answering ``in`` from a set. Still a list: for
+    SHACL-AF and SHACL-JS pySHACL copies it and appends to the copy."""
+
+    def __init__(self, parameters: list) -> None:
+        super().__init__(parameters)
+        self._members = frozenset(parameters)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _property_shape_once(component: type) -> Any:
+    pyshacls_own = component._evaluate_property_shape
+
+    def evaluate_property_shape(self, executor, node, data, focus_value_nodes, recursive, path):
+        found = self.shape.get_other_shape(node)
+        if not found or not found.is_property_shape or (recursive and found in recursive):
+            return pyshacls_own(self, executor, node, data, focus_value_nodes, recursive, path)
+        values = list(dict.fromkeys(v for nodes in focus_value_nodes.values() for v in nodes))
+        conforms, reports = found.validate(executor, data, focus=values, _evaluation_path=path[:])
+        return not conforms, reports
+
+    return evaluate_property_shape
+
+
+def _or_first_match(component: type) -> Any:
+    pyshacls_own = component._evaluate_or_constraint
+
+    def evaluate_or_constraint(self, executor, or_list, target_graph, focus_value_nodes, path):
+        members = []
+        for node in self.shape.sg.graph.items(or_list):
+            if self.shape.sg.is_filtered_out_shape(node):
+                continue
+            member = self.shape.get_other_shape(node)
+            if not member:
+                break
+            members.append(member)
+        else:
+            if members:
+                return _first_match(self, executor, members, target_graph, focus_value_nodes, path)
+        return pyshacls_own(self, executor, or_list, target_graph, focus_value_nodes, path)
+
+    return evaluate_or_constraint
+
+
+def _first_match(component, executor, members, target_graph, focus_value_nodes, path):
+    reports = []
+    for focus, value_nodes in focus_value_nodes.items():
+        for value in value_nodes:
+            if not any(
+                member.validate(executor, target_graph, focus=value, _evaluation_path=path[:])[0]
+                for member in members
+            ):
+                reports.append(component.make_v_result(target_graph, focus, value_node=value))
+    return bool(reports), reports
