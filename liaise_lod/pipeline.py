@@ -90,7 +90,7 @@ def write_outputs(result: BuildResult, folder: Path, base: str) -> list[Path]:
     dump("ntriples", triples=triples)
     del triples  # a graph-sized list: free it before the JSON-LD is written
     dump("jsonld")
-    write("validation-report.ttl", turtle(result.report.to_graph()))
+    write("validation-report.ttl", turtle(result.report.triples()))
     write("validation-report.txt", result.report.text().encode("utf-8"))
     write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
     return files

@@ -30,6 +30,9 @@ from .resources import vocab_dir
 
 FORMATS = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld"}
 
+#: What the writers take: a graph, or its triples.
+Triples = Graph | Iterable[tuple[Node, Node, Node]]
+
 # --------------------------------------------------------------------------- rdflib -> oxigraph
 
 
@@ -61,7 +64,7 @@ class _Converter:
         raise TypeError(f"cannot write {node!r}")
 
 
-def sorted_triples(graph: Graph) -> list[ox.Triple]:
+def sorted_triples(graph: Triples) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable, and cheap:
     the sort key is computed in Rust)."""
     triples = to_oxigraph(graph)
@@ -69,7 +72,7 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
     return triples
 
 
-def to_oxigraph(graph: Graph) -> list[ox.Triple]:
+def to_oxigraph(graph: Triples) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples (unsorted), e.g. to load an embedded store."""
     convert = _Converter().term
     with bulk_allocation():
@@ -79,18 +82,20 @@ def to_oxigraph(graph: Graph) -> list[ox.Triple]:
 # --------------------------------------------------------------------------- Turtle, N-Triples
 
 
-def turtle(graph: Graph, base: str | None = None, triples: list[ox.Triple] | None = None) -> bytes:
+def turtle(
+    graph: Triples, base: str | None = None, triples: list[ox.Triple] | None = None
+) -> bytes:
     """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted."""
     return _by_oxigraph(graph, "turtle", base, triples)
 
 
-def ntriples(graph: Graph, triples: list[ox.Triple] | None = None) -> bytes:
+def ntriples(graph: Triples, triples: list[ox.Triple] | None = None) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
     return _by_oxigraph(graph, "ntriples", None, triples)
 
 
 def _by_oxigraph(
-    graph: Graph,
+    graph: Triples,
     fmt: str,
     base: str | None,
     triples: list[ox.Triple] | None,
@@ -227,9 +232,6 @@ def _properties(pairs: list[tuple[URIRef, Node]], ctx: Context) -> dict[str, Any
 
 def _single(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
-
-
-Triples = Graph | Iterable[tuple[Node, Node, Node]]
 
 
 def _by_subject(graph: Triples) -> Iterator[tuple[Node, Iterable[tuple[Node, Node]]]]:

@@ -90,12 +90,18 @@ class ValidationResult:
         )
 
 
+#: A SHACL result node's description: its (predicate, object) pairs, sorted, with the blank
+#: nodes it leads to (nested results, paths) described in turn instead of named.
+Description = tuple[tuple[URIRef, "Node | Description"], ...]
+
+
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every result of one validation, sorted, with the SHACL report graph they came from."""
+    """Every result of one validation, sorted; ``to_graph()`` gives them as a SHACL report."""
 
     results: tuple[ValidationResult, ...]
-    graph: Graph = field(repr=False, compare=False, default_factory=Graph)
+    #: each result as pySHACL described it, in the order of ``results``
+    descriptions: tuple[Description, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
@@ -135,10 +141,23 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
     def to_graph(self) -> Graph:
-        """The SHACL validation report as RDF (a copy), e.g. for ``validation-report.ttl``."""
+        """The SHACL validation report as RDF, e.g. for ``validation-report.ttl``."""
         graph = _new_graph()
-        graph += self.graph
+        for triple in self.triples():
+            graph.add(triple)
         return graph
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """The triples of ``to_graph()``, without building a graph: blank nodes are named in
+        result order (``_:result-000001``, its nested nodes ``_:result-000001-1``, ...), so
+        the report serialises the same way every time."""
+        report = BNode("report")
+        yield report, RDF.type, SH.ValidationReport
+        yield report, SH.conforms, Literal(self.conforms)
+        for number, description in enumerate(self.descriptions, start=1):
+            node = BNode(f"result-{number:06d}")
+            yield report, SH.result, node
+            yield from _described(node, description)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (for JSON)."""
@@ -188,15 +207,15 @@ def validate(
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
     with tuned():
-        results_graph = _run(graph, shapes, processes_for(len(graph), PARALLEL_MINIMUM, processes))
+        found = _run(graph, shapes, processes_for(len(graph), PARALLEL_MINIMUM, processes))
     located = _Locator(iris, sources)
-    parsed = sorted(
-        ((located(_result(results_graph, node)), node) for node in _result_nodes(results_graph)),
-        key=lambda pair: (pair[0].sort_key(), _component(results_graph, pair[1])),
+    ordered = sorted(
+        ((located(result), description) for result, description in found),
+        key=lambda pair: (pair[0].sort_key(), _sort_text(pair[1])),
     )
     return ValidationReport(
-        results=tuple(result for result, _ in parsed),
-        graph=_canonical_report(results_graph, [node for _, node in parsed]),
+        results=tuple(result for result, _ in ordered),
+        descriptions=tuple(description for _, description in ordered),
     )
 
 
@@ -291,8 +310,12 @@ def shapes_graph(base: str) -> Graph:
 # ------------------------------------------------------------------------------ running pySHACL
 
 
-def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
-    """One pySHACL run; returns its report graph."""
+#: One result, read where pySHACL ran: small enough to send back from a helper process.
+Found = list[tuple[ValidationResult, Description]]
+
+
+def _pyshacl(graph: Graph, shapes: Graph) -> Found:
+    """One pySHACL run; its results, read off its report graph."""
     _, results_graph, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes,
@@ -303,26 +326,24 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Graph:
         abort_on_first=False,
         meta_shacl=False,
     )
-    return results_graph
+    return [
+        (_result(results_graph, node), _describe(results_graph, node))
+        for node in _result_nodes(results_graph)
+    ]
 
 
-def _run(graph: Graph, shapes: Graph, processes: int) -> Graph:
-    """Validate ``graph``, the targeted shapes shared out between up to ``processes`` processes;
-    one report graph holding every run's ``sh:ValidationReport``."""
+def _run(graph: Graph, shapes: Graph, processes: int) -> Found:
+    """Validate ``graph``, the targeted shapes shared out between up to ``processes``
+    processes; every run's results."""
     if processes <= 1 or _has_implicit_targets(shapes):
         return _pyshacl(graph, shapes)
     targeted = _targeted_shapes(graph, shapes)
     if len(targeted) <= 1:
         return _pyshacl(graph, shapes)
-
-    def against(shape: Node) -> bytes:
-        report = _pyshacl(graph, _only(shapes, shape, targeted))
-        return report.serialize(format="nt", encoding="utf-8")
-
-    merged = Graph()
-    for ntriples in fork_map(against, targeted, processes):
-        merged.parse(data=ntriples, format="nt")  # each parse has its own blank nodes
-    return merged
+    runs = fork_map(
+        lambda shape: _pyshacl(graph, _only(shapes, shape, targeted)), targeted, processes
+    )
+    return [found for run in runs for found in run]
 
 
 def _targeted_shapes(graph: Graph, shapes: Graph) -> list[URIRef | Node]:
@@ -383,10 +404,6 @@ def _result(graph: Graph, node: Node) -> ValidationResult:
         message=" / ".join(sorted(str(text) for text in graph.objects(node, SH.resultMessage))),
         source_shape=_iri_text(graph.value(node, SH.sourceShape)),
     )
-
-
-def _component(graph: Graph, node: Node) -> str:
-    return str(graph.value(node, SH.sourceConstraintComponent))
 
 
 class _Locator:
@@ -470,32 +487,27 @@ def _new_graph() -> Graph:
     return graph
 
 
-def _canonical_report(source: Graph, result_nodes: list[Node]) -> Graph:
-    """The SHACL report with blank nodes named in result order, so that it serialises the
-    same way every time."""
-    graph = _new_graph()
-    report = BNode("report")
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add(
-        (
-            report,
-            SH.conforms,
-            Literal(
-                all(source.value(node, SH.resultSeverity) != SH.Violation for node in result_nodes)
-            ),
-        )
-    )
-    for number, node in enumerate(result_nodes, start=1):
-        graph.add((report, SH.result, _copy(source, node, graph, f"result-{number:06d}")))
-    return graph
-
-
-def _copy(source: Graph, node: Node, target: Graph, name: str) -> Node:
-    """Copy ``node`` and the blank nodes it leads to, naming them ``name``, ``name-1``, …"""
-    if not isinstance(node, BNode) or (node, None, None) not in source:
+def _describe(graph: Graph, node: Node) -> Node | Description:
+    """``node``'s description if it is a blank node the report describes, else ``node``."""
+    if not isinstance(node, BNode) or (node, None, None) not in graph:
         return node
-    copy = BNode(name)
-    pairs = sorted(source.predicate_objects(node), key=lambda pair: (pair[0], pair[1].n3()))
-    for number, (predicate, obj) in enumerate(pairs, start=1):
-        target.add((copy, predicate, _copy(source, obj, target, f"{name}-{number}")))
-    return copy
+    pairs = [(predicate, _describe(graph, obj)) for predicate, obj in graph.predicate_objects(node)]
+    return tuple(sorted(pairs, key=lambda pair: (pair[0], _sort_text(pair[1]))))
+
+
+def _sort_text(value: Node | Description) -> str:
+    """A description in a Turtle-like notation, to order descriptions by their content."""
+    if isinstance(value, tuple):
+        return "[" + " ; ".join(f"{p.n3()} {_sort_text(o)}" for p, o in value) + "]"
+    return value.n3()
+
+
+def _described(node: BNode, description: Description) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of ``description`` about ``node``, nested blank nodes named after it."""
+    for number, (predicate, value) in enumerate(description, start=1):
+        if isinstance(value, tuple):
+            nested = BNode(f"{node}-{number}")
+            yield node, predicate, nested
+            yield from _described(nested, value)
+        else:
+            yield node, predicate, value
