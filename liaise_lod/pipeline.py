@@ -18,7 +18,7 @@ from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
 from .resources import vocab_dir
-from .serialize import FORMATS, sorted_triples, turtle, write_dump
+from .serialize import turtle, write_dumps
 from .validate import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
@@ -68,28 +68,20 @@ def build(
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base
     with replacing_folder(Path(out), protect=Path(path)) as folder:
-        result.files = write_outputs(result, folder, iri_base)
+        result.files = write_outputs(result, folder, iri_base, processes)
     result.files = [Path(out) / file.name for file in result.files]
     return result
 
 
-def write_outputs(result: BuildResult, folder: Path, base: str) -> list[Path]:
-    files = []
+def write_outputs(
+    result: BuildResult, folder: Path, base: str, processes: int | None = None
+) -> list[Path]:
+    files = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
 
     def write(name: str, data: bytes) -> None:
         (folder / name).write_bytes(data)
         files.append(folder / name)
 
-    def dump(fmt: str, **options) -> None:
-        path = folder / f"{DUMP_NAME}{FORMATS[fmt]}"
-        write_dump(result.graph, fmt, path, **options)
-        files.append(path)
-
-    triples = sorted_triples(result.graph)
-    dump("turtle", base=base, triples=triples)
-    dump("ntriples", triples=triples)
-    del triples  # a graph-sized list: free it before the JSON-LD is written
-    dump("jsonld")
     write("validation-report.ttl", turtle(result.report.triples()))
     write("validation-report.txt", result.report.text().encode("utf-8"))
     write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())

@@ -104,6 +104,14 @@ def test_dumps_written_to_files_are_the_same_bytes(mini_graph, tmp_path, fmt):
     assert path.read_bytes() == serialize.serialize(mini_graph, fmt, BASE)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_write_dumps_writes_every_format_in_one_or_two_processes(mini_graph, tmp_path, processes):
+    paths = serialize.write_dumps(mini_graph, tmp_path / "dataset", base=BASE, processes=processes)
+    assert [path.name for path in paths] == ["dataset.ttl", "dataset.nt", "dataset.jsonld"]
+    for fmt, path in zip(serialize.FORMATS, paths, strict=True):
+        assert path.read_bytes() == serialize.serialize(mini_graph, fmt, BASE), fmt
+
+
 def test_streamed_jsonld_is_the_json_of_the_document(mini_graph):
     document = serialize.jsonld_document(mini_graph)
     expected = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
