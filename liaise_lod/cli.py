@@ -43,8 +43,8 @@ def _processes_argument(parser: argparse.ArgumentParser) -> None:
         "--processes",
         type=_positive,
         metavar="N",
-        help="processes that validate (and write pages) at once (default: one per core, at "
-        "most 4, for large datasets)",
+        help="processes that validate (and write dumps and pages) at once (default: one per "
+        "core, at most 4, for large datasets)",
     )
 
 

@@ -60,15 +60,20 @@ def build(
 
     With violations nothing is written (``InvalidGraphError``) unless ``allow_invalid``. The
     output is built in a temporary folder beside ``out`` and swapped in, so a failed build
-    leaves the previous output as it was. ``processes`` caps the processes that validate
-    (default: one per core for large graphs).
+    leaves the previous output as it was. ``processes`` caps the processes that validate and
+    write the dumps (default: one per core for large graphs).
     """
     result = check(path, base, processes=processes)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base
     with replacing_folder(Path(out), protect=Path(path)) as folder:
-        result.files = write_outputs(result, folder, iri_base, processes)
+        try:
+            result.files = write_outputs(result, folder, iri_base, processes)
+        except OSError as error:  # e.g. a full disk: the previous output stays as it was
+            raise OutputError(
+                f"could not write the output for {out}: {error.strerror or error}"
+            ) from error
     result.files = [Path(out) / file.name for file in result.files]
     return result
 

@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .allocation import bulk_allocation
+from .errors import OutputError
 from .model import BY_KIND
 from .namespaces import CONTEXT_IRI, PREFIXES, RDF, XSD
 from .parallel import fork_map, processes_for
@@ -327,19 +328,28 @@ def write_dumps(
     Turtle and N-Triples share one sort of the triples; the JSON-LD is written on its own. On a
     graph of ``PARALLEL_DUMPS_MINIMUM`` triples or more the two jobs run side by side, one in a
     forked process (``processes=1`` to stay in one), each taking about as long as the other.
+    The sorted triples are a copy the size of the graph, held by whichever process sorts.
+    A write that fails (a full disk) raises ``OutputError``, from either process.
     """
     paths = {fmt: stem.with_name(stem.name + extension) for fmt, extension in FORMATS.items()}
 
-    def write(job: str) -> None:
-        if job == "jsonld":
-            write_dump(graph, "jsonld", paths["jsonld"])
-            return
-        triples = sorted_triples(graph)
-        write_dump(graph, "turtle", paths["turtle"], base=base, triples=triples)
-        write_dump(graph, "ntriples", paths["ntriples"], triples=triples)
+    jobs = [("turtle", "ntriples"), ("jsonld",)]
 
-    jobs = ["sorted", "jsonld"]
-    fork_map(write, jobs, min(2, processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, processes)))
+    def write(formats: tuple[str, ...]) -> str | None:
+        """Write these formats; what went wrong, if anything (in either process)."""
+        try:
+            triples = sorted_triples(graph) if "turtle" in formats else None  # graph-sized
+            for fmt in formats:
+                write_dump(graph, fmt, paths[fmt], base=base, triples=triples)
+        except OSError as error:
+            names = " and ".join(paths[fmt].name for fmt in formats)
+            return f"could not write {names}: {error.strerror or error}"
+        return None
+
+    processes = min(2, processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, processes))
+    problems = [problem for problem in fork_map(write, jobs, processes) if problem]
+    if problems:
+        raise OutputError("; ".join(problems))
     return list(paths.values())
 
 

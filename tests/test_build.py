@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from conftest import EXAMPLE, MINI
 from liaise_lod.cli import main
-from liaise_lod.errors import ConfigError, InputError
+from liaise_lod.errors import ConfigError, InputError, OutputError
 from liaise_lod.pipeline import OUTPUT_MARKER, build
 
 OUTPUTS = {
@@ -96,7 +98,8 @@ def test_refuses_to_write_over_its_input(tmp_path):
         build(data, data)
 
 
-def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch, capsys, processes):
     out = tmp_path / "out"
     build(MINI, out)
     before = snapshot(out)
@@ -108,13 +111,34 @@ def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
     def broken(graph):  # the disk fills up halfway through the JSON-LD dump
         nodes = real(graph)
         yield next(nodes)
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device", "dataset.jsonld")
 
     monkeypatch.setattr(serialize, "jsonld_nodes", broken)
-    with pytest.raises(OSError, match="disk full"):
-        build(MINI, out)
+    with pytest.raises(OutputError, match=r"could not write dataset\.jsonld: No space left"):
+        build(MINI, out, processes=processes)  # with 2, the JSON-LD may be written by a helper
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert main(["build", str(MINI), "--out", str(out), "-j", str(processes)]) != 0
+    error = capsys.readouterr().err
+    assert "could not write dataset.jsonld: No space left on device" in error
+    assert "Traceback" not in error
+    assert snapshot(out) == before
+
+
+def test_failure_while_writing_the_report_is_an_output_error(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(MINI, out)
+    before = snapshot(out)
+
+    from liaise_lod import pipeline
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "turtle", full)
+    with pytest.raises(OutputError, match=r"could not write the output for .*No space left"):
+        build(MINI, out)
+    assert snapshot(out) == before
 
 
 def test_validate_command_exit_codes(write_dataset, capsys):

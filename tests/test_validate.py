@@ -299,6 +299,53 @@ def test_pyshacl_is_tuned_only_inside_the_block() -> None:
     assert (inside != released) is is_tunable()
 
 
+def test_tuned_pyshacl_repeats_results_for_a_value_reached_twice() -> None:
+    """pySHACL evaluates a nested property shape once per (focus, value) pair: a value reached
+    from two focus nodes gives its results twice, tuned or not."""
+    from liaise_lod.pyshacl_tuning import is_tunable, tuned
+
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:x:> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P .
+        ex:P a sh:PropertyShape ; sh:path ex:p ; sh:property ex:Q .
+        ex:Q a sh:PropertyShape ; sh:path ex:q ; sh:minCount 1 .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="@prefix ex: <urn:x:> . ex:a a ex:C ; ex:p ex:v . ex:b a ex:C ; ex:p ex:v .",
+        format="turtle",
+    )
+
+    def results() -> int:
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+        return len(set(report.subjects(SH.focusNode, URIRef("urn:x:v"))))
+
+    released = results()
+    with tuned():
+        assert results() == released == 2
+    assert is_tunable()
+
+
+def test_a_failed_tuning_leaves_pyshacl_as_released(monkeypatch) -> None:
+    from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+
+    from liaise_lod import pyshacl_tuning
+
+    released = PropertyConstraintComponent._evaluate_property_shape
+
+    def fail(component):  # as if a release had renamed what we replace
+        raise AttributeError("_evaluate_or_constraint")
+
+    monkeypatch.setattr(pyshacl_tuning, "_or_first_match", fail)
+    with pytest.raises(AttributeError), pyshacl_tuning.tuned():
+        pass  # pragma: no cover - the block is never entered
+    assert PropertyConstraintComponent._evaluate_property_shape is released
+    monkeypatch.undo()
+    with pyshacl_tuning.tuned():  # and the next block starts afresh
+        assert PropertyConstraintComponent._evaluate_property_shape is not released
+    assert PropertyConstraintComponent._evaluate_property_shape is released
+
+
 def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
     """sh:or stops at the first member a value conforms to; a value matching none is reported
     once, whatever the order."""
