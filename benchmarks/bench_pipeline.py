@@ -57,10 +57,10 @@ class MachineMemory:
         while not self._stop.wait(interval):
             self.peak = max(self.peak, self._in_use())
 
-    def peak_above_baseline_mib(self) -> float:
+    def peak_above_baseline_mib(self) -> float | None:
         self._stop.set()
         self._thread.join()
-        return (self.peak - self.baseline) / 1024
+        return (self.peak - self.baseline) / 1024 if self.baseline else None
 
 
 def run_one(projects: int, skip_validation: bool) -> None:
@@ -107,7 +107,8 @@ def run_one(projects: int, skip_validation: bool) -> None:
         helpers = helpers_peak_mib()
         print(f"largest forked helper (shared pages counted in it): peak {helpers:.0f} MiB")
     machine_peak = machine.peak_above_baseline_mib()
-    print(f"machine memory in use, peak above the start: {machine_peak:.0f} MiB")
+    if machine_peak is not None:
+        print(f"machine memory in use, peak above the start: {machine_peak:.0f} MiB")
 
 
 def main() -> None:

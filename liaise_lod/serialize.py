@@ -332,7 +332,6 @@ def write_dumps(
     A write that fails (a full disk) raises ``OutputError``, from either process.
     """
     paths = {fmt: stem.with_name(stem.name + extension) for fmt, extension in FORMATS.items()}
-
     jobs = [("turtle", "ntriples"), ("jsonld",)]
 
     def write(formats: tuple[str, ...]) -> str | None:

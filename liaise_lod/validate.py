@@ -310,7 +310,7 @@ def shapes_graph(base: str) -> Graph:
 # ------------------------------------------------------------------------------ running pySHACL
 
 
-#: One result, read where pySHACL ran: small enough to send back from a helper process.
+#: A run's results, read where pySHACL ran: small enough to send back from a helper process.
 Found = list[tuple[ValidationResult, Description]]
 
 
