@@ -8,6 +8,7 @@ from ..allocation import bulk_allocation
 from ..iris import Iris
 from ..model import Dataset
 from ..namespaces import PREFIXES
+from ..store import LeanMemory
 from ..vocabulary import schemes_graph
 from .emit import Emitter
 from .event import map_event
@@ -45,8 +46,8 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
 
 
 def new_graph() -> Graph:
-    """An empty graph that knows our prefixes (and no others)."""
-    graph = Graph(bind_namespaces="none")
+    """An empty graph that knows our prefixes (and no others), in a ``LeanMemory`` store."""
+    graph = Graph(store=LeanMemory(), bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
