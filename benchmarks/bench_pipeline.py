@@ -3,8 +3,8 @@
     python benchmarks/bench_pipeline.py 1000 10000
 
 prints, per stage (load, map, validate, the three dumps, the validation report), seconds,
-triples per second and the process's peak memory so far. Each size runs in a fresh process so
-peaks do not mix.
+triples per second, the process's peak memory so far and the whole machine's (forked helpers
+included). Each size runs in a fresh process so peaks do not mix.
 """
 
 from __future__ import annotations
@@ -57,10 +57,14 @@ class MachineMemory:
         while not self._stop.wait(interval):
             self.peak = max(self.peak, self._in_use())
 
-    def peak_above_baseline_mib(self) -> float | None:
+    def peak_so_far_mib(self) -> float | None:
+        """The peak so far above the start (in use when sampling began), None off Linux."""
+        return (max(self.peak, self._in_use()) - self.baseline) / 1024 if self.baseline else None
+
+    def stop(self) -> float | None:
         self._stop.set()
         self._thread.join()
-        return (self.peak - self.baseline) / 1024 if self.baseline else None
+        return self.peak_so_far_mib()
 
 
 def run_one(projects: int, skip_validation: bool) -> None:
@@ -77,7 +81,7 @@ def run_one(projects: int, skip_validation: bool) -> None:
         def stage(name, work):
             start = time.perf_counter()
             value = work()
-            rows.append((name, time.perf_counter() - start, peak_mib()))
+            rows.append((name, time.perf_counter() - start, peak_mib(), machine.peak_so_far_mib()))
             return value
 
         dataset = stage("load", lambda: load_dataset(folder))
@@ -92,23 +96,23 @@ def run_one(projects: int, skip_validation: bool) -> None:
             report = None
         out = Path(tmp) / "out"
         out.mkdir()
-        # written as the pipeline writes them: Turtle and N-Triples from one sort, the JSON-LD
+        # written as the pipeline writes them: Turtle and N-Triples in one pass, the JSON-LD
         # beside them in a second process
         stage("dumps", lambda: write_dumps(graph, out / "dataset", base=synthetic.BASE))
         if report is not None:  # as the pipeline writes it
             stage("report", lambda: (out / "report.ttl").write_bytes(turtle(report.triples())))
         total = time.perf_counter() - total_start
     print(f"\n{projects} projects, {triples} triples")
-    print(f"{'stage':<10} {'seconds':>8} {'triples/s':>11} {'peak MiB':>9}")
-    for name, seconds, peak in rows:
-        print(f"{name:<10} {seconds:>8.2f} {triples / seconds:>11,.0f} {peak:>9.0f}")
-    print(f"{'total':<10} {total:>8.2f} {triples / total:>11,.0f} {peak_mib():>9.0f}")
+    machine_peak = machine.stop()
+    print(f"{'stage':<10} {'seconds':>8} {'triples/s':>11} {'peak MiB':>9} {'machine MiB':>12}")
+    for name, seconds, peak, machine_so_far in [*rows, ("total", total, peak_mib(), machine_peak)]:
+        in_use = "" if machine_so_far is None else f"{machine_so_far:>12.0f}"
+        print(f"{name:<10} {seconds:>8.2f} {triples / seconds:>11,.0f} {peak:>9.0f} {in_use}")
     if helpers_peak_mib():
         helpers = helpers_peak_mib()
         print(f"largest forked helper (shared pages counted in it): peak {helpers:.0f} MiB")
-    machine_peak = machine.peak_above_baseline_mib()
     if machine_peak is not None:
-        print(f"machine memory in use, peak above the start: {machine_peak:.0f} MiB")
+        print("machine MiB: memory in use on the whole machine, peak so far above the start")
 
 
 def main() -> None:

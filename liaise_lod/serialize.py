@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -39,14 +40,17 @@ Triples = Graph | Iterable[tuple[Node, Node, Node]]
 
 
 class _Converter:
-    """rdflib terms to pyoxigraph terms, remembering IRIs (they repeat a lot)."""
+    """rdflib terms to pyoxigraph terms, remembering IRIs (they repeat a lot) unless told not
+    to: a graph-sized cache costs more than it saves where each IRI comes by only a few times."""
 
-    def __init__(self) -> None:
-        self._iris: dict[URIRef, ox.NamedNode] = {}
+    def __init__(self, remember: bool = True) -> None:
+        self._iris: dict[URIRef, ox.NamedNode] | None = {} if remember else None
         self._datatypes: dict[URIRef, ox.NamedNode] = {}
 
     def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(node, URIRef):
+            if self._iris is None:
+                return ox.NamedNode(node)
             converted = self._iris.get(node)
             if converted is None:
                 converted = self._iris[node] = ox.NamedNode(node)
@@ -57,21 +61,67 @@ class _Converter:
             datatype = node.datatype
             if datatype is None or datatype == XSD.string:
                 return ox.Literal(node)
-            named = self._datatypes.get(datatype)
-            if named is None:
-                named = self._datatypes[datatype] = ox.NamedNode(datatype)
-            return ox.Literal(node, datatype=named)
+            return ox.Literal(node, datatype=self.remembered(datatype))
         if isinstance(node, BNode):
             return ox.BlankNode(node)
         raise TypeError(f"cannot write {node!r}")
 
+    def remembered(self, iri: URIRef) -> ox.NamedNode:
+        """An IRI of which there are few (predicates, datatypes), remembered in any case."""
+        named = self._datatypes.get(iri)
+        if named is None:
+            named = self._datatypes[iri] = ox.NamedNode(iri)
+        return named
+
 
 def sorted_triples(graph: Triples) -> list[ox.Triple]:
-    """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable, and cheap:
-    the sort key is computed in Rust)."""
-    triples = to_oxigraph(graph)
-    triples.sort(key=str)
-    return triples
+    """The graph's triples as pyoxigraph triples in N-Triples lexical order."""
+    return list(in_order(graph))
+
+
+def in_order(graph: Triples) -> Iterator[ox.Triple]:
+    """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable: the order
+    of the output files), made a subject at a time: only the sorted subjects are held, never
+    a sorted copy of the graph.
+
+    Sorting subjects first and then each subject's lines gives the order of sorting all lines:
+    a subject's N-Triples form (``<iri>``, ``_:label``) is never a prefix of another's.
+    """
+    convert = _Converter(remember=False)
+    for subject, pairs in _subjects_in_order(graph, convert):
+        lines = [
+            (str(triple), triple)
+            for triple in (
+                ox.Triple(subject, convert.remembered(predicate), convert.term(obj))
+                for predicate, obj in pairs
+            )
+        ]
+        lines.sort(key=itemgetter(0))
+        yield from (triple for _, triple in lines)
+
+
+def _subjects_in_order(
+    graph: Triples, convert: _Converter
+) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, Iterable[tuple[Node, Node]]]]:
+    """Each subject, converted, with its (predicate, object) pairs; subjects in the order of
+    their N-Triples form."""
+    if isinstance(graph, Graph):  # look each subject up: no graph-sized grouping in memory
+        with bulk_allocation():
+            subjects = [
+                (str(term), term, node)
+                for node in set(graph.subjects())
+                for term in (convert.term(node),)
+            ]
+            subjects.sort(key=itemgetter(0))
+        for _, term, node in subjects:
+            yield term, graph.predicate_objects(node)
+        return
+    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for subject, predicate, obj in graph:
+        grouped[subject].append((predicate, obj))
+    converted = sorted(((convert.term(node), node) for node in grouped), key=lambda p: str(p[0]))
+    for term, node in converted:
+        yield term, grouped[node]
 
 
 def to_oxigraph(graph: Triples) -> list[ox.Triple]:
@@ -85,33 +135,44 @@ def to_oxigraph(graph: Triples) -> list[ox.Triple]:
 
 
 def turtle(
-    graph: Triples, base: str | None = None, triples: list[ox.Triple] | None = None
+    graph: Triples, base: str | None = None, triples: Iterable[ox.Triple] | None = None
 ) -> bytes:
-    """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted."""
-    return _by_oxigraph(graph, "turtle", base, triples)
+    """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted.
+    ``triples``: the graph's triples ``in_order``, when already at hand."""
+    return _by_oxigraph(in_order(graph) if triples is None else triples, "turtle", base)
 
 
-def ntriples(graph: Triples, triples: list[ox.Triple] | None = None) -> bytes:
+def ntriples(graph: Triples, triples: Iterable[ox.Triple] | None = None) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    return _by_oxigraph(graph, "ntriples", None, triples)
+    return _by_oxigraph(in_order(graph) if triples is None else triples, "ntriples", None)
 
 
 def _by_oxigraph(
-    graph: Triples,
-    fmt: str,
-    base: str | None,
-    triples: list[ox.Triple] | None,
-    output: Path | None = None,
+    triples: Iterable[ox.Triple], fmt: str, base: str | None, output: Path | None = None
 ) -> bytes:
-    """Turtle or N-Triples written by pyoxigraph from the sorted triples: returned as bytes, or
+    """Turtle or N-Triples written by pyoxigraph from triples in order: returned as bytes, or
     written into ``output`` (then the bytes are empty)."""
-    triples = sorted_triples(graph) if triples is None else triples
     if fmt == "turtle":
         options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
     else:
         options = {"format": ox.RdfFormat.N_TRIPLES}
     written = ox.serialize(triples, None if output is None else str(output), **options)
     return b"" if written is None else written
+
+
+def _write_turtle_and_ntriples(
+    graph: Triples, turtle_path: Path, ntriples_path: Path, base: str | None
+) -> None:
+    """Both files from one pass over the triples in order: each N-Triples line is written as
+    its triple goes by on its way to the Turtle writer."""
+    with ntriples_path.open("wb") as lines:
+
+        def passing() -> Iterator[ox.Triple]:
+            for triple in in_order(graph):
+                lines.write(f"{triple} .\n".encode())
+                yield triple
+
+        _by_oxigraph(passing(), "turtle", base, output=turtle_path)
 
 
 def turtle_prefixes(base: str | None) -> dict[str, str]:
@@ -297,23 +358,16 @@ def jsonld(graph: Triples) -> bytes:
     return buffer.getvalue()
 
 
-def write_dump(
-    graph: Graph,
-    fmt: str,
-    path: Path,
-    *,
-    base: str | None = None,
-    triples: list[ox.Triple] | None = None,
-) -> None:
+def write_dump(graph: Triples, fmt: str, path: Path, *, base: str | None = None) -> None:
     """Write one serialisation of ``graph`` straight into the file at ``path``: the text of a
-    large graph never sits in memory whole. ``triples``: ``sorted_triples(graph)``, if known."""
+    large graph never sits in memory whole."""
     if fmt == "jsonld":
         with path.open("wb") as stream:
             write_jsonld(graph, stream)
         return
     if fmt not in ("turtle", "ntriples"):
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    _by_oxigraph(graph, fmt, base, triples, output=path)
+    _by_oxigraph(in_order(graph), fmt, base, output=path)
 
 
 #: Below this many triples ``write_dumps`` works in one process: forking costs more than it saves.
@@ -325,10 +379,10 @@ def write_dumps(
 ) -> list[Path]:
     """Write ``graph`` in every format of ``FORMATS``, to ``stem`` plus each extension.
 
-    Turtle and N-Triples share one sort of the triples; the JSON-LD is written on its own. On a
-    graph of ``PARALLEL_DUMPS_MINIMUM`` triples or more the two jobs run side by side, one in a
-    forked process (``processes=1`` to stay in one), each taking about as long as the other.
-    The sorted triples are a copy the size of the graph, held by whichever process sorts.
+    Turtle and N-Triples are written in one pass over the triples in order; the JSON-LD is
+    written on its own. On a graph of ``PARALLEL_DUMPS_MINIMUM`` triples or more the two jobs
+    run side by side, one in a forked process (``processes=1`` to stay in one), each taking
+    about as long as the other. Neither holds a copy of the graph: both go a subject at a time.
     A write that fails (a full disk) raises ``OutputError``, from either process.
     """
     paths = {fmt: stem.with_name(stem.name + extension) for fmt, extension in FORMATS.items()}
@@ -337,9 +391,11 @@ def write_dumps(
     def write(formats: tuple[str, ...]) -> str | None:
         """Write these formats; what went wrong, if anything (in either process)."""
         try:
-            triples = sorted_triples(graph) if "turtle" in formats else None  # graph-sized
-            for fmt in formats:
-                write_dump(graph, fmt, paths[fmt], base=base, triples=triples)
+            if formats == ("turtle", "ntriples"):
+                _write_turtle_and_ntriples(graph, paths["turtle"], paths["ntriples"], base)
+            else:
+                for fmt in formats:
+                    write_dump(graph, fmt, paths[fmt], base=base)
         except OSError as error:
             names = " and ".join(paths[fmt].name for fmt in formats)
             return f"could not write {names}: {error.strerror or error}"

@@ -120,3 +120,52 @@ def test_streamed_jsonld_is_the_json_of_the_document(mini_graph):
     empty = serialize.jsonld(Graph())
     assert json.loads(empty) == {"@context": CONTEXT_IRI, "@graph": []}
     assert empty.decode("utf-8") == json.dumps(json.loads(empty), indent=1) + "\n"
+
+
+def _awkward_graph() -> Graph:
+    """Subjects whose N-Triples forms share prefixes, blank nodes, and literals that need
+    escaping: what the subject-at-a-time order and the teed N-Triples lines must get right."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    base = "https://data.example.org/x/"
+    subjects = [URIRef(base + tail) for tail in ("a", "a#b", "a/b", "a-b", "ab", "a#")]
+    subjects += [BNode("b1"), BNode("b10"), BNode("b2")]
+    values = [
+        Literal('say "hi"\\ now\n\r\tend'),
+        Literal("ünïcødé ✓ \U0001f600", lang="fr"),
+        Literal("x", lang="en-GB"),
+        Literal("1", datatype=XSD.integer),
+        Literal("\x00\x1f\x7f"),
+        URIRef(base + "a"),
+        BNode("b1"),
+    ]
+    graph = Graph()
+    for number, subject in enumerate(subjects):
+        for offset, value in enumerate(values):
+            graph.add((subject, URIRef(f"{base}p{(number + offset) % 3}"), value))
+    return graph
+
+
+def test_triples_in_order_are_the_fully_sorted_triples():
+    graph = _awkward_graph()
+    expected = sorted(serialize.to_oxigraph(graph), key=str)
+    assert len(expected) == len(graph) == 63
+    assert serialize.sorted_triples(graph) == expected
+    assert serialize.sorted_triples(list(graph)) == expected
+
+
+def test_teed_ntriples_lines_are_pyoxigraphs_own(tmp_path):
+    """``write_dumps`` writes the N-Triples lines itself as the triples pass to the Turtle
+    writer: they must be the bytes pyoxigraph's N-Triples writer gives."""
+    import pyoxigraph as ox
+
+    graph = _awkward_graph()
+    paths = serialize.write_dumps(graph, tmp_path / "awkward", base=BASE, processes=1)
+    written = {path.suffix: path.read_bytes() for path in paths}
+    expected = ox.serialize(
+        sorted(serialize.to_oxigraph(graph), key=str), format=ox.RdfFormat.N_TRIPLES
+    )
+    assert written[".nt"] == expected
+    assert written[".ttl"] == serialize.turtle(graph, BASE)
+    assert serdi_triple_count(tmp_path / "awkward.nt", "ntriples") == len(graph)

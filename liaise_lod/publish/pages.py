@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..serialize import jsonld, ntriples, to_oxigraph, turtle
+from ..serialize import jsonld, ntriples, sorted_triples, turtle
 from .facts import Describer
 from .index import SiteIndex
 from .jsonld_island import island, script_json
@@ -67,8 +67,7 @@ def resource_files(
         canonical=iri,
         island=script_json(island(iri, triples)),
     )
-    ox_triples = to_oxigraph(triples)
-    ox_triples.sort(key=str)
+    ox_triples = sorted_triples(triples)
     return {
         f"{path}.html": html,
         f"{path}.ttl": turtle(None, site.base, ox_triples),

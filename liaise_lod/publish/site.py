@@ -17,7 +17,7 @@ from ..iris import Iris
 from ..parallel import fork_map, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import jsonld, ntriples, sorted_triples, turtle
+from ..serialize import jsonld, ntriples, turtle
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link
 from .index import SiteIndex
@@ -182,7 +182,6 @@ class SiteBuilder:
         return iri, written, self.modified or sitemap.last_modified(own, iri)
 
     def _dumps(self) -> list[metadata.Dump]:
-        triples = sorted_triples(self.build.graph)
         graph = self.build.graph
         dumps = [
             _dump(
@@ -191,7 +190,7 @@ class SiteBuilder:
                 "text/turtle",
                 "RDF_TURTLE",
                 "Turtle",
-                turtle(graph, self.iris.base, triples),
+                turtle(graph, self.iris.base),
             ),
             _dump("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", jsonld(graph)),
             _dump(
@@ -200,7 +199,7 @@ class SiteBuilder:
                 "application/n-triples",
                 "RDF_N_TRIPLES",
                 "N-Triples",
-                ntriples(graph, triples),
+                ntriples(graph),
             ),
         ]
         for dump in dumps:
