@@ -8,6 +8,7 @@ too. Where ``fork`` is missing (Windows, or when asked for one process) everythi
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -58,15 +59,20 @@ def fork_map(
     done = context.Value("q", 0)
     for index in range(len(items)):
         queue.put(index)
-    helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
-    for _ in range(processes):
-        queue.put(None)  # one stop sign per process, this one included
+    # A helper's garbage collections would write into every object they walk, copying nearly
+    # every page of the graph it shares with this process; frozen objects are not walked.
+    gc.freeze()
+    helpers = []
     results: dict[int, Any] = {}
     try:
+        helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
+        for _ in range(processes):
+            queue.put(None)  # one stop sign per process, this one included
         _take(work, items, queue, done, results, on_progress)
         for helper, receive in helpers:
             results.update(_receive(helper, receive))
     finally:
+        gc.unfreeze()
         for helper, _ in helpers:
             helper.join(timeout=5)
             if helper.is_alive():

@@ -186,6 +186,29 @@ def test_paths_never_leave_the_site(tmp_path):
     assert relative_url("vocab/role/partner", "") == "../../"
 
 
+def test_site_folder_checks_every_file_once_per_folder(tmp_path):
+    from liaise_lod.publish.paths import SiteFolder
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "link").symlink_to(tmp_path)  # a folder that leads outside
+    folder = SiteFolder(site)
+    assert folder.file("project/a.html") == site.resolve() / "project/a.html"
+    assert (site / "project").is_dir()
+    assert folder.file("index.html") == site.resolve() / "index.html"
+    for bad in (
+        "../escape.html",
+        "/etc/passwd",
+        "project/../../x",
+        "link/x.html",
+        "project/..",
+        "a/",
+    ):
+        with pytest.raises(OutputError):
+            folder.file(bad)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_site_path_refuses_foreign_and_unsafe_iris():
     from liaise_lod.iris import Iris
     from liaise_lod.publish.paths import site_path

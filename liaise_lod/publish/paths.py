@@ -36,6 +36,27 @@ def inside(site: Path, relative: str) -> Path:
     return target
 
 
+class SiteFolder:
+    """Paths for files in a site folder that is being written, each checked like ``inside``:
+    the check, and the ``mkdir``, happen once per folder rather than once per file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._folders: dict[str, Path] = {}
+
+    def file(self, relative: str) -> Path:
+        """``root / relative``, its folder created; ``OutputError`` if it would leave ``root``."""
+        folder, _, name = relative.rpartition("/")
+        if name in ("", ".", ".."):
+            raise OutputError(f"refusing to write {relative!r}: it does not name a file")
+        checked = self._folders.get(folder)
+        if checked is None:
+            checked = inside(self.root, folder or ".")
+            checked.mkdir(parents=True, exist_ok=True)
+            self._folders[folder] = checked
+        return checked / name
+
+
 def relative_url(source: str, target: str) -> str:
     """A relative URL from the page at ``source`` to the page at ``target`` (both site paths,
     ``""`` being the index)."""

@@ -23,7 +23,7 @@ from .facts import Describer, Link
 from .index import SiteIndex
 from .jsonld_island import script_json
 from .pages import SiteInfo, render, resource_files
-from .paths import inside, relative_url, site_path
+from .paths import SiteFolder, relative_url, site_path
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
@@ -93,7 +93,7 @@ class _Writer:
     records them (pages apart) in the result."""
 
     def __init__(self, folder: Path, result: PublishResult):
-        self.folder = folder
+        self.folder = SiteFolder(folder)
         self.result = result
 
     def write(self, relative: str, data: bytes) -> None:
@@ -102,9 +102,7 @@ class _Writer:
 
     def put(self, relative: str, data: bytes) -> None:
         """Write without recording (in a helper process, whose result is recorded here)."""
-        target = inside(self.folder, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        self.folder.file(relative).write_bytes(data)
 
     def record(self, written: list[str]) -> None:
         self.result.files.extend(written)
