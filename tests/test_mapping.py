@@ -169,3 +169,11 @@ def test_dataset_built_in_python_is_checked():
 
     with pytest.raises(InputError, match="unknown reference 'ghost'"):
         Dataset(projects=[Project(id="p", name={"en": "P"}, lead="ghost")])
+
+
+def test_each_distinct_term_is_one_object_in_the_graph(mini_dataset):
+    """Mapping interns its terms: a record's IRI linked from many triples is held once."""
+    graph = to_graph(mini_dataset, vocabularies=False)
+    terms = [term for triple in graph for term in triple]
+    assert len(terms) > 3 * 100
+    assert len({id(term) for term in terms}) == len(set(terms))

@@ -31,9 +31,19 @@ class Emitter:
         self.graph = graph
         self._add = graph.add
         self.kinds = {record.id: record.record_kind for record in dataset.records()}
+        self._terms: dict[Node, Node] = {}
 
     def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
-        self._add((subject, predicate, obj))
+        # One object per distinct term, however many triples use it: an organisation's IRI
+        # is made afresh for each of its hundreds of links, and the graph would keep each copy.
+        terms = self._terms
+        self._add(
+            (
+                terms.setdefault(subject, subject),
+                terms.setdefault(predicate, predicate),
+                terms.setdefault(obj, obj),
+            )
+        )
 
     def ref(self, record_id: str) -> URIRef:
         """The IRI of the record with this id."""
