@@ -16,6 +16,7 @@ from .index import LABELS, SiteIndex
 from .paths import relative_url, site_path
 
 LANGUAGE_ORDER = ("en", "fr")
+_LABEL_PREDICATES = frozenset(LABELS)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Describer:
         self.index = index
         self.iris = index.iris
         self._prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        self._labels: dict[str, str] = {}  # a resource is linked from many pages
 
     def facts(self, iri: str) -> Facts:
         """The facts shown on the page of ``iri``."""
@@ -77,10 +79,12 @@ class Describer:
 
     def label(self, iri: str) -> str:
         """The best label of a resource: English first, then French, then any."""
-        values = self._values(self.index.context.get(iri, ()), iri, LABELS)
-        if not values:
-            return iri.rsplit("/", 1)[-1]
-        return str(min(values, key=_label_rank))
+        label = self._labels.get(iri)
+        if label is None:
+            values = self._values(self.index.context.get(iri, ()), iri, _LABEL_PREDICATES)
+            label = str(min(values, key=_label_rank)) if values else iri.rsplit("/", 1)[-1]
+            self._labels[iri] = label
+        return label
 
     def link(self, source: str, target: Node) -> Link:
         """A value as a link: a page of the site by relative URL, another IRI as it is."""

@@ -16,7 +16,7 @@ from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF, SCHEMA, SKOS
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
 #: What a linked resource's description brings along besides labels.
-CONTEXT = (*LABELS, RDF.type, SCHEMA.url)
+CONTEXT = frozenset({*LABELS, RDF.type, SCHEMA.url})
 #: Records with no names of their own, described as part of the resources that link to them.
 INLINE_KINDS = frozenset({"participation"})
 
