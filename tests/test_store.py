@@ -104,3 +104,11 @@ def test_pyshacl_reports_the_same_on_both_stores(mini_dataset) -> None:
     on_memory = validate(memory, base=base, processes=1)
     assert on_lean.results and on_lean.results == on_memory.results
     assert on_lean.to_graph().serialize(format="nt") == on_memory.to_graph().serialize(format="nt")
+
+
+def test_a_graph_on_the_store_pickles(mini_graph) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(mini_graph))
+    assert isinstance(copy.store, LeanMemory)
+    assert set(copy) == set(mini_graph) and len(copy) == len(mini_graph)

@@ -128,7 +128,7 @@ class Describer:
                 country = self._country(str(member))
                 by_role[role][country].append(self.link(source, member))
         return [
-            (role, [(c, sorted(links, key=lambda x: x.text)) for c, links in sorted(ctry.items())])
+            (role, [(c, sorted(links, key=link_key)) for c, links in sorted(ctry.items())])
             for role, ctry in sorted(by_role.items(), key=lambda item: _role_rank(item[0]))
         ]
 
@@ -152,7 +152,7 @@ class Describer:
         for event in events:
             starts = self._objects(str(event), SCHEMA.startDate)
             dated.append((str(starts[0]) if starts else "", self.link(source, event)))
-        return sorted(dated, key=lambda item: (item[0] == "", item[0], item[1].text))
+        return sorted(dated, key=lambda item: (item[0] == "", item[0], *link_key(item[1])))
 
     def _publications(self, source: str, iri: str, predicate: URIRef):
         works = [
@@ -183,7 +183,13 @@ class Describer:
 
     def _referenced_by(self, source: str, iri: str) -> list[Link]:
         docs = [d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None]
-        return sorted((self.link(source, URIRef(d)) for d in docs), key=lambda x: x.text)
+        return sorted((self.link(source, URIRef(d)) for d in docs), key=link_key)
+
+
+def link_key(link: Link) -> tuple[str, str]:
+    """The order of links in a list: by text, then by address (texts repeat: language
+    versions of one work share a title)."""
+    return (link.text, link.href or "")
 
 
 def _label_rank(label: Literal) -> tuple[int, str]:

@@ -36,11 +36,17 @@ class Dump:
     media_type: str
     file_type: str
     title: str
-    data: bytes
+    size: int
+    sha256: str
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    @classmethod
+    def of(cls, name: str, key: str, media_type: str, file_type: str, title: str, data: bytes):
+        """The dump whose file holds ``data``."""
+        return cls(name, key, media_type, file_type, title, len(data), _sha256(data))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def _distribution(graph: Graph, dataset: URIRef, facts: DatasetFacts, dump: Dump
         (node, DCAT.compressFormat, GZIP),
         (node, DCTERMS.format, EU_FILE_TYPE[dump.file_type]),
         (node, DCTERMS.license, URIRef(facts.license)),
-        (node, DCAT.byteSize, Literal(len(dump.data), datatype=XSD.nonNegativeInteger)),
+        (node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)),
         (node, SPDX.checksum, checksum),
         (checksum, RDF.type, SPDX.Checksum),
         (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),

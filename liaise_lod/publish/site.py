@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
 from ..parallel import fork_map, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import jsonld, ntriples, turtle
+from ..serialize import jsonld, serialize, turtle
 from . import metadata, sitemap, webconfig
-from .facts import Describer, Link
+from .facts import Describer, link_key
 from .index import SiteIndex
 from .jsonld_island import script_json
 from .pages import SiteInfo, render, resource_files
@@ -31,6 +32,12 @@ Progress = Callable[[int, int], None]
 PAGE_BATCH = 50
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
+#: The whole-dataset dumps: file extension, format, media type, EU file type, label.
+DUMP_FORMATS = (
+    ("ttl", "turtle", "text/turtle", "RDF_TURTLE", "Turtle"),
+    ("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
+    ("nt", "ntriples", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+)
 
 
 @dataclass(frozen=True)
@@ -136,8 +143,7 @@ class SiteBuilder:
 
     def write(self) -> None:
         """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config."""
-        lastmods = self._pages()
-        dumps = self._dumps()
+        lastmods, dumps = self._pages_and_dumps()
         self._copies()
         facts = self._facts()
         description = metadata.description_graph(facts, dumps)
@@ -149,26 +155,31 @@ class SiteBuilder:
         self.writer.write(".webconfig/nginx.conf", webconfig.nginx(self.iris.base))
         self.writer.write(".htaccess", webconfig.htaccess())
 
-    def _pages(self) -> dict[str, str | None]:
-        """Every resource's page and data files, in batches shared out between processes;
-        returns each resource's last-modified date."""
+    def _pages_and_dumps(self) -> tuple[dict[str, str | None], list[metadata.Dump]]:
+        """Every resource's page and data files, in batches shared out between processes, and
+        the whole-dataset dumps as one more unit of work beside them (taken first: it is the
+        longest). Returns each resource's last-modified date, and the dumps."""
         total = len(self.resources)
         batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
         describer = Describer(self.index)
 
-        def write_batch(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
+        def work(batch: list[str] | None) -> Any:
+            if batch is None:
+                return self._dumps()
             return [self._resource(iri, describer) for iri in batch]
 
-        def progress(batches_done: int) -> None:
-            self.progress(min(total, batches_done * PAGE_BATCH), total)
+        def progress(units_done: int) -> None:
+            self.progress(min(total, units_done * PAGE_BATCH), total)
 
+        units = [None, *batches]
+        dumps, *pages = fork_map(work, units, processes, progress if self.progress else None)
         lastmods: dict[str, str | None] = {}
-        done = fork_map(write_batch, batches, processes, progress if self.progress else None)
-        for iri, written, lastmod in (entry for batch in done for entry in batch):
+        for iri, written, lastmod in (entry for batch in pages for entry in batch):
             self.writer.record(written)
             lastmods[iri] = lastmod
-        return lastmods
+        self.writer.record([dump.name for dump in dumps])
+        return lastmods, dumps
 
     def _resource(self, iri: str, describer: Describer) -> tuple[str, list[str], str | None]:
         """Write one resource's files; returns its IRI, the files and its last-modified date."""
@@ -180,28 +191,14 @@ class SiteBuilder:
         return iri, written, self.modified or sitemap.last_modified(own, iri)
 
     def _dumps(self) -> list[metadata.Dump]:
-        graph = self.build.graph
-        dumps = [
-            _dump(
-                "ttl",
-                "turtle",
-                "text/turtle",
-                "RDF_TURTLE",
-                "Turtle",
-                turtle(graph, self.iris.base),
-            ),
-            _dump("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", jsonld(graph)),
-            _dump(
-                "nt",
-                "ntriples",
-                "application/n-triples",
-                "RDF_N_TRIPLES",
-                "N-Triples",
-                ntriples(graph),
-            ),
-        ]
-        for dump in dumps:
-            self.writer.write(dump.name, dump.data)
+        """The whole dataset in each format, gzipped into the site (one text at a time)."""
+        dumps = []
+        for extension, fmt, media_type, file_type, label in DUMP_FORMATS:
+            name = f"dataset.{extension}.gz"
+            data = _gzip(serialize(self.build.graph, fmt, self.iris.base))
+            self.writer.put(name, data)
+            title = f"Whole dataset, {label}"
+            dumps.append(metadata.Dump.of(name, fmt, media_type, file_type, title, data))
         return dumps
 
     def _copies(self) -> None:
@@ -251,7 +248,7 @@ class SiteBuilder:
     def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> None:
         describer = Describer(self.index)
         kinds = [
-            (kind, sorted((describer.link("", _ref(iri)) for iri in iris), key=_link_key))
+            (kind, sorted((describer.link("", _ref(iri)) for iri in iris), key=link_key))
             for kind, iris in sorted(self._by_kind().items())
         ]
         queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
@@ -279,12 +276,6 @@ class SiteBuilder:
         entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
         self.writer.write("sitemap.xml", sitemap.sitemap(entries))
         self.writer.write("robots.txt", sitemap.robots(self.iris.base))
-
-
-def _dump(ext: str, key: str, media: str, file_type: str, label: str, data: bytes):
-    return metadata.Dump(
-        f"dataset.{ext}.gz", key, media, file_type, f"Whole dataset, {label}", _gzip(data)
-    )
 
 
 def _gzip(data: bytes) -> bytes:
@@ -318,10 +309,6 @@ def _ref(iri: str):
     from rdflib import URIRef
 
     return URIRef(iri)
-
-
-def _link_key(link: Link) -> tuple[str, str]:
-    return (link.text, link.href or "")
 
 
 __all__ = ["DEFAULT_LICENSE", "PublishResult", "Settings", "publish", "relative_url"]
