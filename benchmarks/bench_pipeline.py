@@ -27,6 +27,15 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def resident_mib() -> float | None:
+    """This process's resident memory now (Linux only)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return None
+    return pages * resource.getpagesize() / 2**20
+
+
 def helpers_peak_mib() -> float:
     """The largest peak of the processes this one forked (validation helpers)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -75,6 +84,7 @@ def run_one(projects: int, skip_validation: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic.write(Path(tmp) / "data", projects)
         machine = MachineMemory()
+        at_start = resident_mib()
         rows = []
         total_start = time.perf_counter()
 
@@ -113,6 +123,8 @@ def run_one(projects: int, skip_validation: bool) -> None:
         print(f"largest forked helper (shared pages counted in it): peak {helpers:.0f} MiB")
     if machine_peak is not None:
         print("machine MiB: memory in use on the whole machine, peak so far above the start")
+    if at_start is not None:
+        print(f"this process held {at_start:.0f} MiB at the start (interpreter and libraries)")
 
 
 def main() -> None:
