@@ -45,7 +45,7 @@ class _Converter:
 
     def __init__(self, remember: bool = True) -> None:
         self._iris: dict[URIRef, ox.NamedNode] | None = {} if remember else None
-        self._datatypes: dict[URIRef, ox.NamedNode] = {}
+        self._few: dict[URIRef, ox.NamedNode] = {}
 
     def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(node, URIRef):
@@ -68,9 +68,9 @@ class _Converter:
 
     def remembered(self, iri: URIRef) -> ox.NamedNode:
         """An IRI of which there are few (predicates, datatypes), remembered in any case."""
-        named = self._datatypes.get(iri)
+        named = self._few.get(iri)
         if named is None:
-            named = self._datatypes[iri] = ox.NamedNode(iri)
+            named = self._few[iri] = ox.NamedNode(iri)
         return named
 
 
@@ -106,22 +106,18 @@ def _subjects_in_order(
     """Each subject, converted, with its (predicate, object) pairs; subjects in the order of
     their N-Triples form."""
     if isinstance(graph, Graph):  # look each subject up: no graph-sized grouping in memory
-        with bulk_allocation():
-            subjects = [
-                (str(term), term, node)
-                for node in set(graph.subjects())
-                for term in (convert.term(node),)
-            ]
-            subjects.sort(key=itemgetter(0))
-        for _, term, node in subjects:
-            yield term, graph.predicate_objects(node)
-        return
-    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for subject, predicate, obj in graph:
-        grouped[subject].append((predicate, obj))
-    converted = sorted(((convert.term(node), node) for node in grouped), key=lambda p: str(p[0]))
+        subjects: Iterable[Node] = set(graph.subjects())
+        pairs_of = graph.predicate_objects
+    else:
+        grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for subject, predicate, obj in graph:
+            grouped[subject].append((predicate, obj))
+        subjects, pairs_of = grouped, grouped.__getitem__
+    with bulk_allocation():
+        converted = [(convert.term(node), node) for node in subjects]
+        converted.sort(key=lambda pair: str(pair[0]))
     for term, node in converted:
-        yield term, grouped[node]
+        yield term, pairs_of(node)
 
 
 def to_oxigraph(graph: Triples) -> list[ox.Triple]:
