@@ -6,7 +6,7 @@ The pipeline, one module a stage::
     graph = to_graph(dataset)                          # records -> RDF (mapping)
     report = validate(graph, base=dataset.info.base)   # SHACL (validate)
     turtle(graph)                                      # RDF -> text (serialize)
-    build("examples/liaise2", "out")                   # all of it, written atomically (build)
+    build("examples/liaise2", "out")                   # all of it, written atomically (pipeline)
 """
 
 __version__ = "0.1.0"

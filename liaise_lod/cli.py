@@ -34,6 +34,10 @@ def command(name: str, help_text: str):
 
 def _dataset_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", type=Path, help="dataset folder (or one YAML/JSON/CSV file)")
+    _base_argument(parser)
+
+
+def _base_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", help="base IRI of the dataset's resources (overrides settings)")
 
 
@@ -133,7 +137,7 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
         help="output (default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE)",
     )
     parser.add_argument("--timeout", type=float, metavar="S", help="stop the query after S seconds")
-    parser.add_argument("--base", help="base IRI of the dataset's resources (overrides settings)")
+    _base_argument(parser)
 
 
 @command("query", "run a SPARQL query over a dataset in an embedded store (no server)")(

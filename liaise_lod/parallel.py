@@ -29,7 +29,11 @@ def available_processes() -> int:
     1 where processes cannot be forked."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # macOS forks, but cannot tell which cores this process may use
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_PROCESSES, cores))
 
 
 def processes_for(size: int, minimum: int, requested: int | None = None) -> int:

@@ -11,10 +11,10 @@ WIDTH = 30
 class ProgressBar:
     """``label [#########.....]  42% 420/1000 unit`` on one line of ``stream`` (default stderr).
 
-    Call it as ``bar(done, total)``, the callback that ``publish`` and ``push`` accept. It draws
-    only when ``enabled`` (default: ``stream`` is a terminal) and the run has at least ``minimum``
-    items, redraws only when the percentage moves, and ends its line when ``done == total`` or
-    on ``close()``.
+    Call it as ``bar(done, total)``, the callback ``publish`` accepts (``push`` makes its own).
+    It draws only when ``enabled`` (default: ``stream`` is a terminal) and the run has at least
+    ``minimum`` items, redraws only when the percentage moves, and ends its line when
+    ``done == total`` (calls after that draw nothing) or on ``close()``.
     """
 
     def __init__(
@@ -30,9 +30,10 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self._shown: int | None = None  # the percentage on screen, None when no line is open
+        self._finished = False  # reached done == total: later calls draw nothing
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < self.minimum:
+        if not self.enabled or total < self.minimum or self._finished:
             return
         percent = 100 * done // total
         if percent != self._shown:
@@ -43,6 +44,7 @@ class ProgressBar:
             self.stream.flush()
             self._shown = percent
         if done >= total:
+            self._finished = True
             self.close()
 
     def close(self) -> None:

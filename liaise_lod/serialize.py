@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -81,11 +81,12 @@ def sorted_triples(graph: Triples) -> list[ox.Triple]:
 
 def in_order(graph: Triples) -> Iterator[ox.Triple]:
     """The graph's triples as pyoxigraph triples in N-Triples lexical order (stable: the order
-    of the output files), made a subject at a time: only the sorted subjects are held, never
-    a sorted copy of the graph.
+    of the output files), made a subject at a time: of a graph only the sorted subjects are
+    held, never a sorted copy of it (loose triples are grouped by subject first).
 
     Sorting subjects first and then each subject's lines gives the order of sorting all lines:
-    a subject's N-Triples form (``<iri>``, ``_:label``) is never a prefix of another's.
+    in a line the subject is followed by a space, which sorts below any character of an IRI
+    or a blank node label.
     """
     convert = _Converter(remember=False)
     for subject, pairs in _subjects_in_order(graph, convert):
@@ -105,19 +106,26 @@ def _subjects_in_order(
 ) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, Iterable[tuple[Node, Node]]]]:
     """Each subject, converted, with its (predicate, object) pairs; subjects in the order of
     their N-Triples form."""
-    if isinstance(graph, Graph):  # look each subject up: no graph-sized grouping in memory
-        subjects: Iterable[Node] = set(graph.subjects())
-        pairs_of = graph.predicate_objects
-    else:
-        grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        for subject, predicate, obj in graph:
-            grouped[subject].append((predicate, obj))
-        subjects, pairs_of = grouped, grouped.__getitem__
+    subjects, pairs_of = _grouped(graph)
     with bulk_allocation():
         converted = [(convert.term(node), node) for node in subjects]
         converted.sort(key=lambda pair: str(pair[0]))
     for term, node in converted:
         yield term, pairs_of(node)
+
+
+PairsOf = Callable[[Node], Iterable[tuple[Node, Node]]]
+
+
+def _grouped(graph: Triples) -> tuple[Iterable[Node], PairsOf]:
+    """The subjects, and how to get a subject's (predicate, object) pairs: a graph is asked
+    for each subject's (no graph-sized grouping in memory), loose triples are grouped."""
+    if isinstance(graph, Graph):
+        return set(graph.subjects()), graph.predicate_objects
+    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for subject, predicate, obj in graph:
+        grouped[subject].append((predicate, obj))
+    return grouped, grouped.__getitem__
 
 
 def to_oxigraph(graph: Triples) -> list[ox.Triple]:
@@ -130,24 +138,22 @@ def to_oxigraph(graph: Triples) -> list[ox.Triple]:
 # --------------------------------------------------------------------------- Turtle, N-Triples
 
 
-def turtle(
-    graph: Triples, base: str | None = None, triples: Iterable[ox.Triple] | None = None
-) -> bytes:
-    """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted.
-    ``triples``: the graph's triples ``in_order``, when already at hand."""
-    return _by_oxigraph(in_order(graph) if triples is None else triples, "turtle", base)
+def turtle(graph: Triples, base: str | None = None) -> bytes:
+    """Turtle with our prefixes (and, given ``base``, one per kind of record), subjects sorted."""
+    return from_sorted(in_order(graph), "turtle", base)
 
 
-def ntriples(graph: Triples, triples: Iterable[ox.Triple] | None = None) -> bytes:
+def ntriples(graph: Triples) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    return _by_oxigraph(in_order(graph) if triples is None else triples, "ntriples", None)
+    return from_sorted(in_order(graph), "ntriples")
 
 
-def _by_oxigraph(
-    triples: Iterable[ox.Triple], fmt: str, base: str | None, output: Path | None = None
+def from_sorted(
+    triples: Iterable[ox.Triple], fmt: str, base: str | None = None, output: Path | None = None
 ) -> bytes:
-    """Turtle or N-Triples written by pyoxigraph from triples in order: returned as bytes, or
-    written into ``output`` (then the bytes are empty)."""
+    """Turtle or N-Triples written by pyoxigraph from triples ``in_order`` (e.g. a
+    ``sorted_triples`` list written in both formats): returned as bytes, or written into
+    ``output`` (then the bytes are empty)."""
     if fmt == "turtle":
         options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
     else:
@@ -168,7 +174,7 @@ def _write_turtle_and_ntriples(
                 lines.write(f"{triple} .\n".encode())
                 yield triple
 
-        _by_oxigraph(passing(), "turtle", base, output=turtle_path)
+        from_sorted(passing(), "turtle", base, output=turtle_path)
 
 
 def turtle_prefixes(base: str | None) -> dict[str, str]:
@@ -295,17 +301,11 @@ def _single(values: list[Any]) -> Any:
 
 def _by_subject(graph: Triples) -> Iterator[tuple[Node, Iterable[tuple[Node, Node]]]]:
     """Each subject with its (predicate, object) pairs, subjects sorted by ``@id``."""
-    if isinstance(graph, Graph):  # look each subject up: no graph-sized grouping in memory
-        with bulk_allocation():
-            subjects = sorted(set(graph.subjects()), key=_node_ref)
-        for subject in subjects:
-            yield subject, graph.predicate_objects(subject)
-        return
-    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for subject, predicate, obj in graph:
-        grouped[subject].append((predicate, obj))
-    for subject in sorted(grouped, key=_node_ref):
-        yield subject, grouped[subject]
+    subjects, pairs_of = _grouped(graph)
+    with bulk_allocation():
+        ordered = sorted(subjects, key=_node_ref)
+    for subject in ordered:
+        yield subject, pairs_of(subject)
 
 
 def jsonld_nodes(graph: Triples) -> Iterator[dict[str, Any]]:
@@ -363,7 +363,7 @@ def write_dump(graph: Triples, fmt: str, path: Path, *, base: str | None = None)
         return
     if fmt not in ("turtle", "ntriples"):
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    _by_oxigraph(in_order(graph), fmt, base, output=path)
+    from_sorted(in_order(graph), fmt, base, output=path)
 
 
 #: Below this many triples ``write_dumps`` works in one process: forking costs more than it saves.

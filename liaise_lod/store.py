@@ -32,8 +32,9 @@ class _Several(set):
     __slots__ = ()
 
 
-def _each(value: Any) -> Iterable[Node]:
-    return value if type(value) is _Several else (value,)
+def _snapshot(value: Any) -> Iterable[Node]:
+    """The values held, copied where they could change while the caller iterates."""
+    return list(value) if type(value) is _Several else (value,)
 
 
 def _holds(value: Any, term: Node) -> bool:
@@ -146,10 +147,10 @@ class LeanMemory(Store):
             if o is not None:
                 held = by_object.get(o)
                 if held is not None:
-                    yield from ((subject, predicate, o) for subject in list(_each(held)))
+                    yield from ((subject, predicate, o) for subject in _snapshot(held))
                 continue
             for obj, held in list(by_object.items()):
-                yield from ((subject, predicate, obj) for subject in list(_each(held)))
+                yield from ((subject, predicate, obj) for subject in _snapshot(held))
 
     # ---------------------------------------------------------------------- namespaces
 
@@ -175,6 +176,6 @@ class LeanMemory(Store):
 
 def _from_objects(s: Node, p: Node, held: Any, o: Node | None) -> Iterator[Triple]:
     if o is None:
-        yield from ((s, p, obj) for obj in list(_each(held)))
+        yield from ((s, p, obj) for obj in _snapshot(held))
     elif _holds(held, o):
         yield s, p, o

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ SHAPES_NS = str(SHAPES)
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _RANK = {"violation": 0, "warning": 1, "info": 2}
 _PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}
+_LONGEST_NAMESPACE_FIRST = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
 _PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -418,7 +419,7 @@ class _Locator:
         if resource not in self.known:
             self.known[resource] = self._lookup(resource)
         file, line, record = self.known[resource]
-        return ValidationResult(**{**asdict(result), "file": file, "line": line, "record": record})
+        return replace(result, file=file, line=line, record=record)
 
     def _lookup(self, resource: str) -> tuple[str | None, int | None, str | None]:
         found = self.sources(resource) if self.sources else None
@@ -437,7 +438,7 @@ def _iri_text(node: Node | None) -> str:
 
 def _compact(iri: URIRef) -> str:
     """``schema:name`` for IRIs in a known namespace, else ``<iri>``."""
-    for prefix, namespace in sorted(_PREFIXES.items(), key=lambda item: -len(item[1])):
+    for prefix, namespace in _LONGEST_NAMESPACE_FIRST:
         local = iri[len(namespace) :]
         if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local or "-"):
             return f"{prefix}:{local}"

@@ -160,10 +160,7 @@ class Describer:
             for doc in sorted(self.index.incoming.get(iri, ()))
             if URIRef(iri) in self._objects(doc, predicate)
         ]
-        return [
-            (self._with_language(source, work), self._versions(source, work)[0][1])
-            for work in works
-        ]
+        return [self._versions(source, work)[0] for work in works]
 
     def _versions(self, source: str, iri: str) -> list[tuple[Link, list[Link]]]:
         others = {

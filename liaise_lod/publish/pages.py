@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..serialize import jsonld, ntriples, sorted_triples, turtle
+from ..serialize import from_sorted, jsonld, sorted_triples
 from .facts import Describer
 from .index import SiteIndex
 from .jsonld_island import island, script_json
@@ -70,7 +70,7 @@ def resource_files(
     ox_triples = sorted_triples(triples)
     return {
         f"{path}.html": html,
-        f"{path}.ttl": turtle(None, site.base, ox_triples),
-        f"{path}.nt": ntriples(None, ox_triples),
+        f"{path}.ttl": from_sorted(ox_triples, "turtle", site.base),
+        f"{path}.nt": from_sorted(ox_triples, "ntriples"),
         f"{path}.jsonld": jsonld(triples),
     }

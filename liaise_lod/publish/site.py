@@ -13,6 +13,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
 from ..parallel import fork_map, processes_for
@@ -24,7 +26,7 @@ from .facts import Describer, link_key
 from .index import SiteIndex
 from .jsonld_island import script_json
 from .pages import SiteInfo, render, resource_files
-from .paths import SiteFolder, relative_url, site_path
+from .paths import SiteFolder, site_path
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
@@ -169,8 +171,8 @@ class SiteBuilder:
                 return self._dumps()
             return [self._resource(iri, describer) for iri in batch]
 
-        def progress(units_done: int) -> None:
-            self.progress(min(total, units_done * PAGE_BATCH), total)
+        def progress(units_done: int) -> None:  # the dumps are one of the units, not pages
+            self.progress(min(total, max(0, units_done - 1) * PAGE_BATCH), total)
 
         units = [None, *batches]
         dumps, *pages = fork_map(work, units, processes, progress if self.progress else None)
@@ -248,7 +250,7 @@ class SiteBuilder:
     def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> None:
         describer = Describer(self.index)
         kinds = [
-            (kind, sorted((describer.link("", _ref(iri)) for iri in iris), key=link_key))
+            (kind, sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key))
             for kind, iris in sorted(self._by_kind().items())
         ]
         queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
@@ -305,10 +307,4 @@ def _generated_description(counts: dict[str, list[str]]) -> str:
     return f"Linked Open Data about European cooperation projects: {parts}."
 
 
-def _ref(iri: str):
-    from rdflib import URIRef
-
-    return URIRef(iri)
-
-
-__all__ = ["DEFAULT_LICENSE", "PublishResult", "Settings", "publish", "relative_url"]
+__all__ = ["DEFAULT_LICENSE", "PublishResult", "Settings", "publish"]
