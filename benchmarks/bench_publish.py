@@ -2,8 +2,8 @@
 
     python benchmarks/bench_publish.py 1000 10000
 
-prints, per size, the seconds spent validating and writing, pages per second, the number of
-files and the site's size on disk. Each size runs in a fresh process.
+prints, per size, the seconds ``publish`` took in all (validation included), pages per second,
+the number of files, the site's size on disk and peak memory. Each size runs in a fresh process.
 """
 
 from __future__ import annotations

@@ -14,6 +14,18 @@ MINI = TESTS / "data" / "mini"
 EXAMPLE = REPO / "examples" / "liaise2"
 
 
+def run_cli(args: list[str], hash_seed: str) -> None:
+    """``liaise-lod ARGS`` in a fresh interpreter with this string-hash seed: runs with two
+    seeds must agree, so nothing may follow the order of a set of strings."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "liaise_lod.cli", *args]
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    subprocess.run(command, check=True, env=env, capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def mini_dataset():
     from liaise_lod.load import load_dataset

@@ -50,6 +50,15 @@ def test_bar_is_quiet_off_a_terminal_and_below_its_minimum():
     assert small.getvalue() == ""
 
 
+def test_calls_after_the_end_draw_nothing():
+    """fork_map reports its total once more after the last unit: no second finished line."""
+    stream = Terminal()
+    bar = ProgressBar("publishing", "pages", stream=stream)
+    for done in (5, 10, 10, 10):
+        bar(done, 10)
+    assert stream.getvalue().count("100%") == 1 and stream.getvalue().count("\n") == 1
+
+
 def test_close_ends_an_open_line_once():
     stream = Terminal()
     bar = ProgressBar("pushing", "triples", stream=stream)
@@ -97,6 +106,7 @@ def test_publish_draws_a_bar_on_a_terminal(tmp_path):
     text = seen.decode()
     assert f"publishing [##############################] 100% {resources}/{resources} pages" in text
     assert text.count("\rpublishing [") >= 5
+    assert text.count(" 100% ") == 1
 
 
 def test_publish_is_quiet_off_a_terminal(tmp_path):

@@ -34,6 +34,7 @@ import pytest
 from test_queries import QUERIES, csv_rows, expected_csv, is_ordered, same_answer
 
 from checkers import in_ci, require
+from conftest import EXAMPLE, REPO
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
 from liaise_lod.load import load_dataset
@@ -41,8 +42,6 @@ from liaise_lod.mapping import to_graph
 from liaise_lod.push import chunked, credentials, graph_url, push, store_message
 from liaise_lod.sparql import query
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "liaise2"
 BASE = "https://data.example.org/liaise2/"
 EXAMPLE_TRIPLES = len(to_graph(load_dataset(EXAMPLE)))
 CHUNK = 400  # the example (about 1,900 triples) goes in several chunks

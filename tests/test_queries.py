@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLE, REPO
 from liaise_lod.sparql import load_store, query
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "liaise2"
 QUERIES = sorted((REPO / "examples" / "queries").glob("*.rq"))
 
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)

@@ -9,13 +9,13 @@ import re
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from conftest import EXAMPLE, REPO
 from liaise_lod import sparql
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, LiaiseError, QueryError, QueryTimeout
@@ -24,8 +24,6 @@ from liaise_lod.mapping import to_graph
 from liaise_lod.serialize import ntriples, turtle
 from liaise_lod.sparql import load_store, query, read_query, shorten
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "liaise2"
 SCHEMA = "http://schema.org/"
 EX = "https://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pyshacl
@@ -304,6 +305,8 @@ def test_tuned_pyshacl_repeats_results_for_a_value_reached_twice() -> None:
     from two focus nodes gives its results twice, tuned or not."""
     from liaise_lod.pyshacl_tuning import is_tunable, tuned
 
+    if not is_tunable():
+        pytest.skip("the installed pySHACL is not tuned: nothing to compare")
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:x:> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P .
@@ -323,7 +326,6 @@ def test_tuned_pyshacl_repeats_results_for_a_value_reached_twice() -> None:
     released = results()
     with tuned():
         assert results() == released == 2
-    assert is_tunable()
 
 
 def test_a_failed_tuning_leaves_pyshacl_as_released(monkeypatch) -> None:
@@ -366,8 +368,8 @@ def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
     )
     with tuned():
         _, report, _ = pyshacl.validate(data, shacl_graph=shapes)
-    values = set(report.objects(None, SH.value))
-    assert values == {Literal("soon"), Literal(3)}
+    values = Counter(report.objects(None, SH.value))
+    assert values == Counter({Literal("soon"): 1, Literal(3): 1})
 
 
 def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
