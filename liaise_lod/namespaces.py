@@ -8,6 +8,10 @@ from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 SCHEMA = Namespace("http://schema.org/")
+
+#: Made once, for loops that compare many terms: rdflib builds a new term at each ``RDF.type``.
+RDF_TYPE = RDF.type
+XSD_STRING = XSD.string
 ORG = Namespace("http://www.w3.org/ns/org#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -66,6 +70,7 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "RDF_TYPE",
     "SCHEMA",
     "SCHEMA_CONTEXT_IRI",
     "SH",
@@ -75,4 +80,5 @@ __all__ = [
     "TIME",
     "VOID",
     "XSD",
+    "XSD_STRING",
 ]

@@ -14,7 +14,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -24,10 +24,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from . import json_text
 from .allocation import bulk_allocation
 from .errors import OutputError
 from .model import BY_KIND
-from .namespaces import CONTEXT_IRI, PREFIXES, RDF, XSD
+from .namespaces import CONTEXT_IRI, PREFIXES, RDF_TYPE, XSD_STRING
 from .parallel import fork_map, processes_for
 from .resources import vocab_dir
 
@@ -59,7 +60,7 @@ class _Converter:
             if node.language:
                 return ox.Literal(node, language=node.language)
             datatype = node.datatype
-            if datatype is None or datatype == XSD.string:
+            if datatype is None or datatype == XSD_STRING:
                 return ox.Literal(node)
             return ox.Literal(node, datatype=self.remembered(datatype))
         if isinstance(node, BNode):
@@ -188,6 +189,9 @@ def turtle_prefixes(base: str | None) -> dict[str, str]:
 # --------------------------------------------------------------------------- JSON-LD
 
 
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
 @dataclass(frozen=True)
 class _Term:
     name: str
@@ -202,6 +206,21 @@ class Context:
     prefixes: dict[str, str]
     terms: dict[str, _Term]  # full IRI -> term
     classes: dict[str, str]  # full IRI -> term, for @type values
+    _compacted: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def compact(self, iri: str) -> str:
+        """``prefix:local`` where a prefix of the context fits, else the IRI. Only properties,
+        classes and datatypes are compacted this way: few, remembered."""
+        compacted = self._compacted.get(iri)
+        if compacted is None:
+            compacted = self._compacted[iri] = self._compact(iri)
+        return compacted
+
+    def _compact(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes.items():
+            if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
 
 
 @cache
@@ -238,16 +257,6 @@ def context() -> Context:
     return Context(document, prefixes, terms, classes)
 
 
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-
-
-def _compact_iri(iri: str, ctx: Context) -> str:
-    for prefix, namespace in ctx.prefixes.items():
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
 def _value_sort_key(node: Node) -> tuple:
     if isinstance(node, Literal):
         return (1, str(node), node.language or "", str(node.datatype or ""))
@@ -257,9 +266,9 @@ def _value_sort_key(node: Node) -> tuple:
 def _literal_object(literal: Literal, ctx: Context) -> dict[str, str]:
     if literal.language:
         return {"@value": str(literal), "@language": literal.language}
-    if literal.datatype is None or literal.datatype == XSD.string:
+    if literal.datatype is None or literal.datatype == XSD_STRING:
         return {"@value": str(literal)}
-    return {"@value": str(literal), "@type": _compact_iri(str(literal.datatype), ctx)}
+    return {"@value": str(literal), "@type": ctx.compact(str(literal.datatype))}
 
 
 def _node_ref(node: Node) -> str:
@@ -272,14 +281,14 @@ def _properties(pairs: list[tuple[URIRef, Node]], ctx: Context) -> dict[str, Any
     language_maps: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for predicate, obj in sorted(pairs, key=lambda pair: (str(pair[0]), _value_sort_key(pair[1]))):
         term = ctx.terms.get(str(predicate))
-        key = term.name if term else _compact_iri(str(predicate), ctx)
+        key = term.name if term else ctx.compact(str(predicate))
         coerce = term.coerce if term else None
         if isinstance(obj, Literal):
-            plain = obj.language is None and obj.datatype in (None, XSD.string)
+            plain = obj.language is None and (obj.datatype is None or obj.datatype == XSD_STRING)
             if coerce == "@language" and (obj.language or plain):
                 language_maps[key][obj.language or "@none"].append(str(obj))
             elif coerce == "@language":
-                grouped[_compact_iri(str(predicate), ctx)].append(_literal_object(obj, ctx))
+                grouped[ctx.compact(str(predicate))].append(_literal_object(obj, ctx))
             elif (plain and coerce is None) or (coerce and coerce == str(obj.datatype)):
                 grouped[key].append(str(obj))
             else:
@@ -287,7 +296,7 @@ def _properties(pairs: list[tuple[URIRef, Node]], ctx: Context) -> dict[str, Any
         elif coerce == "@id":
             grouped[key].append(_node_ref(obj))
         elif coerce == "@language":
-            grouped[_compact_iri(str(predicate), ctx)].append({"@id": _node_ref(obj)})
+            grouped[ctx.compact(str(predicate))].append({"@id": _node_ref(obj)})
         else:
             grouped[key].append({"@id": _node_ref(obj)})
     for key, by_language in language_maps.items():
@@ -316,8 +325,8 @@ def jsonld_nodes(graph: Triples) -> Iterator[dict[str, Any]]:
         types: list[str] = []
         pairs: list[tuple[URIRef, Node]] = []
         for predicate, obj in predicate_objects:
-            if predicate == RDF.type and isinstance(obj, URIRef):
-                types.append(ctx.classes.get(str(obj)) or _compact_iri(str(obj), ctx))
+            if predicate == RDF_TYPE and isinstance(obj, URIRef):
+                types.append(ctx.classes.get(str(obj)) or ctx.compact(str(obj)))
             else:
                 pairs.append((predicate, obj))
         node: dict[str, Any] = {"@id": _node_ref(subject)}
@@ -341,7 +350,7 @@ def write_jsonld(graph: Triples, stream: BinaryIO) -> None:
     stream.write(b'{\n "@context": ' + json.dumps(CONTEXT_IRI).encode() + b',\n "@graph": [')
     separator = b"\n"
     for node in jsonld_nodes(graph):
-        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        text = json_text.dumps(node, margin=2)
         stream.write(separator + b"  " + text.encode("utf-8"))
         separator = b",\n"
     stream.write(b"\n ]\n}\n" if separator == b",\n" else b"]\n}\n")

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ORG, PREFIXES, RDF, SCHEMA
+from ..namespaces import ORG, PREFIXES, RDF_TYPE, SCHEMA
 from ..vocabulary import countries, languages
 from .index import LABELS, SiteIndex
 from .paths import relative_url, site_path
 
 LANGUAGE_ORDER = ("en", "fr")
 _LABEL_PREDICATES = frozenset(LABELS)
+_ADDRESS_COUNTRY = SCHEMA.addressCountry
+# Terms compared as text: rdflib's own equality runs in Python (and a term never equals a str).
+_same = str.__eq__
 
 
 @dataclass(frozen=True)
@@ -51,19 +55,21 @@ class Describer:
     def __init__(self, index: SiteIndex):
         self.index = index
         self.iris = index.iris
-        self._prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-        self._labels: dict[str, str] = {}  # a resource is linked from many pages
+        # A resource is linked from many pages: its label, page and country are worked out once.
+        self._labels: dict[str, str] = {}
+        self._paths: dict[str, str | None] = {}
+        self._countries: dict[str, str] = {}
 
     def facts(self, iri: str) -> Facts:
         """The facts shown on the page of ``iri``."""
-        own = [t for t in self.index.own.get(iri, ()) if str(t[0]) == iri]
+        own = [t for t in self.index.own.get(iri, ()) if _same(t[0], iri)]
         kind = self.index.kind(iri) or "resource"
         facts = Facts(
             iri=iri,
             path=site_path(iri, self.iris),
             kind=kind,
             title=self.label(iri),
-            types=sorted(self.compact(o) for _, p, o in own if p == RDF.type),
+            types=sorted(self.compact(o) for _, p, o in own if _same(p, RDF_TYPE)),
             properties=[],
         )
         facts.properties = self._properties(facts.path, own)
@@ -92,32 +98,41 @@ class Describer:
             return Link(str(target), lang=target.language)
         iri = str(target)
         document, _, fragment = iri.partition("#")
-        if self.index.kind(document) is not None and document in self.index.own:
-            url = relative_url(source, site_path(document, self.iris))
-            text = self.label(document) + (f" #{fragment}" if fragment else "")
-            return Link(text, url + (f"#{fragment}" if fragment else ""))
+        path = self._path(document)
+        if path is not None:
+            url = relative_url(source, path)
+            text = self.label(document)
+            if fragment:
+                return Link(f"{text} #{fragment}", f"{url}#{fragment}")
+            return Link(text, url)
         return Link(self.compact(target), iri, external=True)
+
+    def _path(self, document: str) -> str | None:
+        """The site path of a document's page; ``None`` if it has none."""
+        if document in self._paths:
+            return self._paths[document]
+        has_page = self.index.kind(document) is not None and document in self.index.own
+        path = self._paths[document] = site_path(document, self.iris) if has_page else None
+        return path
 
     def compact(self, iri: Node) -> str:
         """``schema:name`` for ``http://schema.org/name``; the IRI when no prefix fits."""
-        text = str(iri)
-        for prefix, namespace in self._prefixes:
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace) :]}"
-        return text
+        return _compact(str(iri))
 
     def _values(self, triples, iri: str, predicates) -> list[Literal]:
-        return [o for s, p, o in triples if str(s) == iri and p in predicates]
+        return [o for s, p, o in triples if p in predicates and _same(s, iri)]
 
     def _properties(self, source: str, own) -> list[tuple[str, list[Link]]]:
         grouped: dict[str, list[Link]] = defaultdict(list)
         for _, predicate, obj in own:
-            if predicate != RDF.type:
+            if not _same(predicate, RDF_TYPE):
                 grouped[self.compact(predicate)].append(self.link(source, obj))
         return sorted(grouped.items())
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
-        return [o for s, p, o in self.index.own.get(iri, ()) if str(s) == iri and p == predicate]
+        return [
+            o for s, p, o in self.index.own.get(iri, ()) if _same(p, predicate) and _same(s, iri)
+        ]
 
     def _partners(self, source: str, project: str) -> list[tuple[str, list[tuple[str, list]]]]:
         by_role: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
@@ -140,8 +155,14 @@ class Describer:
         )
 
     def _country(self, organisation: str) -> str:
+        country = self._countries.get(organisation)
+        if country is None:
+            country = self._countries[organisation] = self._find_country(organisation)
+        return country
+
+    def _find_country(self, organisation: str) -> str:
         for s, p, o in self.index.own.get(organisation, ()):
-            if p == SCHEMA.addressCountry and str(s).startswith(organisation + "#"):
+            if _same(p, _ADDRESS_COUNTRY) and s.startswith(organisation + "#"):
                 code = str(o)
                 return f"{countries().names.get(code, code)} ({code})"
         return "country not stated"
@@ -181,6 +202,17 @@ class Describer:
     def _referenced_by(self, source: str, iri: str) -> list[Link]:
         docs = [d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None]
         return sorted((self.link(source, URIRef(d)) for d in docs), key=link_key)
+
+
+_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+@lru_cache(maxsize=2**16)  # the same properties and classes, on every page
+def _compact(text: str) -> str:
+    for prefix, namespace in _PREFIXES:
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
 
 
 def link_key(link: Link) -> tuple[str, str]:

@@ -15,19 +15,22 @@ from markupsafe import Markup
 from rdflib import Literal
 from rdflib.term import Node
 
-from ..namespaces import RDF, SCHEMA, SCHEMA_CONTEXT_IRI, XSD
+from .. import json_text
+from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING
 
 Triple = tuple[Node, Node, Node]
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_SCHEMA = str(SCHEMA)
+_TYPE = str(RDF_TYPE)
+_same = str.__eq__  # rdflib's term equality runs in Python
 
 
 def schema_subset(triples: Iterable[Triple]) -> list[Triple]:
     """The triples that use only schema.org: schema.org properties, and schema.org classes."""
-    schema = str(SCHEMA)
     return [
         (s, p, o)
         for s, p, o in triples
-        if (p == RDF.type and str(o).startswith(schema)) or str(p).startswith(schema)
+        if p.startswith(_SCHEMA) or (_same(p, RDF_TYPE) and o.startswith(_SCHEMA))
     ]
 
 
@@ -44,13 +47,13 @@ def island(resource: str, triples: Iterable[Triple]) -> dict[str, Any]:
 
 def _node(iri: str, by_subject: dict[str, list[tuple[str, Node]]], embedded: set[str]) -> dict:
     node: dict[str, Any] = {"@id": iri}
-    types = sorted(_local(str(o)) for p, o in by_subject.get(iri, ()) if p == str(RDF.type))
+    types = sorted(_local(str(o)) for p, o in by_subject.get(iri, ()) if p == _TYPE)
     if types:
         node["@type"] = types[0] if len(types) == 1 else types
     values: dict[str, list[Any]] = defaultdict(list)
     pending: list[tuple[str, str]] = []
     for predicate, obj in sorted(by_subject.get(iri, ()), key=_pair_key):
-        if predicate == str(RDF.type):
+        if predicate == _TYPE:
             continue
         key = _local(predicate)
         if isinstance(obj, Literal):
@@ -76,13 +79,13 @@ def _pair_key(pair: tuple[str, Node]) -> tuple[str, str, str]:
 
 
 def _local(iri: str) -> str:
-    return iri[len(str(SCHEMA)) :] if iri.startswith(str(SCHEMA)) else iri
+    return iri[len(_SCHEMA) :] if iri.startswith(_SCHEMA) else iri
 
 
 def _literal(literal: Literal) -> Any:
     if literal.language:
         return {"@value": str(literal), "@language": literal.language}
-    if literal.datatype in (None, XSD.string):
+    if literal.datatype is None or _same(literal.datatype, XSD_STRING):
         return str(literal)
     return {"@value": str(literal), "@type": str(literal.datatype)}
 
@@ -91,7 +94,7 @@ def script_json(document: dict[str, Any]) -> Markup:
     """JSON for a ``<script type="application/ld+json">`` block: ``<``, ``>`` and ``&`` become
     ``\\u003c``, ``\\u003e``, ``\\u0026`` (they occur only inside strings), so nothing in the
     data can close the script element."""
-    text = json.dumps(document, ensure_ascii=False, indent=1)
+    text = json_text.dumps(document)
     for char, escape in _SCRIPT_ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)

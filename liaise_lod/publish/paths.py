@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import OutputError
 from ..iris import Iris
@@ -60,6 +60,5 @@ class SiteFolder:
 def relative_url(source: str, target: str) -> str:
     """A relative URL from the page at ``source`` to the page at ``target`` (both site paths,
     ``""`` being the index)."""
-    up = len(PurePosixPath(source).parts) - 1 if source else 0
-    prefix = "../" * up
+    prefix = "../" * source.count("/")
     return f"{prefix}{target}" if target else (prefix or "./")
