@@ -3,12 +3,14 @@
     python benchmarks/bench_publish.py 1000 10000
 
 prints, per size, the seconds ``publish`` took in all (validation included), pages per second,
-the number of files, the site's size on disk and peak memory. Each size runs in a fresh process.
+the number of files, the site's size on disk and peak memory, then the time of each stage.
+Each size runs in a fresh process.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import subprocess
 import sys
@@ -29,10 +31,38 @@ def _helpers_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+class StageTimes(logging.Handler):
+    """Collects the stage times ``publish`` logs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def file_creation_us(folder: Path, files: int = 2000) -> float:
+    """Microseconds to create one small file in ``folder`` now. On ext4 without a journal
+    (this VM's disk) it is about 30 µs, but up to ten times that for some minutes after many
+    files were deleted (the kernel skips recently freed inodes one by one): a figure to read
+    the run's time against."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for number in range(files):
+        (folder / f"{number}.txt").write_bytes(b"x" * 1000)
+    return (time.perf_counter() - start) / files * 1e6
+
+
 def run_one(projects: int) -> None:
+    from liaise_lod.progress import log
     from liaise_lod.publish import Settings, publish
 
+    stages = StageTimes()
+    log.addHandler(stages)
+    log.setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as tmp:
+        probe = file_creation_us(Path(tmp) / "probe")
         folder = synthetic.write(Path(tmp) / "data", projects)
         start = time.perf_counter()
         result = publish(folder, Path(tmp) / "site", Settings(modified="2026-01-01"))
@@ -47,6 +77,8 @@ def run_one(projects: int) -> None:
             f"(helpers {_helpers_mib():.0f})",
             flush=True,
         )
+        print("        " + "; ".join(stages.lines), flush=True)
+        print(f"        creating a file took {probe:.0f} µs before the run", flush=True)
 
 
 def main() -> None:

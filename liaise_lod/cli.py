@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
 from .errors import InvalidGraphError, LiaiseError
+from .progress import log
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -273,6 +276,9 @@ def parser() -> argparse.ArgumentParser:
         description="Publish European cooperation projects as Linked Open Data.",
     )
     top.add_argument("--version", action="version", version=f"liaise-lod {__version__}")
+    top.add_argument(
+        "-v", "--verbose", action="store_true", help="say how long each stage took (on stderr)"
+    )
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (run, arguments, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
@@ -281,10 +287,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class _Stderr(logging.Handler):
+    """Log lines on whatever ``sys.stderr`` is when they come."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"liaise-lod: {record.getMessage()}", file=sys.stderr)
+
+
+@contextmanager
+def _stage_times(shown: bool) -> Iterator[None]:
+    """While running one command: stage times on stderr, if asked for."""
+    if not shown:
+        yield
+        return
+    handler, level = _Stderr(), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with _stage_times(args.verbose):
+            return args.run(args)
     except LiaiseError as error:
         print(f"liaise-lod: {error}", file=sys.stderr)
         return error.exit_code

@@ -17,6 +17,7 @@ from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
+from .progress import stage
 from .resources import vocab_dir
 from .serialize import turtle, write_dumps
 from .validate import ValidationReport, dataset_sources, validate
@@ -40,11 +41,14 @@ def check(
     path: str | Path, base: str | None = None, *, processes: int | None = None
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``."""
-    dataset = load_dataset(path)
+    with stage("load"):
+        dataset = load_dataset(path)
     iris = Iris(base or dataset.info.base)
-    graph = to_graph(dataset, iris.base)
+    with stage("map"):
+        graph = to_graph(dataset, iris.base)
     sources = dataset_sources(dataset, iris.base)
-    report = validate(graph, base=iris.base, sources=sources, processes=processes)
+    with stage("validate"):
+        report = validate(graph, base=iris.base, sources=sources, processes=processes)
     return BuildResult(dataset, graph, report)
 
 
@@ -69,7 +73,8 @@ def build(
     iri_base = Iris(base or result.dataset.info.base).base
     with replacing_folder(Path(out), protect=Path(path)) as folder:
         try:
-            result.files = write_outputs(result, folder, iri_base, processes)
+            with stage("write"):
+                result.files = write_outputs(result, folder, iri_base, processes)
         except OSError as error:  # e.g. a full disk: the previous output stays as it was
             raise OutputError(
                 f"could not write the output for {out}: {error.strerror or error}"

@@ -150,32 +150,36 @@ def ntriples(graph: Triples) -> bytes:
 
 
 def from_sorted(
-    triples: Iterable[ox.Triple], fmt: str, base: str | None = None, output: Path | None = None
+    triples: Iterable[ox.Triple],
+    fmt: str,
+    base: str | None = None,
+    output: Path | BinaryIO | None = None,
 ) -> bytes:
     """Turtle or N-Triples written by pyoxigraph from triples ``in_order`` (e.g. a
     ``sorted_triples`` list written in both formats): returned as bytes, or written into
-    ``output`` (then the bytes are empty)."""
+    ``output``, a file or a binary stream (then the bytes are empty)."""
     if fmt == "turtle":
         options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
     else:
         options = {"format": ox.RdfFormat.N_TRIPLES}
-    written = ox.serialize(triples, None if output is None else str(output), **options)
+    if isinstance(output, Path):
+        output = str(output)
+    written = ox.serialize(triples, output, **options)
     return b"" if written is None else written
 
 
-def _write_turtle_and_ntriples(
-    graph: Triples, turtle_path: Path, ntriples_path: Path, base: str | None
+def write_turtle_and_ntriples(
+    graph: Triples, turtle: BinaryIO, ntriples: BinaryIO, base: str | None = None
 ) -> None:
-    """Both files from one pass over the triples in order: each N-Triples line is written as
-    its triple goes by on its way to the Turtle writer."""
-    with ntriples_path.open("wb") as lines:
+    """Turtle and N-Triples into two binary streams from one pass over the triples in order:
+    each N-Triples line is written as its triple goes by on its way to the Turtle writer."""
 
-        def passing() -> Iterator[ox.Triple]:
-            for triple in in_order(graph):
-                lines.write(f"{triple} .\n".encode())
-                yield triple
+    def passing() -> Iterator[ox.Triple]:
+        for triple in in_order(graph):
+            ntriples.write(f"{triple} .\n".encode())
+            yield triple
 
-        from_sorted(passing(), "turtle", base, output=turtle_path)
+    from_sorted(passing(), "turtle", base, output=turtle)
 
 
 def turtle_prefixes(base: str | None) -> dict[str, str]:
@@ -397,7 +401,8 @@ def write_dumps(
         """Write these formats; what went wrong, if anything (in either process)."""
         try:
             if formats == ("turtle", "ntriples"):
-                _write_turtle_and_ntriples(graph, paths["turtle"], paths["ntriples"], base)
+                with paths["turtle"].open("wb") as turtle, paths["ntriples"].open("wb") as lines:
+                    write_turtle_and_ntriples(graph, turtle, lines, base)
             else:
                 for fmt in formats:
                     write_dump(graph, fmt, paths[fmt], base=base)

@@ -7,7 +7,14 @@ import pytest
 
 from liaise_lod.json_text import dumps
 
-TEXTS = ["", "plain", 'quote " and \\ backslash', "</script>&<>", "é ü 中文 🙂", "\n\t\x00\x1f\u2028"]
+TEXTS = [
+    "",
+    "plain",
+    'quote " and \\ backslash',
+    "</script>&<>",
+    "é ü 中文 🙂",
+    "\n\t\x00\x1f\u2028",
+]
 
 
 def random_value(rng: random.Random, depth: int = 0):

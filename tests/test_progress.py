@@ -8,7 +8,7 @@ import pty
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import EXAMPLE, REPO
 from liaise_lod.progress import ProgressBar
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -114,3 +114,15 @@ def test_publish_is_quiet_off_a_terminal(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "publishing [" not in done.stderr
     assert "pages" in done.stdout
+
+
+def test_verbose_says_how_long_each_stage_took(tmp_path, capsys):
+    from liaise_lod.cli import main
+
+    assert main(["-v", "build", str(EXAMPLE), "--out", str(tmp_path / "out")]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if line.endswith(" s")]
+    assert [line.split(":")[1].strip() for line in said] == ["load", "map", "validate", "write"]
+    assert all(float(line.rsplit(" ", 2)[1]) >= 0 for line in said)
+
+    assert main(["build", str(EXAMPLE), "--out", str(tmp_path / "quiet")]) == 0
+    assert " s\n" not in capsys.readouterr().err

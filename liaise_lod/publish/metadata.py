@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -40,13 +41,11 @@ class Dump:
     sha256: str
 
     @classmethod
-    def of(cls, name: str, key: str, media_type: str, file_type: str, title: str, data: bytes):
-        """The dump whose file holds ``data``."""
-        return cls(name, key, media_type, file_type, title, len(data), _sha256(data))
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    def of(cls, path: Path, key: str, media_type: str, file_type: str, title: str) -> Dump:
+        """The dump written to ``path`` (its name, size and checksum)."""
+        with path.open("rb") as file:
+            sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+        return cls(path.name, key, media_type, file_type, title, path.stat().st_size, sha256)
 
 
 @dataclass(frozen=True)

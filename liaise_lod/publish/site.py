@@ -3,7 +3,6 @@ in whole."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -19,10 +18,12 @@ from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
 from ..parallel import fork_map, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
+from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import jsonld, serialize, turtle
+from ..serialize import jsonld, turtle, write_jsonld, write_turtle_and_ntriples
 from . import metadata, sitemap, webconfig
 from .facts import Describer, link_key
+from .gzipped import gzip_writer
 from .index import SiteIndex
 from .jsonld_island import script_json
 from .pages import SiteInfo, render, resource_files
@@ -140,12 +141,19 @@ class SiteBuilder:
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
         self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
-        self.index = SiteIndex.of(build.graph, self.iris)
-        self.resources = self.index.page_resources()
+        with stage("index"):
+            self.index = SiteIndex.of(build.graph, self.iris)
+            self.resources = self.index.page_resources()
 
     def write(self) -> None:
         """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config."""
-        lastmods, dumps = self._pages_and_dumps()
+        with stage("pages and dumps"):
+            lastmods, dumps = self._pages_and_dumps()
+        with stage("metadata, index page and sitemap"):
+            self._rest(lastmods, dumps)
+
+    def _rest(self, lastmods: dict[str, str | None], dumps: list[metadata.Dump]) -> None:
+        """Everything written after the pages: it needs their dates and the dumps' sizes."""
         self._copies()
         facts = self._facts()
         description = metadata.description_graph(facts, dumps)
@@ -193,15 +201,18 @@ class SiteBuilder:
         return iri, written, self.modified or sitemap.last_modified(own, iri)
 
     def _dumps(self) -> list[metadata.Dump]:
-        """The whole dataset in each format, gzipped into the site (one text at a time)."""
-        dumps = []
-        for extension, fmt, media_type, file_type, label in DUMP_FORMATS:
-            name = f"dataset.{extension}.gz"
-            data = _gzip(serialize(self.build.graph, fmt, self.iris.base))
-            self.writer.put(name, data)
-            title = f"Whole dataset, {label}"
-            dumps.append(metadata.Dump.of(name, fmt, media_type, file_type, title, data))
-        return dumps
+        """The whole dataset in each format, gzipped into the site as it is written (Turtle and
+        N-Triples from one pass over the triples)."""
+        path = {fmt: self.writer.folder.file(f"dataset.{ext}.gz") for ext, fmt, *_ in DUMP_FORMATS}
+        graph = self.build.graph
+        with gzip_writer(path["turtle"]) as turtle, gzip_writer(path["ntriples"]) as lines:
+            write_turtle_and_ntriples(graph, turtle, lines, self.iris.base)
+        with gzip_writer(path["jsonld"]) as stream:
+            write_jsonld(graph, stream)
+        return [
+            metadata.Dump.of(path[fmt], fmt, media_type, file_type, f"Whole dataset, {label}")
+            for _, fmt, media_type, file_type, label in DUMP_FORMATS
+        ]
 
     def _copies(self) -> None:
         self.writer.write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
@@ -278,11 +289,6 @@ class SiteBuilder:
         entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
         self.writer.write("sitemap.xml", sitemap.sitemap(entries))
         self.writer.write("robots.txt", sitemap.robots(self.iris.base))
-
-
-def _gzip(data: bytes) -> bytes:
-    """Gzip with no file name and mtime 0: the same input gives the same bytes."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
