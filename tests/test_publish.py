@@ -341,3 +341,30 @@ def test_licence_setting_appears_everywhere(tmp_path):
 def test_bad_modified_date_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError):
         publish(MINI, tmp_path / "s", Settings(modified="2026-13-45"))
+
+
+def test_resource_files_do_not_depend_on_the_order_of_a_description():
+    """``SiteIndex.description`` promises no order: every writer of a resource's files puts
+    the triples in its own."""
+    import random
+
+    from liaise_lod.iris import Iris
+    from liaise_lod.pipeline import check
+    from liaise_lod.publish.facts import Describer
+    from liaise_lod.publish.index import SiteIndex
+    from liaise_lod.publish.pages import SiteInfo, resource_files
+
+    build = check(EXAMPLE)
+    index = SiteIndex.of(build.graph, Iris(build.dataset.info.base))
+    site = SiteInfo("LIAISE", index.iris.base, "https://example.org/licence", "Licence")
+    resources = index.page_resources()
+    expected = [resource_files(iri, index, Describer(index), site) for iri in resources]
+    in_order = index.description
+    rng = random.Random(3)
+
+    def shuffled(iri: str) -> list:
+        triples = in_order(iri)
+        return rng.sample(triples, len(triples))
+
+    index.description = shuffled
+    assert [resource_files(iri, index, Describer(index), site) for iri in resources] == expected

@@ -11,21 +11,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..iris import Iris
-from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF, SCHEMA, SKOS
+from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
 #: What a linked resource's description brings along besides labels.
-CONTEXT = frozenset({*LABELS, RDF.type, SCHEMA.url})
+CONTEXT = frozenset({*LABELS, RDF_TYPE, SCHEMA.url})
 #: Records with no names of their own, described as part of the resources that link to them.
 INLINE_KINDS = frozenset({"participation"})
 
 Triple = tuple[Node, Node, Node]
-
-
-def document_of(iri: Node) -> str:
-    """The document IRI a node belongs to: ``…/event/x`` for ``…/event/x#place``."""
-    return str(iri).split("#", 1)[0]
+_same = str.__eq__  # terms compared as text: rdflib's own equality runs in Python
 
 
 @dataclass
@@ -41,16 +37,17 @@ class SiteIndex:
     def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
         """Index a whole graph in one pass."""
         index = cls(iris)
+        own, context, incoming = index.own, index.context, index.incoming
         for triple in graph:
             subject, predicate, obj = triple
-            document = document_of(subject)
-            index.own[document].append(triple)
-            if predicate in CONTEXT and "#" not in subject:
-                index.context[document].append(triple)
-            if isinstance(obj, URIRef) and predicate != RDF.type:
-                target = document_of(obj)
+            document, hashed, _ = str(subject).partition("#")
+            own[document].append(triple)
+            if predicate in CONTEXT and not hashed:
+                context[document].append(triple)
+            if isinstance(obj, URIRef) and not _same(predicate, RDF_TYPE):
+                target = str(obj).partition("#")[0]
                 if target != document:
-                    index.incoming[target].add(document)
+                    incoming[target].add(document)
         for triples in index.own.values():
             triples.sort(key=_triple_key)
         return index
@@ -70,10 +67,11 @@ class SiteIndex:
 
     def description(self, iri: str) -> list[Triple]:
         """The resource's own triples, those of inline records it links to, and the labels,
-        types and web addresses of everything they link to."""
+        types and web addresses of everything they link to; in no set order (each writer puts
+        them in its own)."""
         triples = list(self.own.get(iri, ()))
-        for linked in self._linked(triples):
-            if self.kind(linked) in INLINE_KINDS:
+        for linked in sorted(self._linked(triples)):
+            if linked != iri and self.kind(linked) in INLINE_KINDS:
                 triples.extend(self.own.get(linked, ()))
         seen = set(triples)
         for linked in sorted(self._linked(triples)):
@@ -81,13 +79,13 @@ class SiteIndex:
                 if triple not in seen:
                     seen.add(triple)
                     triples.append(triple)
-        return sorted(set(triples), key=_triple_key)
+        return triples
 
     def _linked(self, triples: Iterable[Triple]) -> set[str]:
         return {
             str(obj)
             for _, predicate, obj in triples
-            if isinstance(obj, URIRef) and predicate != RDF.type and "#" not in obj
+            if isinstance(obj, URIRef) and not _same(predicate, RDF_TYPE) and "#" not in obj
         }
 
 

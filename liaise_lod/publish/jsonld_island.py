@@ -72,10 +72,13 @@ def _node(iri: str, by_subject: dict[str, list[tuple[str, Node]]], embedded: set
     return node
 
 
-def _pair_key(pair: tuple[str, Node]) -> tuple[str, str, str]:
+def _pair_key(pair: tuple[str, Node]) -> tuple[str, str, bool, str]:
+    """Values in a stable order whatever order the triples came in (an IRI and a text with
+    the same characters included)."""
     predicate, obj = pair
-    extra = (obj.language or str(obj.datatype or "")) if isinstance(obj, Literal) else ""
-    return (predicate, str(obj), extra)
+    if isinstance(obj, Literal):
+        return (predicate, str(obj), True, obj.language or str(obj.datatype or ""))
+    return (predicate, str(obj), False, "")
 
 
 def _local(iri: str) -> str:
