@@ -3,7 +3,8 @@ page writing).
 
 Helpers are forked from this process, so they see its memory as it was, copy-on-write: the graph
 and indexes are not copied or pickled, only the items' results travel back. This process works
-too. Where ``fork`` is missing (Windows, or when asked for one process) everything runs here.
+too (``fork_map``), or goes on with something else (``forked``). Where ``fork`` is missing
+(Windows, or when asked for one process) everything runs here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import gc
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
 from typing import Any, TypeVar
 
 from .errors import LiaiseError
@@ -63,9 +66,7 @@ def fork_map(
     done = context.Value("q", 0)
     for index in range(len(items)):
         queue.put(index)
-    # A helper's garbage collections would write into every object they walk, copying nearly
-    # every page of the graph it shares with this process; frozen objects are not walked.
-    gc.freeze()
+    _freeze()
     helpers = []
     results: dict[int, Any] = {}
     try:
@@ -76,7 +77,7 @@ def fork_map(
         for helper, receive in helpers:
             results.update(_receive(helper, receive))
     finally:
-        gc.unfreeze()
+        _unfreeze()
         for helper, _ in helpers:
             helper.join(timeout=5)
             if helper.is_alive():
@@ -84,6 +85,62 @@ def fork_map(
     if on_progress:
         on_progress(len(items))
     return [results[index] for index in range(len(items))]
+
+
+@contextmanager
+def forked(work: Callable[[], Result], fork: bool = True) -> Iterator[Callable[[], Result]]:
+    """``work()`` computed in a forked process while this one goes on with the ``with`` block,
+    which gets a function that waits for the result (a failure is raised there, as in
+    ``fork_map``; later calls return the same result). A process whose result was not asked
+    for is stopped when the block ends. Without ``fork`` (or where processes cannot be
+    forked), ``work()`` runs when its result is asked for."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        yield cache(work)
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    _freeze()
+    process = context.Process(target=_call, args=(work, send), daemon=True)
+    try:
+        process.start()
+        send.close()
+        yield cache(lambda: _receive(process, receive))
+    finally:
+        _unfreeze()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _call(work: Callable[[], Any], send) -> None:
+    """A forked process computing one result, sent down ``send`` (or its traceback)."""
+    try:
+        send.send((True, work()))
+    except BaseException:  # reported to the parent, which raises
+        send.send((False, traceback.format_exc()))
+    finally:
+        send.close()
+
+
+_frozen = 0
+
+
+def _freeze() -> None:
+    """Keep this process's objects out of garbage collection while processes share them. A
+    process's garbage collections would write into every object they walk, copying nearly
+    every page of the graph it shares with the other; frozen objects are not walked. Objects
+    made since an earlier call are frozen too (the site index, made after the graph)."""
+    global _frozen
+    gc.freeze()
+    _frozen += 1
+
+
+def _unfreeze() -> None:
+    """Undo ``_freeze`` once no process shares this one's objects any more."""
+    global _frozen
+    _frozen -= 1
+    if _frozen == 0:
+        gc.unfreeze()
 
 
 def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
@@ -126,7 +183,7 @@ def _helper(work, items, queue, done, send) -> None:
         send.close()
 
 
-def _receive(helper, receive) -> dict[int, Any]:
+def _receive(helper, receive) -> Any:
     try:
         ok, payload = receive.recv()
     except EOFError:

@@ -1,4 +1,4 @@
-"""fork_map: work shared out between forked processes, results in order, failures reported."""
+"""fork_map and forked: work done by forked processes, results in order, failures reported."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 
 from liaise_lod.errors import LiaiseError
-from liaise_lod.parallel import available_processes, fork_map
+from liaise_lod.parallel import available_processes, fork_map, forked
 
 
 def test_results_come_back_in_order_from_several_processes():
@@ -56,3 +56,38 @@ def test_a_failure_here_is_raised_as_is():
 
 def test_available_processes_is_at_least_one():
     assert 1 <= available_processes() <= 4
+
+
+def test_forked_work_runs_in_another_process_while_this_one_goes_on():
+    parent = os.getpid()
+    started = time.perf_counter()
+    with forked(lambda: (time.sleep(0.5), os.getpid())[1]) as result:
+        went_on = time.perf_counter() - started
+        assert result() != parent
+        assert result() == result()  # asked again: the same result, not a second run
+    assert went_on < 0.4
+
+
+def test_forked_work_runs_here_when_not_forking():
+    calls = []
+    with forked(lambda: calls.append(os.getpid()) or len(calls), fork=False) as result:
+        assert calls == []  # nothing runs until the result is asked for
+        assert result() == result() == 1
+    assert calls == [os.getpid()]
+
+
+def test_a_forked_failure_is_raised_with_its_traceback():
+    def work():
+        raise ValueError("no dumps today")
+
+    failed = r"a helper process failed:(.|\n)*no dumps today"
+    with forked(work) as result, pytest.raises(LiaiseError, match=failed):
+        result()
+
+
+def test_forked_work_not_waited_for_is_stopped(tmp_path):
+    mark = tmp_path / "finished"
+    with forked(lambda: (time.sleep(1), mark.write_text("yes"))):
+        pass
+    time.sleep(1.5)
+    assert not mark.exists()

@@ -10,17 +10,22 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from rdflib import URIRef
 
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
-from ..parallel import fork_map, processes_for
+from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
 from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import jsonld, turtle, write_jsonld, write_turtle_and_ntriples
+from ..serialize import (
+    PARALLEL_DUMPS_MINIMUM,
+    jsonld,
+    turtle,
+    write_jsonld,
+    write_turtle_and_ntriples,
+)
 from . import metadata, sitemap, webconfig
 from .facts import Describer, link_key
 from .gzipped import gzip_writer
@@ -141,14 +146,24 @@ class SiteBuilder:
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
         self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
-        with stage("index"):
-            self.index = SiteIndex.of(build.graph, self.iris)
-            self.resources = self.index.page_resources()
+        self.index = SiteIndex(self.iris)
+        self.resources: list[str] = []
 
     def write(self) -> None:
-        """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config."""
-        with stage("pages and dumps"):
-            lastmods, dumps = self._pages_and_dumps()
+        """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config. The
+        dumps of a large dataset are written by a process of their own from the start, while
+        this one indexes the site (which leaves a core free) and the pages are written."""
+        graph = self.build.graph
+        fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, self.processes) > 1
+        with forked(self._dumps, fork) as written_dumps:
+            with stage("index"):
+                self.index = SiteIndex.of(graph, self.iris)
+                self.resources = self.index.page_resources()
+            with stage("pages"):
+                lastmods = self._pages()
+            with stage("dumps, after the pages"):
+                dumps = written_dumps()
+        self.writer.record([dump.name for dump in dumps])
         with stage("metadata, index page and sitemap"):
             self._rest(lastmods, dumps)
 
@@ -165,31 +180,26 @@ class SiteBuilder:
         self.writer.write(".webconfig/nginx.conf", webconfig.nginx(self.iris.base))
         self.writer.write(".htaccess", webconfig.htaccess())
 
-    def _pages_and_dumps(self) -> tuple[dict[str, str | None], list[metadata.Dump]]:
-        """Every resource's page and data files, in batches shared out between processes, and
-        the whole-dataset dumps as one more unit of work beside them (taken first: it is the
-        longest). Returns each resource's last-modified date, and the dumps."""
+    def _pages(self) -> dict[str, str | None]:
+        """Every resource's page and data files, in batches shared out between processes.
+        Returns each resource's last-modified date."""
         total = len(self.resources)
         batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
         describer = Describer(self.index)
 
-        def work(batch: list[str] | None) -> Any:
-            if batch is None:
-                return self._dumps()
+        def work(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
             return [self._resource(iri, describer) for iri in batch]
 
-        def progress(units_done: int) -> None:  # the dumps are one of the units, not pages
-            self.progress(min(total, max(0, units_done - 1) * PAGE_BATCH), total)
+        def progress(batches_done: int) -> None:
+            self.progress(min(total, batches_done * PAGE_BATCH), total)
 
-        units = [None, *batches]
-        dumps, *pages = fork_map(work, units, processes, progress if self.progress else None)
+        done = fork_map(work, batches, processes, progress if self.progress else None)
         lastmods: dict[str, str | None] = {}
-        for iri, written, lastmod in (entry for batch in pages for entry in batch):
+        for iri, written, lastmod in (entry for batch in done for entry in batch):
             self.writer.record(written)
             lastmods[iri] = lastmod
-        self.writer.record([dump.name for dump in dumps])
-        return lastmods, dumps
+        return lastmods
 
     def _resource(self, iri: str, describer: Describer) -> tuple[str, list[str], str | None]:
         """Write one resource's files; returns its IRI, the files and its last-modified date."""
