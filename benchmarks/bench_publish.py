@@ -54,6 +54,16 @@ def file_creation_us(folder: Path, files: int = 2000) -> float:
     return (time.perf_counter() - start) / files * 1e6
 
 
+def reference_loop_seconds() -> float:
+    """Seconds a fixed pure-Python loop takes now: this VM's CPU speed varies by half from hour
+    to hour, and this figure says how fast it was during the run."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - start
+
+
 def run_one(projects: int) -> None:
     from liaise_lod.progress import log
     from liaise_lod.publish import Settings, publish
@@ -63,10 +73,12 @@ def run_one(projects: int) -> None:
     log.setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as tmp:
         probe = file_creation_us(Path(tmp) / "probe")
+        loop_before = reference_loop_seconds()
         folder = synthetic.write(Path(tmp) / "data", projects)
         start = time.perf_counter()
         result = publish(folder, Path(tmp) / "site", Settings(modified="2026-01-01"))
         seconds = time.perf_counter() - start
+        loops = (loop_before, reference_loop_seconds())
         site = Path(tmp) / "site"
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         pages = len(result.pages)
@@ -78,7 +90,11 @@ def run_one(projects: int) -> None:
             flush=True,
         )
         print("        " + "; ".join(stages.lines), flush=True)
-        print(f"        creating a file took {probe:.0f} µs before the run", flush=True)
+        print(
+            f"        creating a file took {probe:.0f} µs before the run; the reference loop "
+            f"took {loops[0]:.2f} s before and {loops[1]:.2f} s after",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -53,8 +53,11 @@ def _encode_object(value: dict, parts: list[str], newline: str) -> None:
             raise _Unusual
         parts.append(separator)
         parts.append(encode_basestring(key))
-        parts.append(": ")
-        _encode(item, parts, inner)
+        if type(item) is str:  # most values: no call for them
+            parts.append(": " + encode_basestring(item))
+        else:
+            parts.append(": ")
+            _encode(item, parts, inner)
         separator = "," + inner
     parts.append(newline + "}")
 
@@ -67,6 +70,9 @@ def _encode_array(value: list | tuple, parts: list[str], newline: str) -> None:
     separator = "[" + inner
     for item in value:
         parts.append(separator)
-        _encode(item, parts, inner)
+        if type(item) is str:
+            parts.append(encode_basestring(item))
+        else:
+            _encode(item, parts, inner)
         separator = "," + inner
     parts.append(newline + "]")

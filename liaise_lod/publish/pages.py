@@ -31,6 +31,7 @@ def environment() -> Environment:
     """The Jinja2 environment: templates from the package, HTML always escaped."""
     return Environment(
         loader=PackageLoader("liaise_lod.publish", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat() before every page
         autoescape=select_autoescape(["html"], default=True),
         keep_trailing_newline=True,
         trim_blocks=True,
