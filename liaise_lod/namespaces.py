@@ -12,6 +12,9 @@ SCHEMA = Namespace("http://schema.org/")
 #: Made once, for loops that compare many terms: rdflib builds a new term at each ``RDF.type``.
 RDF_TYPE = RDF.type
 XSD_STRING = XSD.string
+#: How those loops compare terms: as text. rdflib's own equality runs in Python (and never
+#: holds between a term and a plain string).
+same_term = str.__eq__
 ORG = Namespace("http://www.w3.org/ns/org#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -81,4 +84,5 @@ __all__ = [
     "VOID",
     "XSD",
     "XSD_STRING",
+    "same_term",
 ]

@@ -14,6 +14,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -153,17 +154,15 @@ def from_sorted(
     triples: Iterable[ox.Triple],
     fmt: str,
     base: str | None = None,
-    output: Path | BinaryIO | None = None,
+    output: BinaryIO | None = None,
 ) -> bytes:
     """Turtle or N-Triples written by pyoxigraph from triples ``in_order`` (e.g. a
     ``sorted_triples`` list written in both formats): returned as bytes, or written into
-    ``output``, a file or a binary stream (then the bytes are empty)."""
+    the binary stream ``output`` (then the bytes are empty)."""
     if fmt == "turtle":
         options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
     else:
         options = {"format": ox.RdfFormat.N_TRIPLES}
-    if isinstance(output, Path):
-        output = str(output)
     written = ox.serialize(triples, output, **options)
     return b"" if written is None else written
 
@@ -367,16 +366,8 @@ def jsonld(graph: Triples) -> bytes:
     return buffer.getvalue()
 
 
-def write_dump(graph: Triples, fmt: str, path: Path, *, base: str | None = None) -> None:
-    """Write one serialisation of ``graph`` straight into the file at ``path``: the text of a
-    large graph never sits in memory whole."""
-    if fmt == "jsonld":
-        with path.open("wb") as stream:
-            write_jsonld(graph, stream)
-        return
-    if fmt not in ("turtle", "ntriples"):
-        raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    from_sorted(in_order(graph), fmt, base, output=path)
+def _open_file(path: Path) -> BinaryIO:
+    return path.open("wb")
 
 
 #: Below this many triples ``write_dumps`` works in one process: forking costs more than it saves.
@@ -384,9 +375,16 @@ PARALLEL_DUMPS_MINIMUM = 100_000
 
 
 def write_dumps(
-    graph: Graph, stem: Path, *, base: str | None = None, processes: int | None = None
+    graph: Graph,
+    stem: Path,
+    *,
+    base: str | None = None,
+    processes: int | None = None,
+    suffix: str = "",
+    opener: Callable[[Path], AbstractContextManager[BinaryIO]] = _open_file,
 ) -> list[Path]:
-    """Write ``graph`` in every format of ``FORMATS``, to ``stem`` plus each extension.
+    """Write ``graph`` in every format of ``FORMATS``, to ``stem`` plus each extension and
+    ``suffix``, through streams ``opener`` opens (e.g. ``suffix=".gz"`` with a gzip writer).
 
     Turtle and N-Triples are written in one pass over the triples in order; the JSON-LD is
     written on its own. On a graph of ``PARALLEL_DUMPS_MINIMUM`` triples or more the two jobs
@@ -394,18 +392,18 @@ def write_dumps(
     about as long as the other. Neither holds a copy of the graph: both go a subject at a time.
     A write that fails (a full disk) raises ``OutputError``, from either process.
     """
-    paths = {fmt: stem.with_name(stem.name + extension) for fmt, extension in FORMATS.items()}
+    paths = {fmt: stem.with_name(f"{stem.name}{ext}{suffix}") for fmt, ext in FORMATS.items()}
     jobs = [("turtle", "ntriples"), ("jsonld",)]
 
     def write(formats: tuple[str, ...]) -> str | None:
         """Write these formats; what went wrong, if anything (in either process)."""
         try:
             if formats == ("turtle", "ntriples"):
-                with paths["turtle"].open("wb") as turtle, paths["ntriples"].open("wb") as lines:
+                with opener(paths["turtle"]) as turtle, opener(paths["ntriples"]) as lines:
                     write_turtle_and_ntriples(graph, turtle, lines, base)
             else:
-                for fmt in formats:
-                    write_dump(graph, fmt, paths[fmt], base=base)
+                with opener(paths["jsonld"]) as stream:
+                    write_jsonld(graph, stream)
         except OSError as error:
             names = " and ".join(paths[fmt].name for fmt in formats)
             return f"could not write {names}: {error.strerror or error}"

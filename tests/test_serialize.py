@@ -96,14 +96,6 @@ def test_schema_properties_are_used_within_their_domains(mini_graph):
     assert domain_violations(data) == []
 
 
-@pytest.mark.parametrize("fmt", sorted(serialize.FORMATS))
-def test_dumps_written_to_files_are_the_same_bytes(mini_graph, tmp_path, fmt):
-    """``write_dump`` streams into the file what ``serialize`` returns as bytes."""
-    path = tmp_path / f"dump{serialize.FORMATS[fmt]}"
-    serialize.write_dump(mini_graph, fmt, path, base=BASE)
-    assert path.read_bytes() == serialize.serialize(mini_graph, fmt, BASE)
-
-
 @pytest.mark.parametrize("processes", [1, 2])
 def test_write_dumps_writes_every_format_in_one_or_two_processes(mini_graph, tmp_path, processes):
     paths = serialize.write_dumps(mini_graph, tmp_path / "dataset", base=BASE, processes=processes)

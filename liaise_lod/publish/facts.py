@@ -12,7 +12,7 @@ from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ORG, PREFIXES, RDF_TYPE, SCHEMA
+from ..namespaces import ORG, PREFIXES, RDF_TYPE, SCHEMA, same_term
 from ..vocabulary import countries, languages
 from .index import LABELS, SiteIndex
 from .paths import relative_url, site_path
@@ -20,8 +20,6 @@ from .paths import relative_url, site_path
 LANGUAGE_ORDER = ("en", "fr")
 _LABEL_PREDICATES = frozenset(LABELS)
 _ADDRESS_COUNTRY = SCHEMA.addressCountry
-# Terms compared as text: rdflib's own equality runs in Python (and a term never equals a str).
-_same = str.__eq__
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,14 @@ class Describer:
 
     def facts(self, iri: str) -> Facts:
         """The facts shown on the page of ``iri``."""
-        own = [t for t in self.index.own.get(iri, ()) if _same(t[0], iri)]
+        own = [t for t in self.index.own.get(iri, ()) if same_term(t[0], iri)]
         kind = self.index.kind(iri) or "resource"
         facts = Facts(
             iri=iri,
             path=site_path(iri, self.iris),
             kind=kind,
             title=self.label(iri),
-            types=sorted(self.compact(o) for _, p, o in own if _same(p, RDF_TYPE)),
+            types=sorted(self.compact(o) for _, p, o in own if same_term(p, RDF_TYPE)),
             properties=[],
         )
         facts.properties = self._properties(facts.path, own)
@@ -133,19 +131,18 @@ class Describer:
         return _compact(str(iri))
 
     def _values(self, triples, iri: str, predicates) -> list[Literal]:
-        return [o for s, p, o in triples if p in predicates and _same(s, iri)]
+        return [o for s, p, o in triples if p in predicates and same_term(s, iri)]
 
     def _properties(self, source: str, own) -> list[tuple[str, list[Link]]]:
         grouped: dict[str, list[Link]] = defaultdict(list)
         for _, predicate, obj in own:
-            if not _same(predicate, RDF_TYPE):
+            if not same_term(predicate, RDF_TYPE):
                 grouped[self.compact(predicate)].append(self.link(source, obj))
         return sorted(grouped.items())
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
-        return [
-            o for s, p, o in self.index.own.get(iri, ()) if _same(p, predicate) and _same(s, iri)
-        ]
+        own = self.index.own.get(iri, ())
+        return [o for s, p, o in own if same_term(p, predicate) and same_term(s, iri)]
 
     def _partners(self, source: str, project: str) -> list[tuple[str, list[tuple[str, list]]]]:
         by_role: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
@@ -175,7 +172,7 @@ class Describer:
 
     def _find_country(self, organisation: str) -> str:
         for s, p, o in self.index.own.get(organisation, ()):
-            if _same(p, _ADDRESS_COUNTRY) and s.startswith(organisation + "#"):
+            if same_term(p, _ADDRESS_COUNTRY) and s.startswith(organisation + "#"):
                 code = str(o)
                 return f"{countries().names.get(code, code)} ({code})"
         return "country not stated"

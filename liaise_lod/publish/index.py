@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..iris import Iris
-from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS
+from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, same_term
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
@@ -21,7 +21,6 @@ CONTEXT = frozenset({*LABELS, RDF_TYPE, SCHEMA.url})
 INLINE_KINDS = frozenset({"participation"})
 
 Triple = tuple[Node, Node, Node]
-_same = str.__eq__  # terms compared as text: rdflib's own equality runs in Python
 
 
 @dataclass
@@ -44,7 +43,7 @@ class SiteIndex:
             own[document].append(triple)
             if predicate in CONTEXT and not hashed:
                 context[document].append(triple)
-            if isinstance(obj, URIRef) and not _same(predicate, RDF_TYPE):
+            if isinstance(obj, URIRef) and not same_term(predicate, RDF_TYPE):
                 target = str(obj).partition("#")[0]
                 if target != document:
                     incoming[target].add(document)
@@ -70,11 +69,11 @@ class SiteIndex:
         types and web addresses of everything they link to; in no set order (each writer puts
         them in its own)."""
         triples = list(self.own.get(iri, ()))
-        for linked in sorted(self._linked(triples)):
+        for linked in self._linked(triples):
             if linked != iri and self.kind(linked) in INLINE_KINDS:
                 triples.extend(self.own.get(linked, ()))
         seen = set(triples)
-        for linked in sorted(self._linked(triples)):
+        for linked in self._linked(triples):
             for triple in self.context.get(linked, ()):
                 if triple not in seen:
                     seen.add(triple)
@@ -85,7 +84,7 @@ class SiteIndex:
         return {
             str(obj)
             for _, predicate, obj in triples
-            if isinstance(obj, URIRef) and not _same(predicate, RDF_TYPE) and "#" not in obj
+            if isinstance(obj, URIRef) and not same_term(predicate, RDF_TYPE) and "#" not in obj
         }
 
 

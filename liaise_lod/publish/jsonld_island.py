@@ -16,13 +16,12 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from .. import json_text
-from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING
+from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING, same_term
 
 Triple = tuple[Node, Node, Node]
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _SCHEMA = str(SCHEMA)
 _TYPE = str(RDF_TYPE)
-_same = str.__eq__  # rdflib's term equality runs in Python
 
 
 def schema_subset(triples: Iterable[Triple]) -> list[Triple]:
@@ -30,7 +29,7 @@ def schema_subset(triples: Iterable[Triple]) -> list[Triple]:
     return [
         (s, p, o)
         for s, p, o in triples
-        if p.startswith(_SCHEMA) or (_same(p, RDF_TYPE) and o.startswith(_SCHEMA))
+        if p.startswith(_SCHEMA) or (same_term(p, RDF_TYPE) and o.startswith(_SCHEMA))
     ]
 
 
@@ -88,7 +87,7 @@ def _local(iri: str) -> str:
 def _literal(literal: Literal) -> Any:
     if literal.language:
         return {"@value": str(literal), "@language": literal.language}
-    if literal.datatype is None or _same(literal.datatype, XSD_STRING):
+    if literal.datatype is None or same_term(literal.datatype, XSD_STRING):
         return str(literal)
     return {"@value": str(literal), "@type": str(literal.datatype)}
 

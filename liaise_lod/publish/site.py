@@ -11,7 +11,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
@@ -19,13 +19,7 @@ from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, check, replacing_folder
 from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import (
-    PARALLEL_DUMPS_MINIMUM,
-    jsonld,
-    turtle,
-    write_jsonld,
-    write_turtle_and_ntriples,
-)
+from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, turtle, write_dumps
 from . import metadata, sitemap, webconfig
 from .facts import Describer, link_key
 from .gzipped import gzip_writer
@@ -40,11 +34,11 @@ Progress = Callable[[int, int], None]
 PAGE_BATCH = 50
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
-#: The whole-dataset dumps: file extension, format, media type, EU file type, label.
+#: The whole-dataset dumps: format, media type, EU file type, label.
 DUMP_FORMATS = (
-    ("ttl", "turtle", "text/turtle", "RDF_TURTLE", "Turtle"),
-    ("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
-    ("nt", "ntriples", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    ("turtle", "text/turtle", "RDF_TURTLE", "Turtle"),
+    ("jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
+    ("ntriples", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
 )
 
 
@@ -86,9 +80,14 @@ def publish(
     if not build.report.conforms:
         raise InvalidGraphError(build.report)
     result = PublishResult(build)
+    iris = Iris(settings.base or build.dataset.info.base)
+    # A large dataset's dumps are written by a process of their own from the start, while this
+    # one indexes the site (which leaves a core free) and writes the pages.
+    fork = processes_for(len(build.graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
     with replacing_folder(Path(out), protect=Path(path)) as folder:
         writer = _Writer(folder, result)
-        SiteBuilder(build, Path(path), settings, writer, progress).write()
+        with forked(lambda: _dumps(build.graph, writer.folder, iris.base), fork) as dumps:
+            SiteBuilder(build, Path(path), settings, iris, writer, progress).write(dumps)
     return result
 
 
@@ -132,6 +131,7 @@ class SiteBuilder:
         build: BuildResult,
         source: Path,
         settings: Settings,
+        iris: Iris,
         writer: _Writer,
         progress: Progress | None,
     ):
@@ -141,31 +141,25 @@ class SiteBuilder:
         self.progress = progress
         self.processes = settings.processes
         self.modified = settings.modified
-        self.iris = Iris(settings.base or build.dataset.info.base)
+        self.iris = iris
         info = build.dataset.info
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
         self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
-        self.index = SiteIndex(self.iris)
-        self.resources: list[str] = []
+        with stage("index"):
+            self.index = SiteIndex.of(build.graph, self.iris)
+            self.resources = self.index.page_resources()
 
-    def write(self) -> None:
-        """Pages, dumps, copies of the shapes and schemes, metadata, sitemap and config. The
-        dumps of a large dataset are written by a process of their own from the start, while
-        this one indexes the site (which leaves a core free) and the pages are written."""
-        graph = self.build.graph
-        fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, self.processes) > 1
-        with forked(self._dumps, fork) as written_dumps:
-            with stage("index"):
-                self.index = SiteIndex.of(graph, self.iris)
-                self.resources = self.index.page_resources()
-            with stage("pages"):
-                lastmods = self._pages()
-            with stage("dumps, after the pages"):
-                dumps = written_dumps()
-        self.writer.record([dump.name for dump in dumps])
+    def write(self, dumps: Callable[[], list[metadata.Dump]]) -> None:
+        """Pages, then (given the dumps, as ``dumps()`` returns them once written) copies of
+        the shapes and schemes, metadata, sitemap and config."""
+        with stage("pages"):
+            lastmods = self._pages()
+        with stage("dumps, after the pages"):
+            written = dumps()
+        self.writer.record([dump.name for dump in written])
         with stage("metadata, index page and sitemap"):
-            self._rest(lastmods, dumps)
+            self._rest(lastmods, written)
 
     def _rest(self, lastmods: dict[str, str | None], dumps: list[metadata.Dump]) -> None:
         """Everything written after the pages: it needs their dates and the dumps' sizes."""
@@ -209,20 +203,6 @@ class SiteBuilder:
             written.append(relative)
         own = self.index.own.get(iri, ())
         return iri, written, self.modified or sitemap.last_modified(own, iri)
-
-    def _dumps(self) -> list[metadata.Dump]:
-        """The whole dataset in each format, gzipped into the site as it is written (Turtle and
-        N-Triples from one pass over the triples)."""
-        path = {fmt: self.writer.folder.file(f"dataset.{ext}.gz") for ext, fmt, *_ in DUMP_FORMATS}
-        graph = self.build.graph
-        with gzip_writer(path["turtle"]) as turtle, gzip_writer(path["ntriples"]) as lines:
-            write_turtle_and_ntriples(graph, turtle, lines, self.iris.base)
-        with gzip_writer(path["jsonld"]) as stream:
-            write_jsonld(graph, stream)
-        return [
-            metadata.Dump.of(path[fmt], fmt, media_type, file_type, f"Whole dataset, {label}")
-            for _, fmt, media_type, file_type, label in DUMP_FORMATS
-        ]
 
     def _copies(self) -> None:
         self.writer.write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
@@ -299,6 +279,18 @@ class SiteBuilder:
         entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
         self.writer.write("sitemap.xml", sitemap.sitemap(entries))
         self.writer.write("robots.txt", sitemap.robots(self.iris.base))
+
+
+def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
+    """The whole dataset in each format, gzipped into the site as it is written."""
+    written = write_dumps(
+        graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
+    )
+    path = dict(zip(FORMATS, written, strict=True))
+    return [
+        metadata.Dump.of(path[fmt], fmt, media_type, file_type, f"Whole dataset, {label}")
+        for fmt, media_type, file_type, label in DUMP_FORMATS
+    ]
 
 
 def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
