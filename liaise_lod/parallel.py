@@ -9,7 +9,6 @@ too (``fork_map``), or goes on with something else (``forked``). Where ``fork`` 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import traceback
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
+from .allocation import long_lived
 from .errors import LiaiseError
 
 Item = TypeVar("Item")
@@ -66,18 +66,17 @@ def fork_map(
     done = context.Value("q", 0)
     for index in range(len(items)):
         queue.put(index)
-    _freeze()
     helpers = []
     results: dict[int, Any] = {}
     try:
-        helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
-        for _ in range(processes):
-            queue.put(None)  # one stop sign per process, this one included
-        _take(work, items, queue, done, results, on_progress)
-        for helper, receive in helpers:
-            results.update(_receive(helper, receive))
+        with long_lived():  # shared objects stay unwritten by collections on either side
+            helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
+            for _ in range(processes):
+                queue.put(None)  # one stop sign per process, this one included
+            _take(work, items, queue, done, results, on_progress)
+            for helper, receive in helpers:
+                results.update(_receive(helper, receive))
     finally:
-        _unfreeze()
         for helper, _ in helpers:
             helper.join(timeout=5)
             if helper.is_alive():
@@ -99,14 +98,13 @@ def forked(work: Callable[[], Result], fork: bool = True) -> Iterator[Callable[[
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    _freeze()
     process = context.Process(target=_call, args=(work, send), daemon=True)
     try:
-        process.start()
-        send.close()
-        yield cache(lambda: _receive(process, receive))
+        with long_lived():  # shared objects stay unwritten by collections on either side
+            process.start()
+            send.close()
+            yield cache(lambda: _receive(process, receive))
     finally:
-        _unfreeze()
         if process.is_alive():
             process.terminate()
         process.join()
@@ -120,27 +118,6 @@ def _call(work: Callable[[], Any], send) -> None:
         send.send((False, traceback.format_exc()))
     finally:
         send.close()
-
-
-_frozen = 0
-
-
-def _freeze() -> None:
-    """Keep this process's objects out of garbage collection while processes share them. A
-    process's garbage collections would write into every object they walk, copying nearly
-    every page of the graph it shares with the other; frozen objects are not walked. Objects
-    made since an earlier call are frozen too (the site index, made after the graph)."""
-    global _frozen
-    gc.freeze()
-    _frozen += 1
-
-
-def _unfreeze() -> None:
-    """Undo ``_freeze`` once no process shares this one's objects any more."""
-    global _frozen
-    _frozen -= 1
-    if _frozen == 0:
-        gc.unfreeze()
 
 
 def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:

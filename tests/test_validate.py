@@ -388,3 +388,21 @@ def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
     graph.addN([(subject, name, Literal("c"), graph)])
     assert list(graph.objects(subject, name)) == [Literal("c")]
     assert len(graph) == 1
+
+
+def test_shapes_are_shared_out_costliest_first_counting_what_they_lead_to() -> None:
+    import importlib
+
+    module = importlib.import_module("liaise_lod.validate")
+    dataset = load_dataset(__import__("conftest").EXAMPLE)
+    graph = to_graph(dataset)
+    shapes = shapes_graph(str(dataset.info.base))
+    order = [str(shape).rsplit("#", 1)[-1] for shape in module._targeted_shapes(graph, shapes)]
+    # EventDates and ProjectDates are alike (one sh:or of two shapes, five nodes in all), and
+    # there are more events than projects.
+    events = len(set(graph.subjects(RDF.type, SCHEMA.Event)))
+    projects = len(set(graph.subjects(RDF.type, SCHEMA.Project)))
+    assert events > projects
+    assert order.index("EventDates") < order.index("ProjectDates")
+    assert module._size(shapes, URIRef("https://w3id.org/liaise-lod/shapes#EventDates")) == 5
+    assert order.index("Event") < order.index("EventDates")

@@ -1,0 +1,53 @@
+"""bulk_allocation and long_lived: the garbage collector kept off graph-sized data."""
+
+from __future__ import annotations
+
+import gc
+
+from liaise_lod.allocation import bulk_allocation, long_lived
+
+
+def test_long_lived_freezes_what_exists_and_releases_it_when_the_outermost_block_ends():
+    gc.unfreeze()
+    kept = [[] for _ in range(1000)]
+    with long_lived():
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(kept)
+        made_inside = [[] for _ in range(500)]
+        with long_lived():
+            assert gc.get_freeze_count() >= frozen + len(made_inside)
+        assert gc.get_freeze_count() >= frozen + len(made_inside)  # the outer block holds on
+    assert gc.get_freeze_count() == 0
+
+
+def test_long_lived_releases_on_an_exception():
+    gc.unfreeze()
+    try:
+        with long_lived():
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.get_freeze_count() == 0
+
+
+def test_cycles_made_in_a_frozen_block_are_still_collected():
+    gc.unfreeze()
+    with long_lived():
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1
+
+
+def test_bulk_allocation_pauses_collection_and_restores_it():
+    assert gc.isenabled()
+    with bulk_allocation():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk_allocation():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
