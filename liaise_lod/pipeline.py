@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .allocation import long_lived
 from .errors import ConfigError, InvalidGraphError, OutputError
 from .iris import Iris
 from .load import load_dataset
@@ -73,7 +74,7 @@ def build(
     iri_base = Iris(base or result.dataset.info.base).base
     with replacing_folder(Path(out), protect=Path(path)) as folder:
         try:
-            with stage("write"):
+            with stage("write"), long_lived():
                 result.files = write_outputs(result, folder, iri_base, processes)
         except OSError as error:  # e.g. a full disk: the previous output stays as it was
             raise OutputError(

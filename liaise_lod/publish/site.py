@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from ..allocation import bulk_allocation, long_lived
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
 from ..parallel import fork_map, forked, processes_for
@@ -84,7 +85,7 @@ def publish(
     # A large dataset's dumps are written by a process of their own from the start, while this
     # one indexes the site (which leaves a core free) and writes the pages.
     fork = processes_for(len(build.graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
-    with replacing_folder(Path(out), protect=Path(path)) as folder:
+    with long_lived(), replacing_folder(Path(out), protect=Path(path)) as folder:
         writer = _Writer(folder, result)
         with forked(lambda: _dumps(build.graph, writer.folder, iris.base), fork) as dumps:
             SiteBuilder(build, Path(path), settings, iris, writer, progress).write(dumps)
@@ -146,7 +147,7 @@ class SiteBuilder:
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
         self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
-        with stage("index"):
+        with stage("index"), bulk_allocation():
             self.index = SiteIndex.of(build.graph, self.iris)
             self.resources = self.index.page_resources()
 
