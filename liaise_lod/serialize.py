@@ -189,6 +189,90 @@ def turtle_prefixes(base: str | None) -> dict[str, str]:
     return prefixes
 
 
+# ---------------------------------------------------------------- documents joined from subjects
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One subject's triples written in each format, to be joined with other subjects' pieces
+    into a document by ``join_pieces``: a subject that many documents share is written once."""
+
+    #: the subject as N-Triples writes it: the document's lines are sorted by it first
+    ntriples_subject: str
+    #: the subject as JSON-LD's ``@id``: the document's nodes are sorted by it
+    jsonld_id: str
+    turtle: bytes
+    ntriples: bytes
+    jsonld: bytes
+
+
+def piece(subject: Node, pairs: Iterable[tuple[Node, Node]], base: str | None = None) -> Piece:
+    """``subject`` with its (predicate, object) pairs (at least one), written as a ``Piece``;
+    its Turtle uses the prefixes of ``turtle(..., base)``."""
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError(f"no triples about {subject!r} to write")
+    convert = _piece_converter()
+    term = convert.term(subject)
+    triples = sorted(
+        (ox.Triple(term, convert.remembered(p), convert.term(o)) for p, o in pairs), key=str
+    )
+    return Piece(
+        ntriples_subject=str(term),
+        jsonld_id=_node_ref(subject),
+        turtle=_turtle_body(triples, base),
+        ntriples="".join(f"{triple} .\n" for triple in triples).encode(),
+        jsonld=_jsonld_text(jsonld_node(subject, pairs)),
+    )
+
+
+def join_pieces(pieces: Iterable[Piece], base: str | None = None) -> dict[str, bytes]:
+    """The document made of these pieces (each of a different subject) in every format of
+    ``FORMATS``: the bytes ``turtle``, ``ntriples`` and ``jsonld`` give for all their triples,
+    since those writers too go a subject at a time, in these orders."""
+    in_lines = sorted(pieces, key=lambda piece: piece.ntriples_subject)
+    if not in_lines:
+        return {"turtle": b"", "ntriples": b"", "jsonld": jsonld([])}
+    nodes = io.BytesIO()
+    by_id = sorted(in_lines, key=lambda piece: piece.jsonld_id)
+    _write_graph_array((piece.jsonld for piece in by_id), nodes)
+    return {
+        "turtle": _turtle_head(base) + b"".join(piece.turtle for piece in in_lines),
+        "ntriples": b"".join(piece.ntriples for piece in in_lines),
+        "jsonld": nodes.getvalue(),
+    }
+
+
+@cache
+def _piece_converter() -> _Converter:
+    return _Converter(remember=False)  # it still remembers predicates and datatypes: few
+
+
+#: A triple no prefix shortens, to find what pyoxigraph's Turtle writes before the first one.
+_PROBE = ox.Triple(*(ox.NamedNode("urn:liaise-lod:probe"),) * 3)
+
+
+@cache
+def _turtle_head(base: str | None) -> bytes:
+    """The ``@prefix`` lines that start every non-empty Turtle document for ``base``."""
+    text = ox.serialize([_PROBE], format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    return text.removesuffix(f"{_PROBE} .\n".encode())
+
+
+def _turtle_body(triples: list[ox.Triple], base: str | None) -> bytes:
+    """The Turtle of one subject's sorted triples, without the ``@prefix`` lines."""
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    head = _turtle_head(base)
+    if not text.startswith(head):  # pyoxigraph changed how it starts a document
+        raise RuntimeError("pyoxigraph's Turtle does not start with its @prefix lines")
+    return text[len(head) :]
+
+
+@cache
+def _prefixes(base: str | None) -> dict[str, str]:
+    return turtle_prefixes(base)
+
+
 # --------------------------------------------------------------------------- JSON-LD
 
 
@@ -323,20 +407,25 @@ def _by_subject(graph: Triples) -> Iterator[tuple[Node, Iterable[tuple[Node, Nod
 def jsonld_nodes(graph: Triples) -> Iterator[dict[str, Any]]:
     """The nodes of a graph (or of some triples), compacted against our context, one per
     subject, sorted by ``@id``."""
-    ctx = context()
     for subject, predicate_objects in _by_subject(graph):
-        types: list[str] = []
-        pairs: list[tuple[URIRef, Node]] = []
-        for predicate, obj in predicate_objects:
-            if predicate == RDF_TYPE and isinstance(obj, URIRef):
-                types.append(ctx.classes.get(str(obj)) or ctx.compact(str(obj)))
-            else:
-                pairs.append((predicate, obj))
-        node: dict[str, Any] = {"@id": _node_ref(subject)}
-        if types:
-            node["@type"] = _single(sorted(types))
-        node.update(_properties(pairs, ctx))
-        yield node
+        yield jsonld_node(subject, predicate_objects)
+
+
+def jsonld_node(subject: Node, predicate_objects: Iterable[tuple[Node, Node]]) -> dict[str, Any]:
+    """One subject with its (predicate, object) pairs, compacted against our context."""
+    ctx = context()
+    types: list[str] = []
+    pairs: list[tuple[URIRef, Node]] = []
+    for predicate, obj in predicate_objects:
+        if predicate == RDF_TYPE and isinstance(obj, URIRef):
+            types.append(ctx.classes.get(str(obj)) or ctx.compact(str(obj)))
+        else:
+            pairs.append((predicate, obj))
+    node: dict[str, Any] = {"@id": _node_ref(subject)}
+    if types:
+        node["@type"] = _single(sorted(types))
+    node.update(_properties(pairs, ctx))
+    return node
 
 
 def jsonld_document(graph: Triples) -> dict[str, Any]:
@@ -350,11 +439,23 @@ def write_jsonld(graph: Triples, stream: BinaryIO) -> None:
     The bytes are those of ``json.dumps(jsonld_document(graph), ensure_ascii=False, indent=1)``
     plus a final newline.
     """
-    stream.write(b'{\n "@context": ' + json.dumps(CONTEXT_IRI).encode() + b',\n "@graph": [')
+    _write_graph_array((_jsonld_text(node) for node in jsonld_nodes(graph)), stream)
+
+
+def _jsonld_text(node: dict[str, Any]) -> bytes:
+    """A node as it stands in the ``@graph`` array (indented, without its separator)."""
+    return b"  " + json_text.dumps(node, margin=2).encode("utf-8")
+
+
+_JSONLD_HEAD = b'{\n "@context": ' + json.dumps(CONTEXT_IRI).encode() + b',\n "@graph": ['
+
+
+def _write_graph_array(nodes: Iterable[bytes], stream: BinaryIO) -> None:
+    """A JSON-LD document around nodes written by ``_jsonld_text``."""
+    stream.write(_JSONLD_HEAD)
     separator = b"\n"
-    for node in jsonld_nodes(graph):
-        text = json_text.dumps(node, margin=2)
-        stream.write(separator + b"  " + text.encode("utf-8"))
+    for text in nodes:
+        stream.write(separator + text)
         separator = b",\n"
     stream.write(b"\n ]\n}\n" if separator == b",\n" else b"]\n}\n")
 

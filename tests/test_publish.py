@@ -344,27 +344,36 @@ def test_bad_modified_date_is_a_config_error(tmp_path):
 
 
 def test_resource_files_do_not_depend_on_the_order_of_a_description():
-    """``SiteIndex.description`` promises no order: every writer of a resource's files puts
-    the triples in its own."""
+    """``SiteIndex.parts`` (and so ``description``) promises no order, of the parts or of the
+    triples in each: every writer of a resource's files puts them in its own."""
+    import dataclasses
     import random
 
     from liaise_lod.iris import Iris
     from liaise_lod.pipeline import check
-    from liaise_lod.publish.facts import Describer
     from liaise_lod.publish.index import SiteIndex
-    from liaise_lod.publish.pages import SiteInfo, resource_files
+    from liaise_lod.publish.pages import ResourceFiles, SiteInfo
 
     build = check(EXAMPLE)
     index = SiteIndex.of(build.graph, Iris(build.dataset.info.base))
     site = SiteInfo("LIAISE", index.iris.base, "https://example.org/licence", "Licence")
     resources = index.page_resources()
-    expected = [resource_files(iri, index, Describer(index), site) for iri in resources]
-    in_order = index.description
+    files_of = ResourceFiles(index, site)
+    expected = [files_of(iri) for iri in resources]
+    in_order = index.parts
     rng = random.Random(3)
 
     def shuffled(iri: str) -> list:
-        triples = in_order(iri)
-        return rng.sample(triples, len(triples))
+        parts = [
+            dataclasses.replace(part, triples=rng.sample(part.triples, len(part.triples)))
+            for part in in_order(iri)
+        ]
+        return rng.sample(parts, len(parts))
 
-    index.description = shuffled
-    assert [resource_files(iri, index, Describer(index), site) for iri in resources] == expected
+    index.parts = shuffled
+    assert sorted(map(str, index.description(resources[0]))) == sorted(
+        map(str, [t for part in in_order(resources[0]) for t in part.triples])
+    )
+    # a fresh writer, with nothing remembered, and the same one, remembering
+    assert [ResourceFiles(index, site)(iri) for iri in resources] == expected
+    assert [files_of(iri) for iri in reversed(resources)] == expected[::-1]

@@ -4,8 +4,10 @@ those of its ``#parts``), the labels of what it links to, and what links to it."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -68,17 +70,22 @@ class SiteIndex:
         """The resource's own triples, those of inline records it links to, and the labels,
         types and web addresses of everything they link to; in no set order (each writer puts
         them in its own)."""
-        triples = list(self.own.get(iri, ()))
-        for linked in self._linked(triples):
+        return [triple for part in self.parts(iri) for triple in part.triples]
+
+    def parts(self, iri: str) -> list[Part]:
+        """``description(iri)`` a subject at a time, no subject twice, in no set order."""
+        parts = _subject_parts(self.own.get(iri, ()))
+        whole = {iri}
+        for linked in self._linked(self.own.get(iri, ())):
             if linked != iri and self.kind(linked) in INLINE_KINDS:
-                triples.extend(self.own.get(linked, ()))
-        seen = set(triples)
-        for linked in self._linked(triples):
-            for triple in self.context.get(linked, ()):
-                if triple not in seen:
-                    seen.add(triple)
-                    triples.append(triple)
-        return triples
+                whole.add(linked)
+                parts += _subject_parts(self.own.get(linked, ()))
+        linked_from_parts = self._linked(triple for part in parts for triple in part.triples)
+        for linked in linked_from_parts - whole:
+            context = self.context.get(linked)
+            if context:
+                parts.append(Part(context[0][0], context, linked=True))
+        return parts
 
     def _linked(self, triples: Iterable[Triple]) -> set[str]:
         return {
@@ -86,6 +93,22 @@ class SiteIndex:
             for _, predicate, obj in triples
             if isinstance(obj, URIRef) and not same_term(predicate, RDF_TYPE) and "#" not in obj
         }
+
+
+@dataclass(frozen=True)
+class Part:
+    """The triples of one subject in a resource's description."""
+
+    subject: Node
+    triples: Sequence[Triple]
+    #: a linked resource's labels, type and web address, the same in every description that
+    #: links to it (the subject's other triples are in its own description)
+    linked: bool = False
+
+
+def _subject_parts(triples: Iterable[Triple]) -> list[Part]:
+    """Sorted triples (as ``own`` holds them) cut into one part per subject."""
+    return [Part(subject, list(group)) for subject, group in groupby(triples, key=itemgetter(0))]
 
 
 def _triple_key(triple: Triple) -> tuple[str, str, str, str]:

@@ -8,10 +8,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib.term import Node
 
-from ..serialize import from_sorted, jsonld, sorted_triples
+from ..serialize import Piece, join_pieces, piece
 from .facts import Describer
-from .index import SiteIndex
+from .index import Part, SiteIndex
 from .jsonld_island import island, script_json
 from .paths import relative_url
 
@@ -50,28 +51,53 @@ def root_of(path: str) -> str:
     return "" if url == "./" else url
 
 
-def resource_files(
-    iri: str, index: SiteIndex, describer: Describer, site: SiteInfo
-) -> dict[str, bytes]:
-    """The page of one resource and its description as Turtle, JSON-LD and N-Triples, keyed by
-    their path in the site."""
-    triples = index.description(iri)
-    facts = describer.facts(iri)
-    path = facts.path
-    html = render(
-        "resource.html",
-        facts=facts,
-        site=site,
-        title=facts.title,
-        root=root_of(path),
-        name=PurePosixPath(path).name,
-        canonical=iri,
-        island=script_json(island(iri, triples)),
-    )
-    ox_triples = sorted_triples(triples)
-    return {
-        f"{path}.html": html,
-        f"{path}.ttl": from_sorted(ox_triples, "turtle", site.base),
-        f"{path}.nt": from_sorted(ox_triples, "ntriples"),
-        f"{path}.jsonld": jsonld(triples),
-    }
+class ResourceFiles:
+    """Writes each resource's page and its description as Turtle, JSON-LD and N-Triples.
+
+    What many resources' files share is remembered between them: the facts of linked
+    resources (see ``Describer``), and the data files' texts of what a linked resource
+    brings along (its labels, type and address), written once for every file that links to
+    it. Those make up most of the data files: about 60 % of their triples, in the synthetic
+    benchmark's.
+    """
+
+    def __init__(self, index: SiteIndex, site: SiteInfo):
+        self.index = index
+        self.site = site
+        self.describer = Describer(index)
+        self._linked: dict[Node, Piece] = {}
+
+    def __call__(self, iri: str) -> dict[str, bytes]:
+        """The files of one resource, keyed by their path in the site."""
+        facts = self.describer.facts(iri)
+        path = facts.path
+        parts = self.index.parts(iri)
+        html = render(
+            "resource.html",
+            facts=facts,
+            site=self.site,
+            title=facts.title,
+            root=root_of(path),
+            name=PurePosixPath(path).name,
+            canonical=iri,
+            island=script_json(island(iri, [t for part in parts for t in part.triples])),
+        )
+        data = join_pieces(map(self._piece, parts), self.site.base)
+        return {
+            f"{path}.html": html,
+            f"{path}.ttl": data["turtle"],
+            f"{path}.nt": data["ntriples"],
+            f"{path}.jsonld": data["jsonld"],
+        }
+
+    def _piece(self, part: Part) -> Piece:
+        if not part.linked:
+            return _piece_of(part, self.site.base)
+        written = self._linked.get(part.subject)
+        if written is None:
+            written = self._linked[part.subject] = _piece_of(part, self.site.base)
+        return written
+
+
+def _piece_of(part: Part, base: str) -> Piece:
+    return piece(part.subject, ((p, o) for _, p, o in part.triples), base)

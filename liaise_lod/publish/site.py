@@ -26,7 +26,7 @@ from .facts import Describer, link_key
 from .gzipped import gzip_writer
 from .index import SiteIndex
 from .jsonld_island import script_json
-from .pages import SiteInfo, render, resource_files
+from .pages import ResourceFiles, SiteInfo, render
 from .paths import SiteFolder, site_path
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -181,10 +181,10 @@ class SiteBuilder:
         total = len(self.resources)
         batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
-        describer = Describer(self.index)
+        files_of = ResourceFiles(self.index, self.site)
 
         def work(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
-            return [self._resource(iri, describer) for iri in batch]
+            return [self._resource(iri, files_of) for iri in batch]
 
         def progress(batches_done: int) -> None:
             self.progress(min(total, batches_done * PAGE_BATCH), total)
@@ -196,10 +196,10 @@ class SiteBuilder:
             lastmods[iri] = lastmod
         return lastmods
 
-    def _resource(self, iri: str, describer: Describer) -> tuple[str, list[str], str | None]:
+    def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[str, list[str], str | None]:
         """Write one resource's files; returns its IRI, the files and its last-modified date."""
         written = []
-        for relative, data in resource_files(iri, self.index, describer, self.site).items():
+        for relative, data in files_of(iri).items():
             self.writer.put(relative, data)
             written.append(relative)
         own = self.index.own.get(iri, ())
