@@ -208,7 +208,16 @@ def test_site_folder_checks_every_file_once_per_folder(tmp_path):
     ):
         with pytest.raises(OutputError):
             folder.file(bad)
+        with pytest.raises(OutputError):
+            folder.write(bad, b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    folder.write("project/a.html", b"<p>a</p>")
+    folder.write("project/a.html", b"<p>b</p>")  # written over, not appended to
+    assert (site / "project/a.html").read_bytes() == b"<p>b</p>"
+    (site / "project/sneaky.html").symlink_to(tmp_path / "outside.html")
+    with pytest.raises(OSError):
+        folder.write("project/sneaky.html", b"x")  # a link is not followed out of the site
+    assert not (tmp_path / "outside.html").exists()
 
 
 def test_site_path_refuses_foreign_and_unsafe_iris():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -55,6 +56,27 @@ class SiteFolder:
             checked.mkdir(parents=True, exist_ok=True)
             self._folders[folder] = checked
         return checked / name
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write ``data`` to ``file(relative)``, never through a symbolic link. (Without
+        Python's file objects: a site has hundreds of thousands of small files.)"""
+        descriptor = os.open(self.file(relative), _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+
+
+_WRITE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_TRUNC
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 def relative_url(source: str, target: str) -> str:

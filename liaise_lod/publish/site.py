@@ -117,7 +117,7 @@ class _Writer:
 
     def put(self, relative: str, data: bytes) -> None:
         """Write without recording (in a helper process, whose result is recorded here)."""
-        self.folder.file(relative).write_bytes(data)
+        self.folder.write(relative, data)
 
     def record(self, written: list[str]) -> None:
         self.result.files.extend(written)
