@@ -4,10 +4,22 @@ schema.org is ``http://schema.org/``: the IRI its official JSON-LD context expan
 ``SDO`` uses ``https://`` and is deliberately not used.
 """
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
-SCHEMA = Namespace("http://schema.org/")
+
+class _Namespace(Namespace):
+    """An rdflib ``Namespace`` that makes each of its terms once. rdflib's makes a new
+    ``URIRef`` at every ``SCHEMA.name``: mapping 2,000 projects asked for nearly half a million,
+    and a graph keeps every copy its triples use."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)  # raises AttributeError for Python's special names
+        self.__dict__[name] = term  # found without this method from now on
+        return term
+
+
+SCHEMA = _Namespace("http://schema.org/")
 
 #: Made once, for loops that compare many terms: rdflib builds a new term at each ``RDF.type``.
 RDF_TYPE = RDF.type
@@ -15,24 +27,24 @@ XSD_STRING = XSD.string
 #: How those loops compare terms: as text. rdflib's own equality runs in Python (and never
 #: holds between a term and a plain string).
 same_term = str.__eq__
-ORG = Namespace("http://www.w3.org/ns/org#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+ORG = _Namespace("http://www.w3.org/ns/org#")
+LOCN = _Namespace("http://www.w3.org/ns/locn#")
+SH = _Namespace("http://www.w3.org/ns/shacl#")
 
 #: The home of everything liaise-lod defines itself (ontology terms, SKOS schemes, JSON-LD context).
 LLOD_HOME = "https://w3id.org/liaise-lod/"
-LLOD = Namespace(LLOD_HOME + "ns#")
-CONCEPTS = Namespace(LLOD_HOME + "vocab/")
+LLOD = _Namespace(LLOD_HOME + "ns#")
+CONCEPTS = _Namespace(LLOD_HOME + "vocab/")
 CONTEXT_IRI = LLOD_HOME + "context.jsonld"
 
-EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
-EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
-EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_COUNTRY = _Namespace("http://publications.europa.eu/resource/authority/country/")
+EU_LANGUAGE = _Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_FILE_TYPE = _Namespace("http://publications.europa.eu/resource/authority/file-type/")
 
 SCHEMA_CONTEXT_IRI = "https://schema.org"
-SHAPES = Namespace(LLOD_HOME + "shapes#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
+SHAPES = _Namespace(LLOD_HOME + "shapes#")
+SPDX = _Namespace("http://spdx.org/rdf/terms#")
+IANA_MEDIA_TYPES = _Namespace("http://www.iana.org/assignments/media-types/")
 
 #: Prefixes used when writing Turtle, in the order they are written.
 PREFIXES: dict[str, str] = {
