@@ -33,19 +33,24 @@ class SiteIndex:
     own: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     incoming: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     context: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    #: every property the graph uses, and every class (object of ``rdf:type``)
+    terms: set[Node] = field(default_factory=set)
 
     @classmethod
     def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
         """Index a whole graph in one pass."""
         index = cls(iris)
-        own, context, incoming = index.own, index.context, index.incoming
+        own, context, incoming, terms = index.own, index.context, index.incoming, index.terms
         for triple in graph:
             subject, predicate, obj = triple
             document, hashed, _ = str(subject).partition("#")
             own[document].append(triple)
+            terms.add(predicate)
             if predicate in CONTEXT and not hashed:
                 context[document].append(triple)
-            if isinstance(obj, URIRef) and not same_term(predicate, RDF_TYPE):
+            if same_term(predicate, RDF_TYPE):
+                terms.add(obj)
+            elif isinstance(obj, URIRef):
                 target = str(obj).partition("#")[0]
                 if target != document:
                     incoming[target].add(document)

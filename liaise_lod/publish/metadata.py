@@ -5,11 +5,13 @@ page, a ``schema:Dataset``."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from ..namespaces import (
     DCAT,
@@ -125,14 +127,12 @@ def _distribution(graph: Graph, dataset: URIRef, facts: DatasetFacts, dump: Dump
         graph.add((node, DCTERMS.modified, Literal(facts.modified, datatype=XSD.date)))
 
 
-def vocabularies_used(graph: Graph) -> list[str]:
-    """The namespaces (of our known prefixes) whose terms the graph uses as properties or
-    classes."""
-    terms = {str(p) for p in graph.predicates(unique=True)}
-    terms |= {str(o) for o in graph.objects(None, RDF.type, unique=True)}
+def vocabularies_used(terms: Iterable[Node]) -> list[str]:
+    """The namespaces (of our known prefixes) of these terms: the properties and classes a
+    graph uses."""
     namespaces = sorted(PREFIXES.values(), key=len, reverse=True)
     used = set()
-    for term in terms:
+    for term in set(terms):
         match = next((ns for ns in namespaces if term.startswith(ns)), None)
         if match:
             used.add(match)

@@ -240,7 +240,7 @@ class SiteBuilder:
             modified=self.modified,
             triples=len(self.build.graph),
             examples=examples,
-            vocabularies=metadata.vocabularies_used(self.build.graph),
+            vocabularies=metadata.vocabularies_used(self.index.terms),
         )
 
     def _by_kind(self) -> dict[str, list[str]]:
