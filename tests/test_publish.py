@@ -244,14 +244,14 @@ def test_dumps_are_gzipped_deterministically_and_complete(site):
 
 
 def gzip_in_one_piece(text: bytes) -> bytes:
-    """``text`` gzipped by zlib in one call, framed as our dumps are: level 9, no name, time 0,
+    """``text`` gzipped by zlib in one call, framed as our dumps are: level 6, no name, time 0,
     operating system "unknown" (zlib's own framing names the system it runs on)."""
     import struct
     import zlib
 
-    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
     trailer = struct.pack("<LL", zlib.crc32(text), len(text))
-    return header + zlib.compress(text, 9, wbits=-15) + trailer
+    return header + zlib.compress(text, 6, wbits=-15) + trailer
 
 
 @pytest.mark.parametrize(
@@ -405,3 +405,33 @@ def test_resource_files_do_not_depend_on_the_order_of_a_description():
     # a fresh writer, with nothing remembered, and the same one, remembering
     assert [ResourceFiles(index, site)(iri) for iri in resources] == expected
     assert [files_of(iri) for iri in reversed(resources)] == expected[::-1]
+
+
+def test_inline_records_come_after_their_page_and_their_texts_are_handed_over():
+    """A participation is written whole in its project's files: writing it next reuses those
+    texts (``ResourceFiles``), which must give the bytes of writing it afresh."""
+    from liaise_lod.iris import Iris
+    from liaise_lod.pipeline import check
+    from liaise_lod.publish.index import SiteIndex
+    from liaise_lod.publish.pages import ResourceFiles, SiteInfo
+
+    build = check(EXAMPLE)
+    index = SiteIndex.of(build.graph, Iris(build.dataset.info.base))
+    site = SiteInfo("LIAISE", index.iris.base, "https://example.org/licence", "Licence")
+    resources = index.page_resources()
+    order = index.writing_order(resources)
+    assert sorted(order) == resources
+    project = f"{index.iris.base}project/liaise-2"
+    participations = sorted(
+        iri
+        for iri in resources
+        if index.kind(iri) == "participation"
+        and (URIRef(iri), ns.ORG.organization, URIRef(project)) in build.graph
+    )
+    assert len(participations) > 5
+    at = order.index(project)
+    assert order[at + 1 : at + 1 + len(participations)] == participations
+    afresh = {iri: ResourceFiles(index, site)(iri) for iri in resources}
+    files_of = ResourceFiles(index, site)
+    assert {iri: files_of(iri) for iri in order} == afresh
+    assert files_of._inline == {}  # every text handed over was taken

@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-LEVEL = 9
-#: Magic, deflate, no flags, time 0, "best compression", operating system unknown.
-HEADER = struct.pack("<BBBBLBB", 0x1F, 0x8B, 8, 0, 0, 2, 255)
+#: gzip's own default. Level 9 makes dumps about a tenth smaller and takes twice as long to
+#: deflate (2.3 s instead of 0.9 s for the 120 MB of 2,000 projects' dumps).
+LEVEL = 6
+#: Magic, deflate, no flags, time 0, no compression-level hint, operating system unknown.
+HEADER = struct.pack("<BBBBLBB", 0x1F, 0x8B, 8, 0, 0, 0, 255)
 #: The text is handed to zlib in pieces of this size, not line by line.
 BUFFER = 1 << 20
 

@@ -71,6 +71,19 @@ class SiteIndex:
         """Every document that gets a page: records and our SKOS concepts and schemes."""
         return sorted(doc for doc in self.own if self.kind(doc) is not None)
 
+    def writing_order(self, resources: list[str]) -> list[str]:
+        """``resources`` with each page followed by the inline records it includes (a project
+        by its participations), so that one process writes both, one after the other."""
+        inline = {iri for iri in resources if self.kind(iri) in INLINE_KINDS}
+        order = []
+        for iri in resources:
+            if iri not in inline:
+                order.append(iri)
+                included = sorted(self._linked(self.own.get(iri, ())) & inline)
+                inline.difference_update(included)
+                order += included
+        return order + sorted(inline)
+
     def description(self, iri: str) -> list[Triple]:
         """The resource's own triples, those of inline records it links to, and the labels,
         types and web addresses of everything they link to; in no set order (each writer puts
@@ -84,7 +97,7 @@ class SiteIndex:
         for linked in self._linked(self.own.get(iri, ())):
             if linked != iri and self.kind(linked) in INLINE_KINDS:
                 whole.add(linked)
-                parts += _subject_parts(self.own.get(linked, ()))
+                parts += _subject_parts(self.own.get(linked, ()), inline=True)
         linked_from_parts = self._linked(triple for part in parts for triple in part.triples)
         for linked in linked_from_parts - whole:
             context = self.context.get(linked)
@@ -109,11 +122,16 @@ class Part:
     #: a linked resource's labels, type and web address, the same in every description that
     #: links to it (the subject's other triples are in its own description)
     linked: bool = False
+    #: a subject of an inline record, whole, as its own description has it too
+    inline: bool = False
 
 
-def _subject_parts(triples: Iterable[Triple]) -> list[Part]:
+def _subject_parts(triples: Iterable[Triple], inline: bool = False) -> list[Part]:
     """Sorted triples (as ``own`` holds them) cut into one part per subject."""
-    return [Part(subject, list(group)) for subject, group in groupby(triples, key=itemgetter(0))]
+    return [
+        Part(subject, list(group), inline=inline)
+        for subject, group in groupby(triples, key=itemgetter(0))
+    ]
 
 
 def _triple_key(triple: Triple) -> tuple[str, str, str, str]:

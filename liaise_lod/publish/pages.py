@@ -58,7 +58,9 @@ class ResourceFiles:
     resources (see ``Describer``), and the data files' texts of what a linked resource
     brings along (its labels, type and address), written once for every file that links to
     it. Those make up most of the data files: about 60 % of their triples, in the synthetic
-    benchmark's.
+    benchmark's. The texts of an inline record (a participation, whole in its project's
+    files) are kept until its own files are written, if they come next (see
+    ``SiteIndex.writing_order``).
     """
 
     def __init__(self, index: SiteIndex, site: SiteInfo):
@@ -66,6 +68,7 @@ class ResourceFiles:
         self.site = site
         self.describer = Describer(index)
         self._linked: dict[Node, Piece] = {}
+        self._inline: dict[Node, Piece] = {}
 
     def __call__(self, iri: str) -> dict[str, bytes]:
         """The files of one resource, keyed by their path in the site."""
@@ -91,12 +94,20 @@ class ResourceFiles:
         }
 
     def _piece(self, part: Part) -> Piece:
-        if not part.linked:
-            return _piece_of(part, self.site.base)
-        written = self._linked.get(part.subject)
-        if written is None:
-            written = self._linked[part.subject] = _piece_of(part, self.site.base)
-        return written
+        if part.linked:
+            written = self._linked.get(part.subject)
+            if written is None:
+                written = self._linked[part.subject] = _piece_of(part, self.site.base)
+            return written
+        if part.inline:
+            written = self._inline[part.subject] = _piece_of(part, self.site.base)
+            return written
+        return self._inline.pop(part.subject, None) or _piece_of(part, self.site.base)
+
+    def forget_inline(self) -> None:
+        """Forget inline records' texts not asked for again (their own files are written by
+        another process)."""
+        self._inline.clear()
 
 
 def _piece_of(part: Part, base: str) -> Piece:

@@ -179,21 +179,24 @@ class SiteBuilder:
         """Every resource's page and data files, in batches shared out between processes.
         Returns each resource's last-modified date."""
         total = len(self.resources)
-        batches = [self.resources[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
+        order = self.index.writing_order(self.resources)
+        batches = [order[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
         files_of = ResourceFiles(self.index, self.site)
 
         def work(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
+            files_of.forget_inline()
             return [self._resource(iri, files_of) for iri in batch]
 
         def progress(batches_done: int) -> None:
             self.progress(min(total, batches_done * PAGE_BATCH), total)
 
         done = fork_map(work, batches, processes, progress if self.progress else None)
+        by_resource = {entry[0]: entry[1:] for batch in done for entry in batch}
         lastmods: dict[str, str | None] = {}
-        for iri, written, lastmod in (entry for batch in done for entry in batch):
+        for iri in self.resources:  # in order again: the sitemap lists them so
+            written, lastmods[iri] = by_resource[iri]
             self.writer.record(written)
-            lastmods[iri] = lastmod
         return lastmods
 
     def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[str, list[str], str | None]:
