@@ -160,7 +160,7 @@ def from_sorted(
     ``sorted_triples`` list written in both formats): returned as bytes, or written into
     the binary stream ``output`` (then the bytes are empty)."""
     if fmt == "turtle":
-        options = {"format": ox.RdfFormat.TURTLE, "prefixes": turtle_prefixes(base)}
+        options = {"format": ox.RdfFormat.TURTLE, "prefixes": _prefixes(base)}
     else:
         options = {"format": ox.RdfFormat.N_TRIPLES}
     written = ox.serialize(triples, output, **options)
@@ -270,6 +270,7 @@ def _turtle_body(triples: list[ox.Triple], base: str | None) -> bytes:
 
 @cache
 def _prefixes(base: str | None) -> dict[str, str]:
+    """``turtle_prefixes(base)``, made once (not to be changed: it is shared)."""
     return turtle_prefixes(base)
 
 

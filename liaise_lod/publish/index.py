@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
+from typing import Literal as OneOf
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -23,6 +24,8 @@ CONTEXT = frozenset({*LABELS, RDF_TYPE, SCHEMA.url})
 INLINE_KINDS = frozenset({"participation"})
 
 Triple = tuple[Node, Node, Node]
+#: What a subject is to the description it is part of (see ``Part``).
+PartRole = OneOf["own", "inline", "linked"]
 
 
 @dataclass
@@ -88,7 +91,7 @@ class SiteIndex:
         """The resource's own triples, those of inline records it links to, and the labels,
         types and web addresses of everything they link to; in no set order (each writer puts
         them in its own)."""
-        return [triple for part in self.parts(iri) for triple in part.triples]
+        return triples_of(self.parts(iri))
 
     def parts(self, iri: str) -> list[Part]:
         """``description(iri)`` a subject at a time, no subject twice, in no set order."""
@@ -97,12 +100,12 @@ class SiteIndex:
         for linked in self._linked(self.own.get(iri, ())):
             if linked != iri and self.kind(linked) in INLINE_KINDS:
                 whole.add(linked)
-                parts += _subject_parts(self.own.get(linked, ()), inline=True)
+                parts += _subject_parts(self.own.get(linked, ()), "inline")
         linked_from_parts = self._linked(triple for part in parts for triple in part.triples)
         for linked in linked_from_parts - whole:
             context = self.context.get(linked)
             if context:
-                parts.append(Part(context[0][0], context, linked=True))
+                parts.append(Part(context[0][0], context, "linked"))
         return parts
 
     def _linked(self, triples: Iterable[Triple]) -> set[str]:
@@ -119,18 +122,21 @@ class Part:
 
     subject: Node
     triples: Sequence[Triple]
-    #: a linked resource's labels, type and web address, the same in every description that
-    #: links to it (the subject's other triples are in its own description)
-    linked: bool = False
-    #: a subject of an inline record, whole, as its own description has it too
-    inline: bool = False
+    #: ``own``: a subject of the resource itself; ``inline``: a subject of an inline record,
+    #: whole, as its own description has it too; ``linked``: a linked resource's labels, type
+    #: and web address, the same in every description that links to it
+    role: PartRole = "own"
 
 
-def _subject_parts(triples: Iterable[Triple], inline: bool = False) -> list[Part]:
+def triples_of(parts: Iterable[Part]) -> list[Triple]:
+    """The triples of these parts, one list."""
+    return [triple for part in parts for triple in part.triples]
+
+
+def _subject_parts(triples: Iterable[Triple], role: PartRole = "own") -> list[Part]:
     """Sorted triples (as ``own`` holds them) cut into one part per subject."""
     return [
-        Part(subject, list(group), inline=inline)
-        for subject, group in groupby(triples, key=itemgetter(0))
+        Part(subject, list(group), role) for subject, group in groupby(triples, key=itemgetter(0))
     ]
 
 

@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from ..serialize import Piece, join_pieces, piece
 from .facts import Describer
-from .index import Part, SiteIndex
+from .index import Part, SiteIndex, triples_of
 from .jsonld_island import island, script_json
 from .paths import relative_url
 
@@ -83,7 +83,7 @@ class ResourceFiles:
             root=root_of(path),
             name=PurePosixPath(path).name,
             canonical=iri,
-            island=script_json(island(iri, [t for part in parts for t in part.triples])),
+            island=script_json(island(iri, triples_of(parts))),
         )
         data = join_pieces(map(self._piece, parts), self.site.base)
         return {
@@ -94,12 +94,12 @@ class ResourceFiles:
         }
 
     def _piece(self, part: Part) -> Piece:
-        if part.linked:
+        if part.role == "linked":
             written = self._linked.get(part.subject)
             if written is None:
                 written = self._linked[part.subject] = _piece_of(part, self.site.base)
             return written
-        if part.inline:
+        if part.role == "inline":
             written = self._inline[part.subject] = _piece_of(part, self.site.base)
             return written
         return self._inline.pop(part.subject, None) or _piece_of(part, self.site.base)
