@@ -29,7 +29,7 @@ from .allocation import bulk_allocation, long_lived
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
 from .parallel import fork_map, processes_for
-from .pyshacl_tuning import tuned
+from .pyshacl_tuning import tuned, without_text
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -327,16 +327,17 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Found:
 
 
 def _pyshacl_run(graph: Graph, shapes: Graph) -> Found:
-    _, results_graph, _ = pyshacl.validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=False,
-        allow_infos=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        meta_shacl=False,
-    )
+    with without_text():  # read from the report graph only
+        _, results_graph, _ = pyshacl.validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,
+            allow_infos=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            meta_shacl=False,
+        )
     return [
         (_result(results_graph, node), _describe(results_graph, node))
         for node in _result_nodes(results_graph)

@@ -372,6 +372,75 @@ def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
     assert values == Counter({Literal("soon"): 1, Literal(3): 1})
 
 
+def test_tuned_class_check_follows_subclasses_as_released() -> None:
+    """sh:class, each class's superclasses worked out once: a value whose type is a subclass
+    (two steps up) conforms; a literal, an untyped value and an unrelated type do not."""
+    from liaise_lod.pyshacl_tuning import tuned
+
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ;
+            sh:property [ sh:path <urn:x:p> ; sh:class <urn:x:A> ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:x:C> rdfs:subClassOf <urn:x:B> . <urn:x:B> rdfs:subClassOf <urn:x:A> .
+        <urn:x:a> <urn:x:p> <urn:x:sub>, <urn:x:direct>, <urn:x:other>, <urn:x:untyped>, "A" .
+        <urn:x:b> <urn:x:p> <urn:x:sub>, <urn:x:other> .
+        <urn:x:sub> a <urn:x:D>, <urn:x:C> . <urn:x:direct> a <urn:x:A> .
+        <urn:x:other> a <urn:x:D> .""",
+        format="turtle",
+    )
+
+    def failing() -> Counter:
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+        return Counter(
+            (focus, report.value(result, SH.value))
+            for result, focus in report.subject_objects(SH.focusNode)
+        )
+
+    released = failing()
+    with tuned():
+        assert failing() == released
+    a, b = URIRef("urn:x:a"), URIRef("urn:x:b")
+    assert released == Counter(
+        [
+            (a, URIRef("urn:x:other")),
+            (a, URIRef("urn:x:untyped")),
+            (a, Literal("A")),
+            (b, URIRef("urn:x:other")),
+        ]
+    )
+
+
+def test_results_without_text_leave_the_report_graph_as_it_was() -> None:
+    """Inside ``without_text()`` pySHACL writes no result texts; the report graph is the same,
+    and outside the block the texts are back."""
+    from liaise_lod.pyshacl_tuning import is_tunable, tuned, without_text
+
+    if not is_tunable():
+        pytest.skip("the installed pySHACL is not tuned: nothing to compare")
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ;
+            sh:property [ sh:path <urn:x:q> ; sh:minCount 1 ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(data="<urn:x:a> <urn:x:p> <urn:x:b> .", format="turtle")
+
+    def run() -> tuple[Counter, str]:
+        _, report, text = pyshacl.validate(data, shacl_graph=shapes)
+        return Counter(report.subject_objects(SH.focusNode)).total(), text
+
+    with tuned():
+        with without_text():
+            quiet = run()
+        told = run()
+    assert quiet[0] == told[0] == 1
+    assert "urn:x:a" in told[1] and "urn:x:a" not in quiet[1]
+
+
 def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
     """The shapes graph's store remembers lookups (for speed); writes must not leave it stale."""
     from liaise_lod.validate import _shapes_copy
