@@ -214,14 +214,16 @@ def piece(subject: Node, pairs: Iterable[tuple[Node, Node]], base: str | None = 
         raise ValueError(f"no triples about {subject!r} to write")
     convert = _piece_converter()
     term = convert.term(subject)
-    triples = sorted(
-        (ox.Triple(term, convert.remembered(p), convert.term(o)) for p, o in pairs), key=str
-    )
+    lines = [
+        (str(triple), triple)
+        for triple in (ox.Triple(term, convert.remembered(p), convert.term(o)) for p, o in pairs)
+    ]
+    lines.sort(key=itemgetter(0))
     return Piece(
         ntriples_subject=str(term),
         jsonld_id=_node_ref(subject),
-        turtle=_turtle_body(triples, base),
-        ntriples="".join(f"{triple} .\n" for triple in triples).encode(),
+        turtle=_turtle_body([triple for _, triple in lines], base),
+        ntriples="".join(f"{line} .\n" for line, _ in lines).encode(),
         jsonld=_jsonld_text(jsonld_node(subject, pairs)),
     )
 

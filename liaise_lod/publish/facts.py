@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from markupsafe import escape
 from rdflib import Literal, URIRef
@@ -35,6 +35,10 @@ class Link:
         """The value as HTML, every part escaped: a link, a text marked with its language, or
         plain text. Templates write ``{{ link }}``; this runs for every value of every page,
         where a template macro cost twice as much."""
+        return self._html
+
+    @cached_property
+    def _html(self) -> str:  # a link to a much-linked resource is written on many pages
         text = escape(self.text)
         if self.href:
             hreflang = f' hreflang="{escape(self.lang)}"' if self.lang else ""
@@ -70,6 +74,7 @@ class Describer:
         self._labels: dict[str, str] = {}
         self._paths: dict[str, str | None] = {}
         self._countries: dict[str, str] = {}
+        self._links: dict[tuple[int, str], Link] = {}
 
     def facts(self, iri: str) -> Facts:
         """The facts shown on the page of ``iri``."""
@@ -107,7 +112,14 @@ class Describer:
         """A value as a link: a page of the site by relative URL, another IRI as it is."""
         if isinstance(target, Literal):
             return Link(str(target), lang=target.language)
-        iri = str(target)
+        # The same for every page as deep in the site as ``source``: made once.
+        key = (source.count("/"), str(target))
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = self._link(source, key[1], target)
+        return link
+
+    def _link(self, source: str, iri: str, target: Node) -> Link:
         document, _, fragment = iri.partition("#")
         path = self._path(document)
         if path is not None:

@@ -38,6 +38,7 @@ class SiteIndex:
     context: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     #: every property the graph uses, and every class (object of ``rdf:type``)
     terms: set[Node] = field(default_factory=set)
+    _kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
@@ -63,6 +64,13 @@ class SiteIndex:
 
     def kind(self, iri: str) -> str | None:
         """``project``, ``organisation``, … for a record, ``concept`` for one of our concepts."""
+        try:
+            return self._kinds[iri]
+        except KeyError:
+            kind = self._kinds[iri] = self._kind(iri)
+            return kind
+
+    def _kind(self, iri: str) -> str | None:
         split = self.iris.split(iri)
         if split is not None:
             return split[0]
