@@ -16,6 +16,9 @@ the duration of a ``with`` block:
   the members' own results are never reported, so only the time changes; list the most common
   case first. One difference: a member that pySHACL cannot evaluate (say, a malformed
   ``sh:pattern``) now fails only for values that reach it.
+- **``sh:node``** is evaluated once for all the distinct value nodes of a constraint; only if
+  one of them fails is each value evaluated again on its own, as pySHACL does, to nest its
+  results under the right focus node. (A project's thousand memberships have four roles.)
 - **``sh:class``** works out each class's superclasses (``rdfs:subClassOf*``) once per
   constraint, not again for every value node of that type.
 - **Result texts**: inside a ``without_text()`` block pySHACL does not write the text of each
@@ -100,10 +103,12 @@ def _install() -> None:
 
     parameters = _ParameterList(ALL_CONSTRAINT_PARAMETERS)
     properties = shape_based_constraints.PropertyConstraintComponent
+    nodes = shape_based_constraints.NodeConstraintComponent
     disjunction = logical_constraints.OrConstraintComponent
     classes = value_constraints.ClassConstraintComponent
     _replace(shape, "CONSTRAINT_PARAMS", (parameters, CONSTRAINT_PARAMETERS_MAP))
     _replace(properties, "_evaluate_property_shape", _property_shape_once(properties))
+    _replace(nodes, "_evaluate_node_shape", _node_shape_once(nodes))
     _replace(disjunction, "_evaluate_or_constraint", _or_first_match(disjunction))
     _replace(classes, "_evaluate_class_rules_rdflib", _class_superclasses_once)
     _replace(
@@ -161,6 +166,22 @@ def _property_shape_once(component: type) -> Any:
         return not conforms, reports
 
     return evaluate_property_shape
+
+
+def _node_shape_once(component: type) -> Any:
+    pyshacls_own = component._evaluate_node_shape
+
+    def evaluate_node_shape(self, executor, node, data, focus_value_nodes, recursive, path):
+        found = self.shape.get_other_shape(node)
+        values = list(dict.fromkeys(v for nodes in focus_value_nodes.values() for v in nodes))
+        if not found or found.is_property_shape or (recursive and found in recursive) or not values:
+            return pyshacls_own(self, executor, node, data, focus_value_nodes, recursive, path)
+        conforms, reports = found.validate(executor, data, focus=values, _evaluation_path=path[:])
+        if conforms and not reports:
+            return False, []
+        return pyshacls_own(self, executor, node, data, focus_value_nodes, recursive, path)
+
+    return evaluate_node_shape
 
 
 def _or_first_match(component: type) -> Any:

@@ -414,6 +414,45 @@ def test_tuned_class_check_follows_subclasses_as_released() -> None:
     )
 
 
+def test_tuned_node_constraint_gives_the_results_pyshacl_gives() -> None:
+    """sh:node, evaluated once for all distinct values: where all conform nothing is reported;
+    where one fails, every failing value is reported under each focus node that reaches it,
+    its details nested, as released pySHACL does."""
+    from rdflib.compare import isomorphic
+
+    from liaise_lod.pyshacl_tuning import tuned
+
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ;
+            sh:property [ sh:path <urn:x:p> ; sh:node <urn:x:Named> ] .
+        <urn:x:Named> a sh:NodeShape ;
+            sh:property [ sh:path <urn:x:name> ; sh:minCount 1 ; sh:message "no name" ] .""",
+        format="turtle",
+    )
+    valid = """<urn:x:a> <urn:x:p> <urn:x:r1>, <urn:x:r2> . <urn:x:b> <urn:x:p> <urn:x:r1> .
+        <urn:x:r1> <urn:x:name> "one" . <urn:x:r2> <urn:x:name> "two" ."""
+    invalid = (
+        valid + "<urn:x:c> <urn:x:p> <urn:x:r1>, <urn:x:bad> . <urn:x:d> <urn:x:p> <urn:x:bad> ."
+    )
+
+    def report(data: str) -> Graph:
+        graph = Graph().parse(data=data, format="turtle")
+        return pyshacl.validate(graph, shacl_graph=shapes)[1]
+
+    for data in (valid, invalid):
+        released = report(data)
+        with tuned():
+            assert isomorphic(report(data), released)
+    failing = report(invalid)
+    assert sorted(map(str, failing.objects(None, SH.focusNode))) == [
+        "urn:x:bad",
+        "urn:x:bad",
+        "urn:x:c",
+        "urn:x:d",
+    ]
+
+
 def test_results_without_text_leave_the_report_graph_as_it_was() -> None:
     """Inside ``without_text()`` pySHACL writes no result texts; the report graph is the same,
     and outside the block the texts are back."""
