@@ -21,9 +21,11 @@ the duration of a ``with`` block:
   results under the right focus node. (A project's thousand memberships have four roles.)
 - **``sh:class``** works out each class's superclasses (``rdfs:subClassOf*``) once per
   constraint, not again for every value node of that type.
-- **Result texts**: inside a ``without_text()`` block pySHACL does not write the text of each
-  result (the third thing ``pyshacl.validate`` returns, empty then); the report graph is the
-  same. Writing it is about a tenth of validation when there are tens of thousands of warnings.
+- **Raw results**: inside a ``raw_results()`` block, ``pyshacl.validate`` returns its results
+  as pySHACL made them (``RawResult``: a result node and its triples) instead of cloning them
+  into a report graph, and an empty text instead of writing one for each result. With tens of
+  thousands of warnings, the graph and the texts took over a third of validation; the reader
+  (``liaise_lod.validate``) reads the raw results as it would that graph.
 
 Each replaced function falls back to pySHACL's own for anything unusual (a missing shape, an
 empty list). Only the pySHACL versions we test against are tuned; with any other version
@@ -39,6 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import pyshacl
@@ -50,7 +53,7 @@ TESTED_VERSIONS = ("0.40.0", "0.40.1")
 _lock = threading.Lock()
 _depth = 0
 _saved: list[tuple[object, str, Any]] = []
-_text_unwanted: ContextVar[bool] = ContextVar("_text_unwanted", default=False)
+_raw_wanted: ContextVar[bool] = ContextVar("_raw_wanted", default=False)
 
 
 def is_tunable() -> bool:
@@ -80,19 +83,28 @@ def tuned() -> Iterator[None]:
                 _restore()
 
 
+@dataclass(frozen=True)
+class RawResult:
+    """One result as pySHACL makes it: its node, and its triples (nested results' included),
+    whose objects taken from the data or shapes graph are ``(graph, node)`` pairs."""
+
+    node: Any
+    triples: list[tuple[Any, Any, Any]]
+
+
 @contextmanager
-def without_text() -> Iterator[None]:
-    """Inside the block (and a ``tuned()`` one), pySHACL runs in this thread write no result
-    texts: ``pyshacl.validate`` returns an empty text beside its report graph."""
-    token = _text_unwanted.set(True)
+def raw_results() -> Iterator[None]:
+    """Inside the block (and a ``tuned()`` one), ``pyshacl.validate`` run in this thread
+    returns a list of ``RawResult`` in place of its report graph, and an empty text."""
+    token = _raw_wanted.set(True)
     try:
         yield
     finally:
-        _text_unwanted.reset(token)
+        _raw_wanted.reset(token)
 
 
 def _install() -> None:
-    from pyshacl import shape
+    from pyshacl import Validator, shape
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
     from pyshacl.constraints.constraint_component import ConstraintComponent
     from pyshacl.constraints.core import (
@@ -115,6 +127,11 @@ def _install() -> None:
         ConstraintComponent,
         "make_v_result_description",
         _text_if_wanted(ConstraintComponent.make_v_result_description),
+    )
+    _replace(
+        Validator,
+        "create_validation_report",
+        _report_if_wanted(vars(Validator)["create_validation_report"]),
     )
 
 
@@ -241,6 +258,15 @@ def _superclasses(graph, cls, known: dict[Any, set]) -> set:
 
 def _text_if_wanted(pyshacls_own: Any) -> Any:
     def make_v_result_description(self, *args, **kwargs):
-        return "" if _text_unwanted.get() else pyshacls_own(self, *args, **kwargs)
+        return "" if _raw_wanted.get() else pyshacls_own(self, *args, **kwargs)
 
     return make_v_result_description
+
+
+def _report_if_wanted(pyshacls_own: classmethod) -> classmethod:
+    def create_validation_report(cls, sg, conforms, results):
+        if _raw_wanted.get():
+            return [RawResult(node, triples) for _, node, triples in results], ""
+        return pyshacls_own.__func__(cls, sg, conforms, results)
+
+    return classmethod(create_validation_report)

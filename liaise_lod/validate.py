@@ -29,7 +29,7 @@ from .allocation import bulk_allocation, long_lived
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
 from .parallel import fork_map, processes_for
-from .pyshacl_tuning import tuned, without_text
+from .pyshacl_tuning import RawResult, raw_results, tuned
 from .resources import shapes_dir
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ _LONGEST_NAMESPACE_FIRST = sorted(_PREFIXES.items(), key=lambda item: -len(item[
 _PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
+#: How deep a report's blank nodes are described: deeper than pySHACL's clones of them go.
+_DEEPEST = 24
 #: Below this many triples validation runs in one process: starting others costs more.
 PARALLEL_MINIMUM = 40_000
 
@@ -327,8 +329,8 @@ def _pyshacl(graph: Graph, shapes: Graph) -> Found:
 
 
 def _pyshacl_run(graph: Graph, shapes: Graph) -> Found:
-    with without_text():  # read from the report graph only
-        _, results_graph, _ = pyshacl.validate(
+    with raw_results():
+        _, report, _ = pyshacl.validate(
             graph,
             shacl_graph=shapes,
             inference="none",
@@ -338,10 +340,13 @@ def _pyshacl_run(graph: Graph, shapes: Graph) -> Found:
             abort_on_first=False,
             meta_shacl=False,
         )
-    return [
-        (_result(results_graph, node), _describe(results_graph, node))
-        for node in _result_nodes(results_graph)
-    ]
+    if isinstance(report, Graph):  # pySHACL as released (not tuned): its report graph
+        return [_read(report, node) for node in _result_nodes(report)]
+    return [_read(_RawReport(raw), raw.node) for raw in report]
+
+
+def _read(report: Graph | _RawReport, node: Node) -> tuple[ValidationResult, Description]:
+    return _result(report, node), _describe(report, node)
 
 
 def _run(graph: Graph, shapes: Graph, processes: int) -> Found:
@@ -419,7 +424,49 @@ def _result_nodes(graph: Graph) -> Iterator[Node]:
         yield from graph.objects(report, SH.result)
 
 
-def _result(graph: Graph, node: Node) -> ValidationResult:
+class _RawReport:
+    """One ``RawResult`` read as the report graph pySHACL would clone it into: its own triples,
+    and what the data and shapes graphs say of the blank nodes they lead to (a property path,
+    a shape). Answers the few questions the report reader asks of a graph."""
+
+    def __init__(self, raw: RawResult):
+        self.own: dict[Node, dict[tuple[Node, Node], None]] = {}
+        self.graphs: list[Graph] = []
+        for subject, predicate, obj in raw.triples:
+            if isinstance(obj, tuple):
+                source, obj = obj
+                if isinstance(obj, BNode) and all(source is not known for known in self.graphs):
+                    self.graphs.append(source)
+            self.own.setdefault(subject, {})[predicate, obj] = None  # a set, in order
+
+    def predicate_objects(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        if node in self.own:
+            return iter(self.own[node])
+        if isinstance(node, BNode):
+            for graph in self.graphs:
+                pairs = list(graph.predicate_objects(node))
+                if pairs:
+                    return iter(pairs)
+        return iter(())
+
+    def objects(self, node: Node, predicate: Node) -> Iterator[Node]:
+        return (obj for found, obj in self.predicate_objects(node) if found == predicate)
+
+    def value(self, node: Node, predicate: Node) -> Node | None:
+        return next(self.objects(node, predicate), None)
+
+    def items(self, node: Node) -> Iterator[Node]:
+        seen = set()
+        while node not in seen and (first := self.value(node, RDF.first)) is not None:
+            seen.add(node)
+            yield first
+            node = self.value(node, RDF.rest)
+
+    def __contains__(self, pattern: tuple[Node, None, None]) -> bool:
+        return next(self.predicate_objects(pattern[0]), None) is not None
+
+
+def _result(graph: Graph | _RawReport, node: Node) -> ValidationResult:
     severity = graph.value(node, SH.resultSeverity)
     path = graph.value(node, SH.resultPath)
     focus = graph.value(node, SH.focusNode)
@@ -488,7 +535,7 @@ def _term_text(term: Node) -> str:
     return _iri_text(term)
 
 
-def _path_text(graph: Graph, path: Node) -> str:
+def _path_text(graph: Graph | _RawReport, path: Node) -> str:
     """A SHACL property path in SPARQL notation: ``schema:address/schema:addressCountry``."""
     if isinstance(path, URIRef):
         return _compact(path)
@@ -517,11 +564,16 @@ def _new_graph() -> Graph:
     return graph
 
 
-def _describe(graph: Graph, node: Node) -> Node | Description:
-    """``node``'s description if it is a blank node the report describes, else ``node``."""
-    if not isinstance(node, BNode) or (node, None, None) not in graph:
+def _describe(graph: Graph | _RawReport, node: Node, depth: int = 0) -> Node | Description:
+    """``node``'s description if it is a blank node the report describes, else ``node``.
+    Nested no deeper than pySHACL clones into a report graph (blank nodes of the shapes graph
+    may form a cycle)."""
+    if not isinstance(node, BNode) or depth > _DEEPEST or (node, None, None) not in graph:
         return node
-    pairs = [(predicate, _describe(graph, obj)) for predicate, obj in graph.predicate_objects(node)]
+    pairs = [
+        (predicate, _describe(graph, obj, depth + 1))
+        for predicate, obj in graph.predicate_objects(node)
+    ]
     return tuple(sorted(pairs, key=lambda pair: (pair[0], _sort_text(pair[1]))))
 
 
