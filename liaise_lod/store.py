@@ -116,6 +116,19 @@ class LeanMemory(Store):
     def __len__(self, context: Any = None) -> int:
         return self._size
 
+    def all_subjects(self) -> list[Node]:
+        """Every subject, once each (a copy: the graph may change meanwhile)."""
+        return list(self._spo)
+
+    def predicate_objects(self, subject: Node) -> list[tuple[Node, Node]]:
+        """A subject's (predicate, object) pairs, read straight from the index (the same
+        pairs as ``Graph.predicate_objects``, without a generator per triple)."""
+        return [
+            (predicate, obj)
+            for predicate, held in self._spo.get(subject, {}).items()
+            for obj in _snapshot(held)
+        ]
+
     def contexts(self, triple: Triple | None = None) -> Iterator:
         return iter(())
 
@@ -172,6 +185,18 @@ class LeanMemory(Store):
 
     def namespaces(self) -> Iterator[tuple[str, Any]]:
         yield from list(self._namespaces.items())
+
+
+def all_triples(graph: Any) -> Iterator[Triple]:
+    """Every triple of an rdflib graph; of one in a ``LeanMemory`` store, read straight from
+    its index, a subject at a time (several times faster than iterating the graph)."""
+    store = graph.store
+    if not isinstance(store, LeanMemory):
+        yield from graph
+        return
+    for subject in store.all_subjects():
+        for predicate, obj in store.predicate_objects(subject):
+            yield subject, predicate, obj
 
 
 def _from_objects(s: Node, p: Node, held: Any, o: Node | None) -> Iterator[Triple]:

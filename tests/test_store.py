@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 
 from liaise_lod.mapping import new_graph, to_graph
-from liaise_lod.store import LeanMemory
+from liaise_lod.store import LeanMemory, all_triples
 from liaise_lod.validate import validate
 
 EX = "http://example.org/"
@@ -56,6 +56,18 @@ def test_every_pattern_matches_as_in_rdflib_memory(seed: int) -> None:
         assert found == sorted(memory.triples(pattern)), pattern
         checked += bool(found)
     assert checked > 100
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_subjects_and_pairs_read_straight_from_the_index_are_the_graphs(seed: int) -> None:
+    lean, memory = _pair(seed)
+    assert sorted(lean.store.all_subjects()) == sorted(set(memory.subjects()))
+    for subject in set(memory.subjects()) | {URIRef(f"{EX}absent")}:
+        assert sorted(lean.store.predicate_objects(subject)) == sorted(
+            memory.predicate_objects(subject)
+        )
+    assert sorted(all_triples(lean)) == sorted(all_triples(memory)) == sorted(memory)
+    assert len(list(all_triples(lean))) == len(memory)
 
 
 def test_a_lone_value_and_several_values_are_both_removable() -> None:

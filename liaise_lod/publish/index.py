@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from ..iris import Iris
 from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, same_term
+from ..store import all_triples
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
@@ -45,7 +46,7 @@ class SiteIndex:
         """Index a whole graph in one pass."""
         index = cls(iris)
         own, context, incoming, terms = index.own, index.context, index.incoming, index.terms
-        for triple in graph:
+        for triple in all_triples(graph):
             subject, predicate, obj = triple
             document, hashed, _ = str(subject).partition("#")
             own[document].append(triple)
