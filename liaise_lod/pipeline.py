@@ -42,11 +42,25 @@ def check(
     path: str | Path, base: str | None = None, *, processes: int | None = None
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``."""
+    dataset, graph = load_and_map(path, base)
+    return validated(dataset, graph, base, processes=processes)
+
+
+def load_and_map(path: str | Path, base: str | None = None) -> tuple[Dataset, Graph]:
+    """A dataset loaded, and its graph (not validated yet)."""
     with stage("load"):
         dataset = load_dataset(path)
     iris = Iris(base or dataset.info.base)
     with stage("map"):
         graph = to_graph(dataset, iris.base)
+    return dataset, graph
+
+
+def validated(
+    dataset: Dataset, graph: Graph, base: str | None = None, *, processes: int | None = None
+) -> BuildResult:
+    """``dataset`` and its graph with their validation report."""
+    iris = Iris(base or dataset.info.base)
     sources = dataset_sources(dataset, iris.base)
     with stage("validate"):
         report = validate(graph, base=iris.base, sources=sources, processes=processes)

@@ -153,16 +153,20 @@ class _Violating:
         return "1 violation: made up for the test"
 
 
-def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):
-    from liaise_lod.pipeline import check
+def _violations_made_up(monkeypatch) -> None:
+    from liaise_lod.pipeline import validated
     from liaise_lod.publish import site as site_module
 
-    def violating(path, base=None, processes=None):
-        result = check(path, base, processes=processes)
+    def violating(dataset, graph, base=None, processes=None):
+        result = validated(dataset, graph, base, processes=processes)
         result.report = _Violating()
         return result
 
-    monkeypatch.setattr(site_module, "check", violating)
+    monkeypatch.setattr(site_module, "validated", violating)
+
+
+def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):
+    _violations_made_up(monkeypatch)
     out = tmp_path / "out"
     with pytest.raises(InvalidGraphError):
         publish(MINI, out)
@@ -170,6 +174,25 @@ def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):
     assert main(["publish", str(MINI), "--out", str(out)]) == 1
     assert not out.exists()
     assert "made up for the test" in capsys.readouterr().err
+
+
+def test_violations_found_while_the_dumps_are_written_leave_the_previous_site(
+    tmp_path, monkeypatch
+):
+    """With two processes the dumps are written while the graph is validated: violations
+    stop them, and the previous site stays as it was, with no folder left beside it."""
+    out = tmp_path / "out"
+    publish(MINI, out)
+
+    def files() -> list[tuple[Path, bytes]]:
+        return sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+
+    before = files()
+    _violations_made_up(monkeypatch)
+    with pytest.raises(InvalidGraphError):
+        publish(MINI, out, Settings(processes=2))
+    assert files() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
 
 
 def test_cli_publish_exit_codes(tmp_path, capsys):

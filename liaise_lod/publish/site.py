@@ -17,7 +17,7 @@ from ..allocation import bulk_allocation, long_lived
 from ..errors import ConfigError, InvalidGraphError
 from ..iris import Iris
 from ..parallel import fork_map, forked, processes_for
-from ..pipeline import BuildResult, check, replacing_folder
+from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
 from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
 from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, turtle, write_dumps
@@ -77,18 +77,24 @@ def publish(
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
     then write the site to ``out`` atomically."""
     _check_date(settings.modified)
-    build = check(path, settings.base, processes=settings.processes)
-    if not build.report.conforms:
-        raise InvalidGraphError(build.report)
-    result = PublishResult(build)
-    iris = Iris(settings.base or build.dataset.info.base)
-    # A large dataset's dumps are written by a process of their own from the start, while this
-    # one indexes the site (which leaves a core free) and writes the pages.
-    fork = processes_for(len(build.graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
-    with long_lived(), replacing_folder(Path(out), protect=Path(path)) as folder:
+    dataset, graph = load_and_map(path, settings.base)
+    iris = Iris(settings.base or dataset.info.base)
+    # A large dataset's dumps are written by a process of their own as soon as the graph is
+    # made, while this one validates it, indexes the site and writes the pages: the dumps take
+    # up the time a core would idle (the end of validation, the index). They are written into
+    # the folder being built, which vanishes if the graph has violations.
+    fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
+    with (
+        long_lived(),
+        replacing_folder(Path(out), protect=Path(path)) as folder,
+        forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
+    ):
+        build = validated(dataset, graph, settings.base, processes=settings.processes)
+        if not build.report.conforms:
+            raise InvalidGraphError(build.report)
+        result = PublishResult(build)
         writer = _Writer(folder, result)
-        with forked(lambda: _dumps(build.graph, writer.folder, iris.base), fork) as dumps:
-            SiteBuilder(build, Path(path), settings, iris, writer, progress).write(dumps)
+        SiteBuilder(build, Path(path), settings, iris, writer, progress).write(dumps)
     return result
 
 
