@@ -32,7 +32,7 @@ from .model import BY_KIND
 from .namespaces import CONTEXT_IRI, PREFIXES, RDF_TYPE, XSD_STRING
 from .parallel import fork_map, processes_for
 from .resources import vocab_dir
-from .store import LeanMemory
+from .store import by_subject
 
 FORMATS = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld"}
 
@@ -124,9 +124,7 @@ def _grouped(graph: Triples) -> tuple[Iterable[Node], PairsOf]:
     """The subjects, and how to get a subject's (predicate, object) pairs: a graph is asked
     for each subject's (no graph-sized grouping in memory), loose triples are grouped."""
     if isinstance(graph, Graph):
-        if isinstance(graph.store, LeanMemory):  # our graphs: straight from the store's index
-            return graph.store.all_subjects(), graph.store.predicate_objects
-        return set(graph.subjects()), graph.predicate_objects
+        return by_subject(graph)
     grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     for subject, predicate, obj in graph:
         grouped[subject].append((predicate, obj))

@@ -14,7 +14,7 @@ every data graph in an rdflib ``Dataset`` view over its store; every context see
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rdflib.store import Store
@@ -187,15 +187,25 @@ class LeanMemory(Store):
         yield from list(self._namespaces.items())
 
 
-def all_triples(graph: Any) -> Iterator[Triple]:
-    """Every triple of an rdflib graph; of one in a ``LeanMemory`` store, read straight from
-    its index, a subject at a time (several times faster than iterating the graph)."""
+def by_subject(graph: Any) -> tuple[Iterable[Node], Callable[[Node], Iterable[tuple[Node, Node]]]]:
+    """An rdflib graph's subjects, and how to get a subject's (predicate, object) pairs; of a
+    graph in a ``LeanMemory`` store, read straight from its index (several times faster than
+    asking the graph)."""
     store = graph.store
-    if not isinstance(store, LeanMemory):
+    if isinstance(store, LeanMemory):
+        return store.all_subjects(), store.predicate_objects
+    return set(graph.subjects()), graph.predicate_objects
+
+
+def all_triples(graph: Any) -> Iterator[Triple]:
+    """Every triple of an rdflib graph; of one in a ``LeanMemory`` store, a subject at a time
+    from its index (see ``by_subject``)."""
+    if not isinstance(graph.store, LeanMemory):
         yield from graph
         return
-    for subject in store.all_subjects():
-        for predicate, obj in store.predicate_objects(subject):
+    subjects, pairs_of = by_subject(graph)
+    for subject in subjects:
+        for predicate, obj in pairs_of(subject):
             yield subject, predicate, obj
 
 

@@ -457,6 +457,9 @@ def test_raw_results_are_read_as_the_report_graph_is() -> None:
     """Results read straight from pySHACL (``raw_results``) are those read from its report
     graph: blank-node paths and shapes, a blank value node described from the data, nested
     ``sh:detail`` results, messages of several languages, the report graph alike."""
+    from liaise_lod.pyshacl_tuning import tuned
+    from liaise_lod.validate import _pyshacl_run, _sort_text
+
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix ex: <urn:x:> .
@@ -480,9 +483,6 @@ def test_raw_results_are_read_as_the_report_graph_is() -> None:
     def found() -> list[tuple]:
         results = _pyshacl_run(data, shapes)
         return sorted((result.sort_key(), _sort_text(described)) for result, described in results)
-
-    from liaise_lod.pyshacl_tuning import tuned
-    from liaise_lod.validate import _pyshacl_run, _sort_text
 
     with tuned():
         raw = found()

@@ -116,10 +116,11 @@ class Describer:
         key = (source.count("/"), str(target))
         link = self._links.get(key)
         if link is None:
-            link = self._links[key] = self._link(source, key[1], target)
+            link = self._links[key] = self._link(source, target)
         return link
 
-    def _link(self, source: str, iri: str, target: Node) -> Link:
+    def _link(self, source: str, target: Node) -> Link:
+        iri = str(target)
         document, _, fragment = iri.partition("#")
         path = self._path(document)
         if path is not None:
