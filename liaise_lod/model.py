@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 from urllib.parse import urlsplit
 
@@ -530,11 +531,8 @@ def check_dataset(dataset: Dataset, also_known: Iterable[str] = ()) -> list[Prob
 
 def _references(record: Model) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """(field, target id, expected kinds) for every reference a record makes, nested ones too."""
-    for name, info in type(record).model_fields.items():
+    for name, marker in _reference_fields(type(record)):
         value = getattr(record, name)
-        marker = next((m for m in info.metadata if isinstance(m, RefTo)), None)
-        if marker is None and info.annotation is not None:
-            marker = _ref_marker(info.annotation)
         if marker is not None:
             for target in value if isinstance(value, list) else [value]:
                 if target is not None:
@@ -543,6 +541,19 @@ def _references(record: Model) -> Iterator[tuple[str, str, tuple[str, ...]]]:
             for index, item in enumerate(value):
                 for field_name, target, kinds in _references(item):
                     yield f"{name}[{index}].{field_name}", target, kinds
+
+
+@cache
+def _reference_fields(model: type[Model]) -> tuple[tuple[str, RefTo | None], ...]:
+    """A model's fields with the reference each makes (``None``: none, or nested records):
+    worked out once per model, as reading type annotations is slow next to checking values."""
+    fields = []
+    for name, info in model.model_fields.items():
+        marker = next((m for m in info.metadata if isinstance(m, RefTo)), None)
+        if marker is None and info.annotation is not None:
+            marker = _ref_marker(info.annotation)
+        fields.append((name, marker))
+    return tuple(fields)
 
 
 def _ref_marker(annotation: Any) -> RefTo | None:
