@@ -430,6 +430,37 @@ def test_resource_files_do_not_depend_on_the_order_of_a_description():
     assert [files_of(iri) for iri in reversed(resources)] == expected[::-1]
 
 
+def test_writing_order_lists_every_resource_once_whichever_page_includes_it_first():
+    """An inline record is written right after the first page that includes it, and only
+    there, even when that page's IRI sorts before it (an organisation linking a membership)."""
+    from liaise_lod.iris import Iris
+    from liaise_lod.publish.index import SiteIndex
+
+    base = "https://example.org/"
+    index = SiteIndex(Iris(base))
+    link = URIRef("https://example.org/ontology#mentions")
+
+    def links(page: str, *targets: str) -> None:
+        index.own[base + page] = [(URIRef(base + page), link, URIRef(base + t)) for t in targets]
+
+    links("organisation/a", "participation/m", "participation/n")
+    links("participation/m", "project/p")
+    links("participation/n", "project/p")
+    links("participation/o", "project/p")
+    links("project/p", "participation/m", "participation/o")
+    resources = index.page_resources()
+    assert index.writing_order(resources) == [
+        base + page
+        for page in (
+            "organisation/a",
+            "participation/m",
+            "participation/n",
+            "project/p",
+            "participation/o",
+        )
+    ]
+
+
 def test_inline_records_come_after_their_page_and_their_texts_are_handed_over():
     """A participation is written whole in its project's files: writing it next reuses those
     texts (``ResourceFiles``), which must give the bytes of writing it afresh."""
