@@ -62,18 +62,17 @@ def fork_map(
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return _here(work, items, on_progress)
     context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue()
+    # The next item's number, shared: each process takes the next one as it becomes free.
+    # (Not a queue of item numbers: a pipe holds 64 KiB, and filling it before any process
+    # reads from it would block this one for good.)
+    claimed = context.Value("q", 0)
     done = context.Value("q", 0)
-    for index in range(len(items)):
-        queue.put(index)
     helpers = []
     results: dict[int, Any] = {}
     try:
         with long_lived():  # shared objects stay unwritten by collections on either side
-            helpers = [_start(context, work, items, queue, done) for _ in range(processes - 1)]
-            for _ in range(processes):
-                queue.put(None)  # one stop sign per process, this one included
-            _take(work, items, queue, done, results, on_progress)
+            helpers = [_start(context, work, items, claimed, done) for _ in range(processes - 1)]
+            _take(work, items, claimed, done, results, on_progress)
             for helper, receive in helpers:
                 results.update(_receive(helper, receive))
     finally:
@@ -129,17 +128,17 @@ def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | 
     return results
 
 
-def _start(context, work, items, queue, done):
+def _start(context, work, items, claimed, done):
     receive, send = context.Pipe(duplex=False)
-    helper = context.Process(target=_helper, args=(work, items, queue, done, send), daemon=True)
+    helper = context.Process(target=_helper, args=(work, items, claimed, done, send), daemon=True)
     helper.start()
     send.close()
     return helper, receive
 
 
-def _take(work, items, queue, done, results: dict, on_progress=None) -> None:
-    """Take item numbers off ``queue`` until a stop sign, putting ``work(item)`` in ``results``."""
-    while (index := queue.get()) is not None:
+def _take(work, items, claimed, done, results: dict, on_progress=None) -> None:
+    """Claim items one at a time until none is left, putting ``work(item)`` in ``results``."""
+    while (index := _claim(claimed)) < len(items):
         results[index] = work(items[index])
         with done.get_lock():
             done.value += 1
@@ -148,11 +147,18 @@ def _take(work, items, queue, done, results: dict, on_progress=None) -> None:
             on_progress(finished)
 
 
-def _helper(work, items, queue, done, send) -> None:
+def _claim(claimed) -> int:
+    with claimed.get_lock():
+        index = claimed.value
+        claimed.value += 1
+    return index
+
+
+def _helper(work, items, claimed, done, send) -> None:
     """A forked process: its results (or its traceback) go down ``send``."""
     try:
         results: dict[int, Any] = {}
-        _take(work, items, queue, done, results)
+        _take(work, items, claimed, done, results)
         send.send((True, results))
     except BaseException:  # reported to the parent, which raises
         send.send((False, traceback.format_exc()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -22,6 +24,17 @@ def test_results_come_back_in_order_from_several_processes():
     results = fork_map(work, list(range(200)), 3)
     assert [square for square, _ in results] == [n * n for n in range(200)]
     assert any(in_helper for _, in_helper in results)  # really shared out
+
+
+def test_tens_of_thousands_of_items_are_shared_out():
+    """More items than a pipe could hold as numbers (the 64 KiB a queue of them blocked on);
+    run in a child process so that a hang fails the test instead of stopping the suite."""
+    script = (
+        "from liaise_lod.parallel import fork_map\n"
+        "results = fork_map(lambda n: n * 2, list(range(50_000)), 2)\n"
+        "assert results == [n * 2 for n in range(50_000)]\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
 def test_one_process_works_here():
