@@ -52,14 +52,21 @@ def fork_map(
     items: Sequence[Item],
     processes: int,
     on_progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Result]:
     """``[work(item) for item in items]``, computed by up to ``processes`` processes (this one
     included), items taken in order as each process becomes free. Results must pickle.
     ``on_progress(done)`` is called here with the number of items finished by all processes.
     A helper's exception is raised here as a ``LiaiseError`` carrying its traceback.
+
+    ``meanwhile()`` is called here first, while the helpers start on the items: work of this
+    process's own that would otherwise leave the other cores idle. What it makes is kept out
+    of garbage collection, as everything that existed when the helpers started.
     """
     processes = min(processes, len(items))
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         return _here(work, items, on_progress)
     context = multiprocessing.get_context("fork")
     # The next item's number, shared: each process takes the next one as it becomes free.
@@ -72,7 +79,10 @@ def fork_map(
     try:
         with long_lived():  # shared objects stay unwritten by collections on either side
             helpers = [_start(context, work, items, claimed, done) for _ in range(processes - 1)]
-            _take(work, items, claimed, done, results, on_progress)
+            if meanwhile:
+                meanwhile()
+            with long_lived():  # now what ``meanwhile`` made too
+                _take(work, items, claimed, done, results, on_progress)
             for helper, receive in helpers:
                 results.update(_receive(helper, receive))
     finally:

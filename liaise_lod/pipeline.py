@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,13 +57,21 @@ def load_and_map(path: str | Path, base: str | None = None) -> tuple[Dataset, Gr
 
 
 def validated(
-    dataset: Dataset, graph: Graph, base: str | None = None, *, processes: int | None = None
+    dataset: Dataset,
+    graph: Graph,
+    base: str | None = None,
+    *,
+    processes: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> BuildResult:
-    """``dataset`` and its graph with their validation report."""
+    """``dataset`` and its graph with their validation report. ``meanwhile()``: work this
+    process does while others start validating (see ``validate``)."""
     iris = Iris(base or dataset.info.base)
     sources = dataset_sources(dataset, iris.base)
     with stage("validate"):
-        report = validate(graph, base=iris.base, sources=sources, processes=processes)
+        report = validate(
+            graph, base=iris.base, sources=sources, processes=processes, meanwhile=meanwhile
+        )
     return BuildResult(dataset, graph, report)
 
 

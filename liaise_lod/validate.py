@@ -199,7 +199,12 @@ def _result_line(result: ValidationResult) -> str:
 
 
 def validate(
-    graph: Graph, *, base: str, sources: Sources | None = None, processes: int | None = None
+    graph: Graph,
+    *,
+    base: str,
+    sources: Sources | None = None,
+    processes: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
 
@@ -207,12 +212,14 @@ def validate(
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
     record id is read off the IRI. ``processes`` caps how many processes validate (default:
     ``available_processes()`` for graphs of ``PARALLEL_MINIMUM`` triples or more, else 1); the
-    report is the same whatever the number.
+    report is the same whatever the number. ``meanwhile()``, if given, is called in this
+    process while the others start validating (see ``fork_map``).
     """
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
+    processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
     with long_lived(), tuned():
-        found = _run(graph, shapes, processes_for(len(graph), PARALLEL_MINIMUM, processes))
+        found = _run(graph, shapes, processes, meanwhile)
     with bulk_allocation():
         located = _Locator(iris, sources)
         ordered = sorted(
@@ -349,18 +356,24 @@ def _read(report: Graph | _RawReport, node: Node) -> tuple[ValidationResult, Des
     return _result(report, node), _describe(report, node)
 
 
-def _run(graph: Graph, shapes: Graph, processes: int) -> Found:
+def _run(
+    graph: Graph, shapes: Graph, processes: int, meanwhile: Callable[[], object] | None
+) -> Found:
     """Validate ``graph``, the targeted shapes shared out between up to ``processes``
     processes; every run's results."""
-    if processes <= 1 or _has_implicit_targets(shapes):
-        return _pyshacl(graph, shapes)
-    targeted = _targeted_shapes(graph, shapes)
-    if len(targeted) <= 1:
-        return _pyshacl(graph, shapes)
-    runs = fork_map(
-        lambda shape: _pyshacl(graph, _only(shapes, shape, targeted)), targeted, processes
-    )
-    return [found for run in runs for found in run]
+    if processes > 1 and not _has_implicit_targets(shapes):
+        targeted = _targeted_shapes(graph, shapes)
+        if len(targeted) > 1:
+            runs = fork_map(
+                lambda shape: _pyshacl(graph, _only(shapes, shape, targeted)),
+                targeted,
+                processes,
+                meanwhile=meanwhile,
+            )
+            return [found for run in runs for found in run]
+    if meanwhile:
+        meanwhile()
+    return _pyshacl(graph, shapes)
 
 
 def _targeted_shapes(graph: Graph, shapes: Graph) -> list[URIRef | Node]:

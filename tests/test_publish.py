@@ -157,8 +157,8 @@ def _violations_made_up(monkeypatch) -> None:
     from liaise_lod.pipeline import validated
     from liaise_lod.publish import site as site_module
 
-    def violating(dataset, graph, base=None, processes=None):
-        result = validated(dataset, graph, base, processes=processes)
+    def violating(dataset, graph, base=None, **options):
+        result = validated(dataset, graph, base, **options)
         result.report = _Violating()
         return result
 

@@ -80,22 +80,30 @@ def publish(
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     # A large dataset's dumps are written by a process of their own as soon as the graph is
-    # made, while this one validates it, indexes the site and writes the pages: the dumps take
-    # up the time a core would idle (the end of validation, the index). They are written into
-    # the folder being built, which vanishes if the graph has violations.
+    # made, while this one indexes the site (as other processes start validating), validates
+    # and writes the pages: the dumps take up the time a core would idle. They are written
+    # into the folder being built, which vanishes if the graph has violations.
     fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
+    index = cache(lambda: _site_index(graph, iris))
     with (
         long_lived(),
         replacing_folder(Path(out), protect=Path(path)) as folder,
         forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
     ):
-        build = validated(dataset, graph, settings.base, processes=settings.processes)
+        build = validated(
+            dataset, graph, settings.base, processes=settings.processes, meanwhile=index
+        )
         if not build.report.conforms:
             raise InvalidGraphError(build.report)
         result = PublishResult(build)
         writer = _Writer(folder, result)
-        SiteBuilder(build, Path(path), settings, iris, writer, progress).write(dumps)
+        SiteBuilder(build, index(), Path(path), settings, writer, progress).write(dumps)
     return result
+
+
+def _site_index(graph: Graph, iris: Iris) -> SiteIndex:
+    with stage("index"), bulk_allocation():
+        return SiteIndex.of(graph, iris)
 
 
 def _check_date(value: str | None) -> None:
@@ -117,10 +125,6 @@ class _Writer:
         self.folder = SiteFolder(folder)
         self.result = result
 
-    def write(self, relative: str, data: bytes) -> None:
-        self.put(relative, data)
-        self.record([relative])
-
     def put(self, relative: str, data: bytes) -> None:
         """Write without recording (in a helper process, whose result is recorded here)."""
         self.folder.write(relative, data)
@@ -136,94 +140,94 @@ class SiteBuilder:
     def __init__(
         self,
         build: BuildResult,
+        index: SiteIndex,
         source: Path,
         settings: Settings,
-        iris: Iris,
         writer: _Writer,
         progress: Progress | None,
     ):
         self.build = build
+        self.index = index
+        self.iris = index.iris
+        self.resources = index.page_resources()
         self.source = source
         self.writer = writer
         self.progress = progress
-        self.processes = settings.processes
+        self.processes = processes_for(len(self.resources), PARALLEL_MINIMUM, settings.processes)
         self.modified = settings.modified
-        self.iris = iris
         info = build.dataset.info
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
         self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
-        with stage("index"), bulk_allocation():
-            self.index = SiteIndex.of(build.graph, self.iris)
-            self.resources = self.index.page_resources()
 
     def write(self, dumps: Callable[[], list[metadata.Dump]]) -> None:
-        """Pages, then (given the dumps, as ``dumps()`` returns them once written) copies of
-        the shapes and schemes, metadata, sitemap and config."""
-        with stage("pages"):
-            lastmods = self._pages()
-        with stage("dumps, after the pages"):
+        """The pages and, beside them, everything else: copies of the shapes and schemes,
+        metadata, index page, sitemap and config. ``dumps()`` returns the dumps once they
+        are written (the metadata gives their sizes)."""
+        with stage("dumps, before the pages"):
             written = dumps()
-        self.writer.record([dump.name for dump in written])
-        with stage("metadata, index page and sitemap"):
-            self._rest(lastmods, written)
+        # The rest needs no page: a large site's is written by a process of its own.
+        with forked(lambda: self._rest(written), self.processes > 1) as rest:
+            with stage("pages"):
+                self._pages()
+            with stage("metadata, index page and sitemap, after the pages"):
+                self.writer.record([dump.name for dump in written] + rest())
 
-    def _rest(self, lastmods: dict[str, str | None], dumps: list[metadata.Dump]) -> None:
-        """Everything written after the pages: it needs their dates and the dumps' sizes."""
-        self._copies()
+    def _rest(self, dumps: list[metadata.Dump]) -> list[str]:
+        """Write everything but the pages and dumps; returns the files written."""
+        files = self._copies()
         facts = self._facts()
         description = metadata.description_graph(facts, dumps)
-        self.writer.write("description.ttl", turtle(description, None))
-        self.writer.write("description.jsonld", jsonld(description))
-        self._index(facts, dumps)
-        self._sitemap(lastmods)
-        self.writer.write("style.css", _template_bytes("style.css"))
-        self.writer.write(".webconfig/nginx.conf", webconfig.nginx(self.iris.base))
-        self.writer.write(".htaccess", webconfig.htaccess())
+        files["description.ttl"] = turtle(description, None)
+        files["description.jsonld"] = jsonld(description)
+        files["index.html"] = self._index(facts, dumps)
+        files["sitemap.xml"] = self._sitemap()
+        files["robots.txt"] = sitemap.robots(self.iris.base)
+        files["style.css"] = _template_bytes("style.css")
+        files[".webconfig/nginx.conf"] = webconfig.nginx(self.iris.base)
+        files[".htaccess"] = webconfig.htaccess()
+        for relative, data in files.items():
+            self.writer.put(relative, data)
+        return list(files)
 
-    def _pages(self) -> dict[str, str | None]:
-        """Every resource's page and data files, in batches shared out between processes.
-        Returns each resource's last-modified date."""
+    def _pages(self) -> None:
+        """Every resource's page and data files, in batches shared out between processes."""
         total = len(self.resources)
         order = self.index.writing_order(self.resources)
         batches = [order[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
-        processes = processes_for(total, PARALLEL_MINIMUM, self.processes)
         files_of = ResourceFiles(self.index, self.site)
 
-        def work(batch: list[str]) -> list[tuple[str, list[str], str | None]]:
+        def work(batch: list[str]) -> list[tuple[str, list[str]]]:
             files_of.forget_inline()
-            return [self._resource(iri, files_of) for iri in batch]
+            return [(iri, self._resource(iri, files_of)) for iri in batch]
 
         def progress(batches_done: int) -> None:
             self.progress(min(total, batches_done * PAGE_BATCH), total)
 
-        done = fork_map(work, batches, processes, progress if self.progress else None)
-        by_resource = {entry[0]: entry[1:] for batch in done for entry in batch}
-        lastmods: dict[str, str | None] = {}
-        for iri in self.resources:  # in order again: the sitemap lists them so
-            written, lastmods[iri] = by_resource[iri]
-            self.writer.record(written)
-        return lastmods
+        done = fork_map(work, batches, self.processes, progress if self.progress else None)
+        by_resource = {iri: written for batch in done for iri, written in batch}
+        for iri in self.resources:  # in order again, as the sitemap lists them
+            self.writer.record(by_resource[iri])
 
-    def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[str, list[str], str | None]:
-        """Write one resource's files; returns its IRI, the files and its last-modified date."""
+    def _resource(self, iri: str, files_of: ResourceFiles) -> list[str]:
+        """Write one resource's files; returns their paths."""
         written = []
         for relative, data in files_of(iri).items():
             self.writer.put(relative, data)
             written.append(relative)
-        own = self.index.own.get(iri, ())
-        return iri, written, self.modified or sitemap.last_modified(own, iri)
+        return written
 
-    def _copies(self) -> None:
-        self.writer.write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
+    def _copies(self) -> dict[str, bytes]:
+        files = {"context.jsonld": (vocab_dir() / "context.jsonld").read_bytes()}
         for relative, path in _tree(shapes_dir(), "shapes"):
-            self.writer.write(relative, path.read_bytes())
+            files[relative] = path.read_bytes()
         for path in sorted(vocab_dir().glob("*.ttl")):
             if path.name != "ontology.ttl":
-                self.writer.write(f"schemes/{path.name}", path.read_bytes())
-        self.writer.write("ontology.ttl", (vocab_dir() / "ontology.ttl").read_bytes())
+                files[f"schemes/{path.name}"] = path.read_bytes()
+        files["ontology.ttl"] = (vocab_dir() / "ontology.ttl").read_bytes()
         for path in self._queries():
-            self.writer.write(f"queries/{path.name}", path.read_bytes())
+            files[f"queries/{path.name}"] = path.read_bytes()
+        return files
 
     def _queries(self) -> list[Path]:
         folder = self.source if self.source.is_dir() else self.source.parent
@@ -258,14 +262,14 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
-    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> None:
+    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> bytes:
         describer = Describer(self.index)
         kinds = [
             (kind, sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key))
             for kind, iris in sorted(self._by_kind().items())
         ]
         queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
-        html = render(
+        return render(
             "index.html",
             site=self.site,
             title=self.site.title,
@@ -281,14 +285,18 @@ class SiteBuilder:
             citation=f"{self.site.title}. {self.site.base}. Licensed under "
             f"{self.site.license_name}.",
         )
-        self.writer.write("index.html", html)
 
-    def _sitemap(self, lastmods: dict[str, str | None]) -> None:
+    def _sitemap(self) -> bytes:
+        """Every page with its last-modified date: the one set, else the latest its resource
+        states."""
+        lastmods = {
+            iri: self.modified or sitemap.last_modified(self.index.own.get(iri, ()), iri)
+            for iri in self.resources
+        }
         dates = [date for date in lastmods.values() if date]
         entries = [(self.iris.base, self.modified or (max(dates) if dates else None))]
         entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
-        self.writer.write("sitemap.xml", sitemap.sitemap(entries))
-        self.writer.write("robots.txt", sitemap.robots(self.iris.base))
+        return sitemap.sitemap(entries)
 
 
 def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
