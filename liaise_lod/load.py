@@ -7,6 +7,7 @@ problem to report.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import json
@@ -150,21 +151,73 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     return result
 
 
-@dataclass
 class _JsonLines:
-    """Line numbers for a JSON file, worked out on first use by re-reading it as YAML."""
+    """Line numbers in a JSON file, found by walking its text along the path asked for.
 
-    text: str
+    Each mapping or list on the way is scanned once, its members' offsets remembered, and
+    values off the path are skipped by the standard library's C decoder: finding the lines of
+    100,000 records takes a pass over the file, not a parse of it with line marks. Lines are
+    those the YAML reading would give (a key's line for a member, an item's first line).
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._members: dict[int, dict[str | int, tuple[int, int]]] = {}
 
     @cached_property
-    def tree(self) -> Any:
-        try:
-            return _parse_yaml(self.text)
-        except yaml.YAMLError:
-            return None
+    def _newlines(self) -> list[int]:
+        return [match.start() for match in re.finditer("\n", self.text)]
+
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_right(self._newlines, offset) + 1
 
     def __call__(self, where: Path_) -> int | None:
-        return line_of(self.tree, where)
+        value = _skip_space(self.text, 0)
+        line = self._line(value)
+        for step in where:
+            members = self._members_at(value)
+            if step not in members:
+                break
+            at, value = members[step]
+            line = self._line(at)
+        return line
+
+    def _members_at(self, start: int) -> dict[str | int, tuple[int, int]]:
+        """The members of the mapping or list whose text starts at ``start`` (none for other
+        values): key or index -> (where the member starts, where its value starts)."""
+        members = self._members.get(start)
+        if members is None:
+            opening = self.text[start : start + 1]
+            members = self._scan(start, _CLOSING[opening]) if opening in _CLOSING else {}
+            self._members[start] = members
+        return members
+
+    def _scan(self, start: int, closing: str) -> dict[str | int, tuple[int, int]]:
+        text = self.text
+        members: dict[str | int, tuple[int, int]] = {}
+        at = _skip_space(text, start + 1)
+        while text[at] != closing:
+            if closing == "}":
+                key, after_key = json.decoder.scanstring(text, at + 1)
+                value = _skip_space(text, _skip_space(text, after_key) + 1)  # past the colon
+                members[key] = (at, value)
+            else:
+                value = at
+                members[len(members)] = (at, value)
+            _, end = _JSON.raw_decode(text, value)
+            at = _skip_space(text, end)
+            if text[at] == ",":
+                at = _skip_space(text, at + 1)
+        return members
+
+
+_JSON = json.JSONDecoder()
+_CLOSING = {"{": "}", "[": "]"}
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, at: int) -> int:
+    return _SPACE.match(text, at).end()  # type: ignore[union-attr]
 
 
 def _read_json(path: Path) -> DataFile:
@@ -173,14 +226,14 @@ def _read_json(path: Path) -> DataFile:
         data = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as error:
         raise _FileProblem(f"invalid JSON: {error.msg}", error.lineno) from None
-    except ValueError as error:
-        lines = _JsonLines(text)
-        line = None
-        if lines.tree is None:
-            try:
-                _parse_yaml(text)
-            except yaml.MarkedYAMLError as marked:
-                line = marked.problem_mark.line + 1 if marked.problem_mark else None
+    except ValueError as error:  # a duplicate key: YAML's reading says where
+        try:
+            _parse_yaml(text)
+            line = None
+        except yaml.MarkedYAMLError as marked:
+            line = marked.problem_mark.line + 1 if marked.problem_mark else None
+        except yaml.YAMLError:
+            line = None
         raise _FileProblem(str(error), line) from None
     return DataFile(path, data, _JsonLines(text))
 

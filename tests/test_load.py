@@ -151,6 +151,16 @@ def test_json_problems_are_located(write_dataset):
     assert problem.line == 14
 
 
+def test_json_problems_are_located_in_any_valid_layout(write_dataset):
+    """Keys with their colons on the next line: valid JSON that a YAML reader rejects."""
+    text = (
+        '{"dataset": {"base": "https://data.example.org/t/", "language": "en"}, "organisations"\n:\n'
+        '[{"id": "o", "name": "O"},\n {"id": "p", "name": "P",\n  "cuntry"\n : "FR"}]}'
+    )
+    problem = only_problem(write_dataset(data__json=text))
+    assert (problem.record, problem.field, problem.line) == ("p", "cuntry", 5)
+
+
 def test_json_syntax_error(write_dataset):
     problem = only_problem(write_dataset(data__json='{"organisations": [\n  {"id": "o",}\n]}'))
     assert problem.line == 2 and "invalid JSON" in problem.message
@@ -182,3 +192,61 @@ def test_mini_dataset_loads(mini_dataset):
         "alpha--union--associate-partner",
     }
     assert mini_dataset.source("alpha").line is not None
+
+
+def _paths(value, prefix=()):
+    """Every path into ``value``, and one step past each end (a key or index not there)."""
+    yield prefix
+    if isinstance(value, dict):
+        yield (*prefix, "not-a-key")
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        yield (*prefix, len(value))
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+    else:
+        yield (*prefix, 0)
+
+
+def _random_value(rng, depth=0):
+    kind = rng.choice(["dict", "list", "text", "number", "other"] if depth < 4 else ["text"])
+    if kind == "dict":
+        return {
+            rng.choice(["id", "name", 'k"{[', "a\\nb", "ü"]) + str(n): _random_value(rng, depth + 1)
+            for n in range(rng.randint(0, 4))
+        }
+    if kind == "list":
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    if kind == "text":
+        return rng.choice(["", "x", "} ] {", 'quote " and \\ back', "line\nbreak", "€"])
+    if kind == "number":
+        return rng.choice([0, -1.5, 10**20, 3e-7])
+    return rng.choice([True, False, None])
+
+
+def test_json_lines_are_those_of_reading_the_file_as_yaml():
+    """The lines ``_JsonLines`` finds by walking the text are the lines the YAML reading (the
+    reference: it marks every node) gives, for any JSON layout."""
+    import random
+
+    from liaise_lod.load import _JsonLines, _parse_yaml, line_of
+
+    rng = random.Random(7)
+    layouts = [
+        {"indent": 2},
+        {"indent": None},
+        {"indent": 0, "ensure_ascii": False},
+        {"indent": "\t", "separators": (" ,", " :  ")},
+        {"indent": 1, "separators": (",", ":\n ")},  # each value on the line after its key
+    ]
+    checked = 0
+    for _ in range(60):
+        value = {"projects": [_random_value(rng) for _ in range(rng.randint(0, 5))]}
+        for layout in layouts:
+            text = "\n \n" + json.dumps(value, **layout) + "\n"
+            tree, lines = _parse_yaml(text), _JsonLines(text)
+            for path in _paths(value):
+                assert lines(path) == line_of(tree, path), (text, path)
+                checked += 1
+    assert checked > 4000
