@@ -128,6 +128,32 @@ def test_several_processes_write_the_same_site(tmp_path, monkeypatch):
     assert len(alone.pages) > 7 * 3
 
 
+def test_the_heaviest_pages_are_written_first(tmp_path, monkeypatch):
+    """Batches of pages go out heaviest first (the pages most linked to), so that the last
+    ones taken are short and no process waits long for another."""
+    import importlib
+
+    site_module = importlib.import_module("liaise_lod.publish.site")
+    monkeypatch.setattr(site_module, "PAGE_BATCH", 3)
+    handed_out = []
+
+    def recording_fork_map(work, items, processes, on_progress=None):
+        handed_out.extend(items)
+        return [work(item) for item in items]
+
+    monkeypatch.setattr(site_module, "fork_map", recording_fork_map)
+    result = publish(EXAMPLE, tmp_path / "site", Settings(processes=1))
+    from liaise_lod.iris import Iris
+    from liaise_lod.publish.index import SiteIndex
+
+    index = SiteIndex.of(result.build.graph, Iris(result.build.dataset.info.base))
+    weights = [sum(map(index.weight, batch)) for batch in handed_out]
+    assert weights == sorted(weights, reverse=True) and weights[0] > weights[-1]
+    most_linked = max(index.page_resources(), key=lambda iri: len(index.incoming.get(iri, ())))
+    assert most_linked in handed_out[0]
+    assert sorted(iri for batch in handed_out for iri in batch) == index.page_resources()
+
+
 def test_a_failing_publish_leaves_the_previous_site(tmp_path, write_dataset, monkeypatch):
     out = tmp_path / "site"
     publish(MINI, out)

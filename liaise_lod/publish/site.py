@@ -195,6 +195,9 @@ class SiteBuilder:
         total = len(self.resources)
         order = self.index.writing_order(self.resources)
         batches = [order[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
+        # The heaviest first (a concept that thousands of records link to has a page of
+        # thousands of links): what is left at the end is short, so no process waits long.
+        batches.sort(key=lambda batch: sum(map(self.index.weight, batch)), reverse=True)
         files_of = ResourceFiles(self.index, self.site)
 
         def work(batch: list[str]) -> list[tuple[str, list[str]]]:
