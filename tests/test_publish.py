@@ -398,6 +398,41 @@ def test_sitemap_lists_every_page_with_dates_from_the_setting(site):
     assert "Sitemap: https://data.example.org/liaise2/sitemap.xml" in robots
 
 
+def test_a_large_sitemap_is_split_under_a_sitemap_index(tmp_path, monkeypatch):
+    """A sitemap lists at most 50,000 URLs (sitemaps.org); beyond that ``sitemap.xml`` is an
+    index of several (here the limit is made 3)."""
+    import xml.etree.ElementTree as ET
+
+    from liaise_lod.publish import sitemap as sitemap_module
+
+    whole = tmp_path / "whole"
+    publish(MINI, whole)
+    monkeypatch.setattr(sitemap_module, "SITEMAP_LIMIT", 3)
+    split = tmp_path / "split"
+    result = publish(MINI, split)
+    s = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+    def entries(path):
+        return [
+            (e.findtext(f"{s}loc"), e.findtext(f"{s}lastmod")) for e in ET.parse(path).getroot()
+        ]
+
+    index = ET.parse(split / "sitemap.xml").getroot()
+    assert index.tag == f"{s}sitemapindex"
+    parts = entries(split / "sitemap.xml")
+    base = "https://data.example.org/mini/"
+    assert [loc for loc, _ in parts] == [f"{base}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    listed = []
+    for loc, lastmod in parts:
+        chunk = entries(split / loc.removeprefix(base))
+        assert 1 <= len(chunk) <= 3
+        dates = [date for _, date in chunk if date]
+        assert lastmod == (max(dates) if dates else None)
+        listed += chunk
+    assert listed == entries(whole / "sitemap.xml")
+    assert {f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)} <= set(result.files)
+
+
 def test_sitemap_dates_come_from_the_data_without_a_setting(tmp_path):
     out = tmp_path / "site"
     publish(MINI, out)

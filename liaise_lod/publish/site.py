@@ -181,7 +181,7 @@ class SiteBuilder:
         files["description.ttl"] = turtle(description, None)
         files["description.jsonld"] = jsonld(description)
         files["index.html"] = self._index(facts, dumps)
-        files["sitemap.xml"] = self._sitemap()
+        files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
         files[".webconfig/nginx.conf"] = webconfig.nginx(self.iris.base)
@@ -289,9 +289,9 @@ class SiteBuilder:
             f"{self.site.license_name}.",
         )
 
-    def _sitemap(self) -> bytes:
-        """Every page with its last-modified date: the one set, else the latest its resource
-        states."""
+    def _sitemap_entries(self) -> list[tuple[str, str | None]]:
+        """Every page's URL with its last-modified date: the one set, else the latest its
+        resource states (the index page's: the latest of all)."""
         lastmods = {
             iri: self.modified or sitemap.last_modified(self.index.own.get(iri, ()), iri)
             for iri in self.resources
@@ -299,7 +299,7 @@ class SiteBuilder:
         dates = [date for date in lastmods.values() if date]
         entries = [(self.iris.base, self.modified or (max(dates) if dates else None))]
         entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
-        return sitemap.sitemap(entries)
+        return entries
 
 
 def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:

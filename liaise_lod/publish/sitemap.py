@@ -1,9 +1,9 @@
-"""``sitemap.xml`` (every HTML page, with its last-modified date from the data or a setting) and
-``robots.txt`` pointing to it."""
+"""``sitemap.xml`` (every HTML page, with its last-modified date from the data or a setting; a
+sitemap index of several sitemaps for a large site) and ``robots.txt`` pointing to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from rdflib import Literal
@@ -25,16 +25,35 @@ def last_modified(triples: Iterable[tuple[Node, Node, Node]], resource: str) -> 
     return max(dates) if dates else None
 
 
-def sitemap(entries: Iterable[tuple[str, str | None]]) -> bytes:
-    """A sitemap of ``(url, lastmod)`` entries, in the order given."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+#: The most URLs one sitemap file may list (sitemaps.org); more go into several, named by a
+#: sitemap index.
+SITEMAP_LIMIT = 50_000
+_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemaps(base: str, entries: Sequence[tuple[str, str | None]]) -> dict[str, bytes]:
+    """``sitemap.xml`` listing ``(url, lastmod)`` entries in the order given; beyond
+    ``SITEMAP_LIMIT`` of them, ``sitemap.xml`` is a sitemap index naming ``sitemap-1.xml``,
+    ``sitemap-2.xml``, … (the same name, so ``robots.txt`` points to it either way)."""
+    if len(entries) <= SITEMAP_LIMIT:
+        return {"sitemap.xml": _document("urlset", "url", entries)}
+    files, parts = {}, []
+    for start in range(0, len(entries), SITEMAP_LIMIT):
+        chunk = entries[start : start + SITEMAP_LIMIT]
+        name = f"sitemap-{len(parts) + 1}.xml"
+        files[name] = _document("urlset", "url", chunk)
+        dates = [lastmod for _, lastmod in chunk if lastmod]
+        parts.append((base + name, max(dates) if dates else None))
+    return {"sitemap.xml": _document("sitemapindex", "sitemap", parts), **files}
+
+
+def _document(root: str, element: str, entries: Iterable[tuple[str, str | None]]) -> bytes:
+    """``<root>`` holding an ``<element>`` with ``<loc>`` and ``<lastmod>`` per entry."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="{_NAMESPACE}">']
     for url, lastmod in entries:
         modified = f"<lastmod>{escape(lastmod)}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape(url)}</loc>{modified}</url>")
-    lines.append("</urlset>")
+        lines.append(f"<{element}><loc>{escape(url)}</loc>{modified}</{element}>")
+    lines.append(f"</{root}>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
