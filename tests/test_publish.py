@@ -550,3 +550,35 @@ def test_inline_records_come_after_their_page_and_their_texts_are_handed_over():
     files_of = ResourceFiles(index, site)
     assert {iri: files_of(iri) for iri in order} == afresh
     assert files_of._inline == {}  # every text handed over was taken
+
+
+def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_all(
+    tmp_path, monkeypatch
+):
+    """A large site's index page names at most ``INDEX_LISTED`` resources of a kind (a page
+    of every one of 172,000 would weigh megabytes); the counts are of all of them."""
+    import importlib
+
+
+    whole = publish(EXAMPLE, tmp_path / "whole")
+    monkeypatch.setattr(importlib.import_module("liaise_lod.publish.site"), "INDEX_LISTED", 2)
+    publish(EXAMPLE, tmp_path / "short")
+
+    def section(site, kind):
+        text = (site / "index.html").read_text()
+        start = text.index(f'<h3 id="kind-{kind}">')
+        return text[start : text.index("</ul>", start)]
+
+    organisations = [p for p in html_pages(tmp_path / "whole") if p.parent.name == "organisation"]
+    assert len(organisations) > 2
+    long, short = (
+        section(tmp_path / "whole", "organisation"),
+        section(tmp_path / "short", "organisation"),
+    )
+    assert long.count("<li>") == len(organisations) and short.count("<li>") == 2
+    assert long.split("<li>")[1:3] == short.split("<li>")[1:3]  # the first two by name
+    index = (tmp_path / "short" / "index.html").read_text()
+    assert f">organisation</a></td><td>{len(organisations)}</td>" in index
+    assert f"The first 2 of {len(organisations)}" in index
+    assert "The first" not in (tmp_path / "whole" / "index.html").read_text()
+    assert len(whole.pages) > 100

@@ -22,7 +22,7 @@ from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
 from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, turtle, write_dumps
 from . import metadata, sitemap, webconfig
-from .facts import Describer, link_key
+from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
 from .index import SiteIndex
 from .jsonld_island import script_json
@@ -35,6 +35,9 @@ Progress = Callable[[int, int], None]
 PAGE_BATCH = 50
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
+#: The index page lists this many resources of each kind at most (by name): a large site's
+#: would otherwise be a page of megabytes (16 MB for 10,000 projects).
+INDEX_LISTED = 1_000
 #: The whole-dataset dumps: format, media type, EU file type, label.
 DUMP_FORMATS = (
     ("turtle", "text/turtle", "RDF_TURTLE", "Turtle"),
@@ -268,7 +271,7 @@ class SiteBuilder:
     def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> bytes:
         describer = Describer(self.index)
         kinds = [
-            (kind, sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key))
+            (kind, len(iris), _first_links(describer, iris))
             for kind, iris in sorted(self._by_kind().items())
         ]
         queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
@@ -312,6 +315,12 @@ def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
         metadata.Dump.of(path[fmt], fmt, media_type, file_type, f"Whole dataset, {label}")
         for fmt, media_type, file_type, label in DUMP_FORMATS
     ]
+
+
+def _first_links(describer: Describer, iris: list[str]) -> list[Link]:
+    """Links to the first ``INDEX_LISTED`` of these resources from the index page, by name."""
+    links = sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key)
+    return links[:INDEX_LISTED]
 
 
 def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
