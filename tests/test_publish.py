@@ -559,7 +559,6 @@ def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_a
     of every one of 172,000 would weigh megabytes); the counts are of all of them."""
     import importlib
 
-
     whole = publish(EXAMPLE, tmp_path / "whole")
     monkeypatch.setattr(importlib.import_module("liaise_lod.publish.site"), "INDEX_LISTED", 2)
     publish(EXAMPLE, tmp_path / "short")
