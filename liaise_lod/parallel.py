@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -120,13 +121,25 @@ def forked(work: Callable[[], Result], fork: bool = True) -> Iterator[Callable[[
 
 
 def _call(work: Callable[[], Any], send) -> None:
-    """A forked process computing one result, sent down ``send`` (or its traceback)."""
+    """A forked process computing one result, sent down ``send`` (or its failure)."""
     try:
         send.send((True, work()))
-    except BaseException:  # reported to the parent, which raises
-        send.send((False, traceback.format_exc()))
+    except BaseException as error:  # reported to the parent, which raises
+        send.send((False, _failure(error)))
     finally:
         send.close()
+
+
+def _failure(error: BaseException) -> BaseException | str:
+    """What a helper sends back about its failure: our errors and the system's (a full disk)
+    as they are, for the parent to raise as if it had met them (and the command line to
+    print as it prints them); anything else as its traceback, a bug to report."""
+    if isinstance(error, LiaiseError | OSError):
+        try:
+            return pickle.loads(pickle.dumps(error))
+        except Exception:  # an exception that cannot travel: its traceback does
+            pass
+    return traceback.format_exc()
 
 
 def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
@@ -170,8 +183,8 @@ def _helper(work, items, claimed, done, send) -> None:
         results: dict[int, Any] = {}
         _take(work, items, claimed, done, results)
         send.send((True, results))
-    except BaseException:  # reported to the parent, which raises
-        send.send((False, traceback.format_exc()))
+    except BaseException as error:  # reported to the parent, which raises
+        send.send((False, _failure(error)))
     finally:
         send.close()
 
@@ -186,5 +199,7 @@ def _receive(helper, receive) -> Any:
             "perhaps out of memory: run in one process (processes=1)"
         ) from None
     if not ok:
+        if isinstance(payload, BaseException):
+            raise payload
         raise LiaiseError(f"a helper process failed:\n{payload}")
     return payload

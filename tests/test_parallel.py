@@ -62,6 +62,32 @@ def test_a_failure_in_a_helper_is_raised_here():
         fork_map(work, list(range(100)), 2)
 
 
+def test_a_helpers_system_error_is_raised_here_as_it_was():
+    """A full disk in a helper is reported like a full disk here (the command line then says
+    so in a line), not as a traceback; so is one of our own errors."""
+    import errno
+
+    from liaise_lod.errors import OutputError
+
+    parent = os.getpid()
+
+    def work(number):
+        time.sleep(0.002)
+        if os.getpid() != parent:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return number
+
+    with pytest.raises(OSError) as raised:
+        fork_map(work, list(range(100)), 2)
+    assert raised.value.errno == errno.ENOSPC and not isinstance(raised.value, LiaiseError)
+
+    def ours():
+        raise OutputError("refusing to write 'x'")
+
+    with pytest.raises(OutputError, match="refusing to write 'x'"), forked(ours) as result:
+        result()
+
+
 def test_a_failure_here_is_raised_as_is():
     with pytest.raises(ZeroDivisionError):
         fork_map(lambda n: 1 / n, [0], 1)

@@ -170,6 +170,35 @@ def test_a_failing_publish_leaves_the_previous_site(tmp_path, write_dataset, mon
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
 
 
+def test_a_full_disk_in_a_page_writer_is_reported_in_a_line(tmp_path, monkeypatch, capsys):
+    """A helper process that meets a full disk: the command says so without a traceback,
+    exits non-zero, and the previous site stays."""
+    import errno
+    import os
+    import time
+
+    from liaise_lod.publish import paths
+
+    out = tmp_path / "site"
+    publish(MINI, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    parent, write = os.getpid(), paths.SiteFolder.write
+
+    def full_in_helpers(self, relative, data):
+        if relative.endswith(".html") and "/" in relative:
+            if os.getpid() != parent:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            time.sleep(0.005)  # so that the helper gets pages to write
+        write(self, relative, data)
+
+    monkeypatch.setattr(paths.SiteFolder, "write", full_in_helpers)
+    assert main(["publish", str(MINI), "--out", str(out), "--processes", "2"]) != 0
+    error = capsys.readouterr().err
+    assert "No space left on device" in error and "Traceback" not in error
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
 class _Violating:
     """A validation report with one violation, standing in for a dataset that violates."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from ..allocation import bulk_allocation, long_lived
-from ..errors import ConfigError, InvalidGraphError
+from ..errors import ConfigError, InvalidGraphError, OutputError
 from ..iris import Iris
 from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
@@ -88,19 +88,22 @@ def publish(
     # into the folder being built, which vanishes if the graph has violations.
     fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
     index = cache(lambda: _site_index(graph, iris))
-    with (
-        long_lived(),
-        replacing_folder(Path(out), protect=Path(path)) as folder,
-        forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
-    ):
-        build = validated(
-            dataset, graph, settings.base, processes=settings.processes, meanwhile=index
-        )
-        if not build.report.conforms:
-            raise InvalidGraphError(build.report)
-        result = PublishResult(build)
-        writer = _Writer(folder, result)
-        SiteBuilder(build, index(), Path(path), settings, writer, progress).write(dumps)
+    try:
+        with (
+            long_lived(),
+            replacing_folder(Path(out), protect=Path(path)) as folder,
+            forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
+        ):
+            build = validated(
+                dataset, graph, settings.base, processes=settings.processes, meanwhile=index
+            )
+            if not build.report.conforms:
+                raise InvalidGraphError(build.report)
+            result = PublishResult(build)
+            writer = _Writer(folder, result)
+            SiteBuilder(build, index(), Path(path), settings, writer, progress).write(dumps)
+    except OSError as error:  # a full disk, say: the previous site stays as it was
+        raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
     return result
 
 
