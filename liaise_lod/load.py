@@ -227,13 +227,13 @@ def _read_json(path: Path) -> DataFile:
     except json.JSONDecodeError as error:
         raise _FileProblem(f"invalid JSON: {error.msg}", error.lineno) from None
     except ValueError as error:  # a duplicate key: YAML's reading says where
+        line = None
         try:
             _parse_yaml(text)
-            line = None
         except yaml.MarkedYAMLError as marked:
             line = marked.problem_mark.line + 1 if marked.problem_mark else None
         except yaml.YAMLError:
-            line = None
+            pass
         raise _FileProblem(str(error), line) from None
     return DataFile(path, data, _JsonLines(text))
 
