@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import html
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -79,6 +81,56 @@ def test_relative_links_resolve_to_pages(site):
     for href in re.findall(r'href="(\.\./[^"#]+)"', page):
         if not href.endswith((".css", ".ttl", ".jsonld", ".nt")):
             assert (site / "event" / f"{href}.html").resolve().is_file(), href
+
+
+class _LinksAndIds(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"])
+
+
+def links_and_ids(page: Path) -> _LinksAndIds:
+    parser = _LinksAndIds()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_link_in_the_site_leads_to_a_file_and_every_fragment_to_an_element(site):
+    base = "https://data.example.org/liaise2/"
+    parsed = {page: links_and_ids(page) for page in html_pages(site)}
+    checked = 0
+    for page, links in parsed.items():
+        here = base + page.relative_to(site).as_posix()
+        for href in links.hrefs:
+            url, _, fragment = urljoin(here, href).partition("#")
+            if not url.startswith(base):
+                continue  # an IRI outside the site (licence, vocabularies)
+            path = url[len(base) :] or "index.html"
+            target = site / path if (site / path).is_file() else site / f"{path}.html"
+            assert target.is_file(), f"{page}: {href} leads nowhere"
+            if fragment:
+                assert fragment in parsed[target].ids, f"{page}: no element #{fragment}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_value_nodes_have_sections_with_their_facts(site):
+    page = (site / "event/liaise-2-seminar-3.html").read_text(encoding="utf-8")
+    place = page[page.index('<section id="place"') :]
+    assert "schema:Place" in place and "schema:address" in place
+    address = page[page.index('<section id="place-address"') :]
+    assert "<dd>The Hague</dd>" in address.split("</section>")[0]
+    project = (site / "project/liaise-2.html").read_text(encoding="utf-8")
+    assert '<a href="../project/liaise-2#figure-1">partner organisations</a>' in project
+    assert "<dd>29</dd>" in project
 
 
 def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tmp_path):

@@ -49,6 +49,17 @@ class Link:
 
 
 @dataclass
+class NodeFacts:
+    """A value node of the resource (``#place``, ``#address``, ``#period``): its own section
+    of the page, with the fragment as its id, so that links to it lead somewhere."""
+
+    fragment: str
+    title: str
+    types: list[str]
+    properties: list[tuple[str, list[Link]]]
+
+
+@dataclass
 class Facts:
     """Everything a resource page shows."""
 
@@ -62,6 +73,7 @@ class Facts:
     events: list[tuple[str, Link]] = field(default_factory=list)
     publications: list[tuple[Link, list[Link]]] = field(default_factory=list)
     referenced_by: list[Link] = field(default_factory=list)
+    nodes: list[NodeFacts] = field(default_factory=list)
 
 
 class Describer:
@@ -97,6 +109,7 @@ class Describer:
         if kind == "publication":
             facts.publications = self._versions(facts.path, iri)
         facts.referenced_by = self._referenced_by(facts.path, iri)
+        facts.nodes = self._nodes(facts.path, iri)
         return facts
 
     def label(self, iri: str) -> str:
@@ -125,10 +138,9 @@ class Describer:
         path = self._path(document)
         if path is not None:
             url = relative_url(source, path)
-            text = self.label(document)
-            if fragment:
-                return Link(f"{text} #{fragment}", f"{url}#{fragment}")
-            return Link(text, url)
+            if fragment:  # a value node: named as the heading of its section
+                return Link(self._node_title(iri, fragment), f"{url}#{fragment}")
+            return Link(self.label(document), url)
         return Link(self.compact(target), iri, external=True)
 
     def _path(self, document: str) -> str | None:
@@ -152,6 +164,30 @@ class Describer:
             if not same_term(predicate, RDF_TYPE):
                 grouped[self.compact(predicate)].append(self.link(source, obj))
         return sorted(grouped.items())
+
+    def _nodes(self, source: str, iri: str) -> list[NodeFacts]:
+        prefix = iri + "#"
+        by_node: dict[str, list] = defaultdict(list)
+        for triple in self.index.own.get(iri, ()):  # sorted by subject: nodes in order
+            if triple[0].startswith(prefix):
+                by_node[str(triple[0])].append(triple)
+        return [self._node(source, node, prefix, triples) for node, triples in by_node.items()]
+
+    def _node(self, source: str, node: str, prefix: str, triples) -> NodeFacts:
+        fragment = node[len(prefix) :]
+        return NodeFacts(
+            fragment=fragment,
+            title=self._node_title(node, fragment, triples),
+            types=sorted(self.compact(o) for _, p, o in triples if same_term(p, RDF_TYPE)),
+            properties=self._properties(source, triples),
+        )
+
+    def _node_title(self, node: str, fragment: str, triples=None) -> str:
+        """A value node's name if it has one, else its fragment."""
+        if triples is None:
+            triples = self.index.own.get(node.partition("#")[0], ())
+        labels = self._values(triples, node, _LABEL_PREDICATES)
+        return str(min(labels, key=_label_rank)) if labels else fragment
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
         own = self.index.own.get(iri, ())
