@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,8 +77,6 @@ def test_every_page_states_the_licence_and_loads_nothing_external(site):
 
 def test_relative_links_resolve_to_pages(site):
     page = (site / "event/liaise-2-seminar-3.html").read_text(encoding="utf-8")
-    import re
-
     for href in re.findall(r'href="(\.\./[^"#]+)"', page):
         if not href.endswith((".css", ".ttl", ".jsonld", ".nt")):
             assert (site / "event" / f"{href}.html").resolve().is_file(), href
@@ -475,6 +474,9 @@ def test_sitemap_lists_every_page_with_dates_from_the_setting(site):
     assert len(urls) == len(pages) + 1
     assert set(urls.values()) == {"2026-01-15"}
     assert "https://data.example.org/liaise2/project/liaise-2" in urls
+    canonical = re.compile(r'<link rel="canonical" href="([^"]+)">')
+    pages_say = {canonical.search(page.read_text("utf-8")).group(1) for page in pages}
+    assert pages_say | {"https://data.example.org/liaise2/"} == set(urls)  # concepts too
     robots = (site / "robots.txt").read_text()
     assert "Sitemap: https://data.example.org/liaise2/sitemap.xml" in robots
 

@@ -82,7 +82,7 @@ class ResourceFiles:
             title=facts.title,
             root=root_of(path),
             name=PurePosixPath(path).name,
-            canonical=iri,
+            canonical=self.site.base + path,  # the page, served here (a concept IRI is not)
             island=script_json(island(iri, triples_of(parts))),
         )
         data = join_pieces(map(self._piece, parts), self.site.base)
