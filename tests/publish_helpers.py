@@ -1,5 +1,5 @@
-"""Helpers shared by the publish tests: reading the JSON-LD islands of pages offline, and
-serving a site with `liaise-lod serve` on 127.0.0.1."""
+"""Helpers shared by the publish tests: reading the JSON-LD islands of pages offline, serving a
+site with `liaise-lod serve` on 127.0.0.1, and GET requests to a server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,3 +59,13 @@ def serving(site: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def get(url: str, accept: str | None = None) -> tuple[int, dict, bytes]:
+    """GET ``url`` (with an Accept header if given): status, headers and body, errors too."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from rdflib import Graph
 from conftest import MINI
 from liaise_lod.publish import publish
 from liaise_lod.publish.negotiate import choose
-from publish_helpers import serving
+from publish_helpers import get, serving
 
 ALL = [".html", ".jsonld", ".nt", ".ttl"]
 
@@ -43,15 +41,6 @@ def server(tmp_path_factory):
     publish(MINI, site)
     with serving(site) as url:
         yield url, site
-
-
-def get(url: str, accept: str | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 @pytest.mark.parametrize(
@@ -85,6 +74,9 @@ def test_406_404_and_no_traversal(server):
     assert get(f"{url}/project/nothing", "text/html")[0] == 404
     for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/.htaccess", "/..%2fpasswd"):
         assert get(url + path)[0] == 404, path
+    # One address per resource, as a static server has it: the pages' relative links hold.
+    for path in ("/project/alpha/", "//project/alpha", "/project//alpha", "/project/alpha.html/"):
+        assert get(url + path)[0] == 404, path
 
 
 def test_files_and_root_are_served(server):
@@ -92,6 +84,8 @@ def test_files_and_root_are_served(server):
     status, headers, _ = get(f"{url}/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert get(f"{url}/", "text/turtle")[1]["Content-Type"].startswith("text/turtle")
+    status, headers, body = get(f"{url}/", "application/n-triples")
+    assert status == 200 and len(Graph().parse(data=body, format="nt")) > 10
     assert get(f"{url}/sitemap.xml")[0] == 200
     assert get(f"{url}/project/alpha.ttl")[1]["Content-Type"].startswith("text/turtle")
 

@@ -20,15 +20,26 @@ CONTENT_TYPES = {
     ".gz": "application/gzip",
 }
 #: What the site root offers besides its index page.
-ROOT_FILES = {".html": "index.html", ".ttl": "description.ttl", ".jsonld": "description.jsonld"}
+ROOT_FILES = {
+    ".html": "index.html",
+    ".ttl": "description.ttl",
+    ".jsonld": "description.jsonld",
+    ".nt": "description.nt",
+}
 
 
 def resolve(site: Path, url_path: str) -> Path | None:
     """The file or extension-less stem under ``site`` that a URL path names; None for anything
     hidden, or outside the site."""
-    path = unquote(urlsplit(url_path).path)
-    segments = [segment for segment in path.split("/") if segment]
-    if any(segment.startswith(".") or "\\" in segment or "\0" in segment for segment in segments):
+    # An origin-form target ("/a/b?q") is cut by hand: urlsplit reads "//a/b" as host "a".
+    absolute = url_path.startswith(("http://", "https://"))
+    path = unquote(urlsplit(url_path).path if absolute else url_path.split("?", 1)[0])
+    # One address per resource: no empty segment (``//``) and no trailing ``/`` but the root's,
+    # as a static server has it; elsewhere, the relative links of pages would not resolve.
+    segments = path.split("/")[1:] if path != "/" else []
+    if any(not segment or segment.startswith(".") for segment in segments):
+        return None
+    if any("\\" in segment or "\0" in segment for segment in segments):
         return None
     root = site.resolve()
     target = root.joinpath(*segments).resolve() if segments else root
@@ -59,7 +70,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
-        target = resolve(self.site, self.path)
+        # The target as sent: ``self.path`` has a leading "//" folded into "/" by the stdlib.
+        words = self.requestline.split()
+        target = resolve(self.site, words[1] if len(words) == 3 else self.path)
         if target is None:
             return self._status(HTTPStatus.NOT_FOUND, body)
         if target.is_file():

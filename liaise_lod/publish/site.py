@@ -20,7 +20,7 @@ from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
 from ..progress import stage
 from ..resources import shapes_dir, vocab_dir
-from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, turtle, write_dumps
+from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
@@ -186,6 +186,7 @@ class SiteBuilder:
         description = metadata.description_graph(facts, dumps)
         files["description.ttl"] = turtle(description, None)
         files["description.jsonld"] = jsonld(description)
+        files["description.nt"] = ntriples(description)
         files["index.html"] = self._index(facts, dumps)
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
         files["robots.txt"] = sitemap.robots(self.iris.base)

@@ -1,5 +1,9 @@
-"""Web server configuration doing the same content negotiation as ``liaise-lod serve``: an
-extension-less path is answered with its ``.html``, ``.ttl``, ``.jsonld`` or ``.nt`` file."""
+"""Web server configuration doing the content negotiation of ``liaise-lod serve``, as far as
+the server can: an extension-less path is answered with its ``.html``, ``.ttl``, ``.jsonld`` or
+``.nt`` file, and the site root with the index page or the dataset description.
+
+Neither server weighs q-values: the first media type of the list below that Accept names wins,
+and an Accept naming none of them gets HTML rather than 406. ``liaise-lod serve`` does both."""
 
 from __future__ import annotations
 
@@ -7,18 +11,34 @@ from urllib.parse import urlsplit
 
 from .negotiate import MEDIA_TYPES
 
+#: The media type of every kind of file a site holds (nginx forgets its own list where a
+#: location sets ``types``).
+FILE_TYPES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "xml": "application/xml",
+    "css": "text/css",
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "rq": "application/sparql-query",
+    "gz": "application/gzip",
+}
+
 
 def nginx(base: str) -> bytes:
-    """An nginx ``server`` block (to include, with ``root`` set to the site folder)."""
+    """An nginx ``map`` (for the ``http`` block) and ``location`` blocks (for the ``server``
+    block, with ``root`` set to the folder the site is in)."""
     prefix = urlsplit(base).path or "/"
     maps = "\n".join(
         f"    ~*{media_type.replace('+', '[+]')}  {extension};"
         for extension, media_type in _order()
     )
     text = f"""# Content negotiation for a liaise-lod site. Put the map in the http block and the
-# location in your server block; set root to the folder holding this site. nginx matches the
-# first media type named in Accept's order below and ignores q-values; `liaise-lod serve`
-# honours them.
+# locations in your server block, with root set to the folder the site is in.
+# The first of these patterns found in Accept wins: q-values are not weighed, and an Accept
+# naming none of them gets HTML (`liaise-lod serve` weighs q-values and answers 406).
 map $http_accept $liaise_ext {{
     default  .html;
 {maps}
@@ -27,20 +47,35 @@ map $http_accept $liaise_ext {{
 
 # inside server {{ ... }}:
 location {prefix} {{
-    types {{
-        text/html html;
-        text/turtle ttl;
-        application/ld+json jsonld;
-        application/n-triples nt;
-        application/xml xml;
-        text/css css;
-        application/gzip gz;
-    }}
-    add_header Vary Accept always;
-    try_files $uri $uri$liaise_ext $uri.html $uri/index.html =404;
+{_nginx_files()}
+    try_files $uri $uri$liaise_ext $uri.html =404;
+}}
+# The dataset's IRI: the index page, or the dataset description as data.
+location = {prefix} {{
+{_nginx_files()}
+    try_files {prefix}description$liaise_ext {prefix}index.html;
+}}
+# Files the site keeps for itself (this configuration, the publish marker).
+location ~ /\\. {{
+    return 404;
 }}
 """
     return text.encode("utf-8")
+
+
+def _nginx_files() -> str:
+    """Media types, charset and ``Vary`` of the files, for each location that serves them."""
+    types = "\n".join(f"        {media} {ext};" for ext, media in FILE_TYPES.items())
+    texts = " ".join(
+        sorted({media for media in FILE_TYPES.values() if media != "application/gzip"})
+    )
+    return f"""    types {{
+{types}
+    }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types {texts};
+    add_header Vary Accept always;"""
 
 
 def _order() -> list[tuple[str, str]]:
@@ -54,18 +89,26 @@ def htaccess() -> bytes:
         pattern = media_type.replace("+", "\\+")
         rules.append(
             f"RewriteCond %{{HTTP_ACCEPT}} {pattern}\n"
+            f"RewriteRule ^$ description{extension} [L]\n"
+            f"RewriteCond %{{HTTP_ACCEPT}} {pattern}\n"
             f"RewriteCond %{{REQUEST_FILENAME}}{extension} -f\n"
             f"RewriteRule ^(.+)$ $1{extension} [L]\n"
         )
+    add_types = "".join(
+        f"AddType {media} .{ext}\n" for ext, media in FILE_TYPES.items() if ext != "html"
+    )
     text = (
         "# Content negotiation for a liaise-lod site (needs mod_rewrite, mod_headers, mod_mime).\n"
+        "# The first media type below that Accept names wins: q-values are not weighed, and an\n"
+        "# Accept naming none of them gets HTML (`liaise-lod serve` weighs them and answers 406).\n"
         "Options -MultiViews -Indexes\n"
-        "AddType text/turtle .ttl\n"
-        "AddType application/ld+json .jsonld\n"
-        "AddType application/n-triples .nt\n"
-        "AddCharset utf-8 .html .ttl .jsonld .nt\n"
+        "DirectoryIndex index.html\n"
+        + add_types
+        + "AddCharset utf-8 .html .ttl .jsonld .nt .xml .css .txt .md .rq\n"
         "Header merge Vary Accept\n"
         "RewriteEngine On\n"
+        "# Files the site keeps for itself (.webconfig, the publish marker): not served.\n"
+        "RewriteRule (^|/)\\. - [R=404,L]\n"
         "RewriteCond %{REQUEST_FILENAME} -f\n"
         "RewriteRule ^ - [L]\n" + "".join(rules) + "RewriteCond %{REQUEST_FILENAME}.html -f\n"
         "RewriteRule ^(.+)$ $1.html [L]\n"
