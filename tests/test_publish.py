@@ -132,6 +132,14 @@ def test_value_nodes_have_sections_with_their_facts(site):
     assert "<dd>29</dd>" in project
 
 
+def test_a_participation_is_titled_by_its_member_role_and_project(site):
+    page = (site / "participation/liaise-2--cep--partner.html").read_text(encoding="utf-8")
+    title = "Confederation of European Probation: Partner in "
+    assert f"<h1>{title}Local Institutions Against Violent Extremism II</h1>" in page
+    organisation = (site / "organisation/cep.html").read_text(encoding="utf-8")
+    assert f'<a href="../participation/liaise-2--cep--partner">{title}' in organisation
+
+
 def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tmp_path):
     out = tmp_path / "site"
     publish(hostile_dataset, out)

@@ -117,9 +117,22 @@ class Describer:
         label = self._labels.get(iri)
         if label is None:
             values = self._values(self.index.context.get(iri, ()), iri, _LABEL_PREDICATES)
-            label = str(min(values, key=_label_rank)) if values else iri.rsplit("/", 1)[-1]
+            if values:
+                label = str(min(values, key=_label_rank))
+            else:
+                label = self._membership_label(iri) or iri.rsplit("/", 1)[-1]
             self._labels[iri] = label
         return label
+
+    def _membership_label(self, iri: str) -> str | None:
+        """ "Efus: Coordinator in LIAISE 2" for a participation, which has no name of its own."""
+        members = self._objects(iri, ORG.member)
+        projects = self._objects(iri, ORG.organization)
+        if not (members and projects):
+            return None
+        roles = self._objects(iri, ORG.role)
+        role = self.label(str(roles[0])) if roles else "Member"
+        return f"{self.label(str(members[0]))}: {role} in {self.label(str(projects[0]))}"
 
     def link(self, source: str, target: Node) -> Link:
         """A value as a link: a page of the site by relative URL, another IRI as it is."""
