@@ -133,6 +133,15 @@ def precision_of(when: str) -> str:
 
 When = Annotated[str, BeforeValidator(_when)]
 
+
+def _day(value: str) -> str:
+    if precision_of(value) != "day":
+        raise ValueError(f"'{value}' is not a day (YYYY-MM-DD)")
+    return value
+
+
+Day = Annotated[When, AfterValidator(_day)]
+
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
 
 
@@ -414,7 +423,8 @@ BY_KIND: dict[str, type[Record]] = {cls.record_kind: cls for cls in RECORD_TYPES
 
 
 class DatasetInfo(Model):
-    """Settings of a dataset: where its IRIs live, its title, default language and licence."""
+    """Settings of a dataset: where its IRIs live, its title, default language, licence,
+    publisher and when it last changed."""
 
     base: Url | None = None
     title: LangText | None = None
@@ -422,6 +432,9 @@ class DatasetInfo(Model):
     language: LanguageTag | None = None
     license: Url | None = None
     publisher: OrganisationRef | None = None
+    #: The day the dataset last changed: stated in its description, and the last-modified
+    #: date of every page whose resource states no date of its own.
+    modified: Day | None = None
 
 
 # --------------------------------------------------------------------------- the dataset

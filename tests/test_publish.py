@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from conftest import EXAMPLE, MINI, REPO, run_cli
 from liaise_lod import namespaces as ns
 from liaise_lod.cli import main
-from liaise_lod.errors import ConfigError, InvalidGraphError, OutputError
+from liaise_lod.errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from liaise_lod.publish import Settings, publish
 from liaise_lod.publish.metadata import SPDX
 from liaise_lod.publish.paths import inside, relative_url
@@ -531,6 +531,38 @@ def test_sitemap_dates_come_from_the_data_without_a_setting(tmp_path):
     assert "<loc>https://data.example.org/mini/news/news-1</loc><lastmod>2017-04-02</lastmod>" in (
         sitemap
     )
+
+
+def test_the_datasets_own_date_dates_every_page_that_states_none(tmp_path):
+    folder = tmp_path / "dated"
+    shutil.copytree(MINI, folder)
+    text = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        text.replace("  language: en\n", "  language: en\n  modified: 2025-05-01\n", 1), "utf-8"
+    )
+    publish(folder, tmp_path / "site")
+    sitemap = (tmp_path / "site/sitemap.xml").read_text()
+    urls = re.findall(r"<url><loc>([^<]+)</loc><lastmod>([^<]+)</lastmod></url>", sitemap)
+    assert len(urls) == sitemap.count("<url>") > 20
+    dates = dict(urls)
+    assert dates["https://data.example.org/mini/news/news-1"] == "2017-04-02"  # its own
+    assert dates["https://data.example.org/mini/organisation/forum"] == "2025-05-01"
+    description = Graph().parse(tmp_path / "site/description.ttl")
+    modified = description.value(URIRef("https://data.example.org/mini/"), ns.DCTERMS.modified)
+    assert str(modified) == "2025-05-01"
+
+
+def test_the_datasets_date_must_be_a_day(tmp_path):
+    folder = tmp_path / "dated"
+    shutil.copytree(MINI, folder)
+    text = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        text.replace("  language: en\n", "  language: en\n  modified: 2025-05\n", 1), "utf-8"
+    )
+    with pytest.raises(
+        LiaiseError, match=r"dataset\.yaml:5: .*field 'modified': '2025-05' is not a day"
+    ):
+        publish(folder, tmp_path / "site")
 
 
 def test_licence_setting_appears_everywhere(tmp_path):

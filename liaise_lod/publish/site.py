@@ -161,6 +161,8 @@ class SiteBuilder:
         self.progress = progress
         self.processes = processes_for(len(self.resources), PARALLEL_MINIMUM, settings.processes)
         self.modified = settings.modified
+        #: for pages whose resource states no date
+        self.dataset_modified = settings.modified or build.dataset.info.modified
         info = build.dataset.info
         licence = settings.license or info.license or DEFAULT_LICENSE
         title = _pick(info.title) or "Linked Open Data"
@@ -260,7 +262,7 @@ class SiteBuilder:
             description=description,
             license=self.site.license,
             publisher=publisher,
-            modified=self.modified,
+            modified=self.dataset_modified,
             triples=len(self.build.graph),
             examples=examples,
             vocabularies=metadata.vocabularies_used(self.index.terms),
@@ -298,9 +300,11 @@ class SiteBuilder:
 
     def _sitemap_entries(self) -> list[tuple[str, str | None]]:
         """Every page's URL with its last-modified date: the one set, else the latest its
-        resource states (the index page's: the latest of all)."""
+        resource states, else the dataset's (the index page's: the latest of all)."""
         lastmods = {
-            iri: self.modified or sitemap.last_modified(self.index.own.get(iri, ()), iri)
+            iri: self.modified
+            or sitemap.last_modified(self.index.own.get(iri, ()), iri)
+            or self.dataset_modified
             for iri in self.resources
         }
         dates = [date for date in lastmods.values() if date]
