@@ -132,6 +132,14 @@ def test_value_nodes_have_sections_with_their_facts(site):
     assert "<dd>29</dd>" in project
 
 
+def test_the_index_counts_concepts_and_schemes_apart(site):
+    data = Graph().parse(data=gzip.decompress((site / "dataset.nt.gz").read_bytes()), format="nt")
+    for kind, rdf_class in (("concept", ns.SKOS.Concept), ("scheme", ns.SKOS.ConceptScheme)):
+        expected = len(set(data.subjects(ns.RDF.type, rdf_class)))
+        row = f'<tr><td><a href="#kind-{kind}">{kind}</a></td><td>{expected}</td></tr>'
+        assert expected and row in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_participation_is_titled_by_its_member_role_and_project(site):
     page = (site / "participation/liaise-2--cep--partner.html").read_text(encoding="utf-8")
     title = "Confederation of European Probation: Partner in "

@@ -68,7 +68,7 @@ class SiteIndex:
         return index
 
     def kind(self, iri: str) -> str | None:
-        """``project``, ``organisation``, … for a record, ``concept`` for one of our concepts."""
+        """``project``, ``organisation``, … for a record; ``concept`` or ``scheme`` for our SKOS."""
         try:
             return self._kinds[iri]
         except KeyError:
@@ -79,8 +79,8 @@ class SiteIndex:
         split = self.iris.split(iri)
         if split is not None:
             return split[0]
-        if iri.startswith(str(CONCEPTS)):
-            return "concept"
+        if iri.startswith(str(CONCEPTS)):  # vocab/{scheme} or vocab/{scheme}/{concept}
+            return "concept" if "/" in iri[len(CONCEPTS) :] else "scheme"
         return None
 
     def page_resources(self) -> list[str]:

@@ -252,7 +252,9 @@ class SiteBuilder:
         info = self.build.dataset.info
         counts = self._by_kind()
         description = info.description or {"en": _generated_description(counts)}
-        examples = [links[0] for kind, links in sorted(counts.items()) if kind != "concept"]
+        examples = [
+            links[0] for kind, links in sorted(counts.items()) if kind not in ("concept", "scheme")
+        ]
         publisher = (
             str(self.iris.record("organisation", info.publisher)) if info.publisher else None
         )
