@@ -125,7 +125,7 @@ class Describer:
         return label
 
     def _membership_label(self, iri: str) -> str | None:
-        """ "Efus: Coordinator in LIAISE 2" for a participation, which has no name of its own."""
+        """A participation, which has no name of its own, as "Efus: Coordinator in LIAISE 2"."""
         members = self._objects(iri, ORG.member)
         projects = self._objects(iri, ORG.organization)
         if not (members and projects):

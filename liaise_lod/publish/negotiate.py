@@ -9,6 +9,18 @@ MEDIA_TYPES: dict[str, str] = {
     ".jsonld": "application/ld+json",
     ".nt": "application/n-triples",
 }
+#: The media type of every kind of file a site holds, by extension.
+FILE_TYPES: dict[str, str] = {
+    **MEDIA_TYPES,
+    ".xml": "application/xml",
+    ".css": "text/css",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".rq": "application/sparql-query",
+    ".gz": "application/gzip",
+}
+#: Those that are text (UTF-8).
+TEXT_FILES = frozenset(FILE_TYPES) - {".gz"}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -9,15 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .negotiate import MEDIA_TYPES, choose
+from .negotiate import FILE_TYPES, MEDIA_TYPES, TEXT_FILES, choose
 
 CONTENT_TYPES = {
-    **{ext: f"{media}; charset=utf-8" for ext, media in MEDIA_TYPES.items()},
-    ".css": "text/css; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".rq": "application/sparql-query; charset=utf-8",
-    ".gz": "application/gzip",
+    ext: f"{media}; charset=utf-8" if ext in TEXT_FILES else media
+    for ext, media in FILE_TYPES.items()
 }
 #: What the site root offers besides its index page.
 ROOT_FILES = {

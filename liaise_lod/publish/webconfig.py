@@ -9,34 +9,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .negotiate import MEDIA_TYPES
-
-#: The media type of every kind of file a site holds (nginx forgets its own list where a
-#: location sets ``types``).
-FILE_TYPES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "xml": "application/xml",
-    "css": "text/css",
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "rq": "application/sparql-query",
-    "gz": "application/gzip",
-}
+from .negotiate import FILE_TYPES, MEDIA_TYPES, TEXT_FILES
 
 
 def nginx(base: str) -> bytes:
     """An nginx ``map`` (for the ``http`` block) and ``location`` blocks (for the ``server``
-    block, with ``root`` set to the folder the site is in)."""
+    block, whose ``root`` must be the folder where the base IRI's path is the site)."""
     prefix = urlsplit(base).path or "/"
     maps = "\n".join(
         f"    ~*{media_type.replace('+', '[+]')}  {extension};"
         for extension, media_type in _order()
     )
     text = f"""# Content negotiation for a liaise-lod site. Put the map in the http block and the
-# locations in your server block, with root set to the folder the site is in.
+# locations in your server block, with root the folder in which {prefix} is this site
+# (for a base IRI without a path, this site's folder itself).
 # The first of these patterns found in Accept wins: q-values are not weighed, and an Accept
 # naming none of them gets HTML (`liaise-lod serve` weighs q-values and answers 406).
 map $http_accept $liaise_ext {{
@@ -65,10 +51,9 @@ location ~ /\\. {{
 
 def _nginx_files() -> str:
     """Media types, charset and ``Vary`` of the files, for each location that serves them."""
-    types = "\n".join(f"        {media} {ext};" for ext, media in FILE_TYPES.items())
-    texts = " ".join(
-        sorted({media for media in FILE_TYPES.values() if media != "application/gzip"})
-    )
+    # A location that sets ``types`` loses nginx's own list: every kind of file is named.
+    types = "\n".join(f"        {media} {ext[1:]};" for ext, media in FILE_TYPES.items())
+    texts = " ".join(sorted({FILE_TYPES[ext] for ext in TEXT_FILES}))
     return f"""    types {{
 {types}
     }}
@@ -95,7 +80,7 @@ def htaccess() -> bytes:
             f"RewriteRule ^(.+)$ $1{extension} [L]\n"
         )
     add_types = "".join(
-        f"AddType {media} .{ext}\n" for ext, media in FILE_TYPES.items() if ext != "html"
+        f"AddType {media} {ext}\n" for ext, media in FILE_TYPES.items() if ext != ".html"
     )
     text = (
         "# Content negotiation for a liaise-lod site (needs mod_rewrite, mod_headers, mod_mime).\n"
@@ -104,7 +89,7 @@ def htaccess() -> bytes:
         "Options -MultiViews -Indexes\n"
         "DirectoryIndex index.html\n"
         + add_types
-        + "AddCharset utf-8 .html .ttl .jsonld .nt .xml .css .txt .md .rq\n"
+        + f"AddCharset utf-8 {' '.join(sorted(TEXT_FILES))}\n"
         "Header merge Vary Accept\n"
         "RewriteEngine On\n"
         "# Files the site keeps for itself (.webconfig, the publish marker): not served.\n"
