@@ -223,7 +223,8 @@ class Describer:
         return sorted(
             doc
             for doc in self.index.incoming.get(project, ())
-            if URIRef(project) in self._objects(doc, ORG.organization)
+            if self.index.kind(doc) == "participation"  # a cheap test before the triples
+            and URIRef(project) in self._objects(doc, ORG.organization)
         )
 
     def _country(self, organisation: str) -> str:

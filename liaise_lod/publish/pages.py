@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from rdflib.term import Node
 
 from ..serialize import Piece, join_pieces, piece
@@ -40,9 +39,15 @@ def environment() -> Environment:
     )
 
 
-def render(template: str, **values: Any) -> bytes:
+@cache
+def template(name: str) -> Template:
+    """A template of the package, loaded once (Jinja2 would look it up before every page)."""
+    return environment().get_template(name)
+
+
+def render(name: str, /, **values: Any) -> bytes:
     """A template rendered to UTF-8 bytes."""
-    return environment().get_template(template).render(**values).encode("utf-8")
+    return template(name).render(**values).encode("utf-8")
 
 
 def root_of(path: str) -> str:
@@ -81,7 +86,7 @@ class ResourceFiles:
             site=self.site,
             title=facts.title,
             root=root_of(path),
-            name=PurePosixPath(path).name,
+            name=path.rpartition("/")[2],
             canonical=self.site.base + path,  # the page, served here (a concept IRI is not)
             island=script_json(island(iri, triples_of(parts))),
         )
