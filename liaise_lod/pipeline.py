@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from .allocation import long_lived
 from .errors import ConfigError, InvalidGraphError, OutputError
+from .exchange import exchange
 from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
@@ -157,6 +158,10 @@ def _check_replaceable(out: Path, protect: Path | None) -> None:
 
 def _swap(staging: Path, out: Path) -> None:
     os.chmod(staging, 0o755)
+    if out.exists() and exchange(staging, out):  # a server reading ``out`` sees old or new
+        shutil.rmtree(staging, ignore_errors=True)  # which now holds the previous output
+        return
+    # Where folders cannot trade places, ``out`` is missing between two renames.
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))

@@ -159,3 +159,62 @@ def test_example_loads_without_problems():
         load_dataset(EXAMPLE)
     except InputError as error:  # pragma: no cover - shows every problem at once
         pytest.fail(str(error))
+
+
+def _can_exchange(folder) -> bool:
+    from liaise_lod.exchange import exchange
+
+    (folder / "a").mkdir()
+    (folder / "b").mkdir()
+    try:
+        return exchange(folder / "a", folder / "b")
+    finally:
+        (folder / "a").rmdir()
+        (folder / "b").rmdir()
+
+
+def test_folders_trade_places_and_a_missing_one_is_an_error(tmp_path):
+    from liaise_lod.exchange import exchange
+
+    if not _can_exchange(tmp_path):
+        pytest.skip("this system cannot exchange two folders in one step")
+    for name in ("old", "new"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(name)
+    assert exchange(tmp_path / "new", tmp_path / "old")
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["new.txt"]
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["old.txt"]
+    with pytest.raises(FileNotFoundError):
+        exchange(tmp_path / "new", tmp_path / "missing")
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["old.txt"]
+
+
+def test_a_new_output_takes_the_place_of_the_old_in_one_step(tmp_path, monkeypatch):
+    """Where the system can exchange two folders, the output is never renamed away: a web
+    server reading it finds the old files or the new, never no folder."""
+    if not _can_exchange(tmp_path):
+        pytest.skip("this system cannot exchange two folders in one step")
+    out = tmp_path / "out"
+    build(MINI, out)
+    (out / "stale.txt").write_text("from the previous build")
+    from liaise_lod import pipeline
+
+    def no_rename(source, target):
+        raise AssertionError(f"renamed {source} to {target}: the output was missing meanwhile")
+
+    monkeypatch.setattr(pipeline.os, "rename", no_rename)
+    build(MINI, out)
+    assert {path.name for path in out.iterdir()} == OUTPUTS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_where_folders_cannot_trade_places_the_output_is_renamed_twice(tmp_path, monkeypatch):
+    from liaise_lod import pipeline
+
+    out = tmp_path / "out"
+    build(MINI, out)
+    (out / "stale.txt").write_text("from the previous build")
+    monkeypatch.setattr(pipeline, "exchange", lambda first, second: False)
+    build(MINI, out)
+    assert {path.name for path in out.iterdir()} == OUTPUTS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
