@@ -250,6 +250,8 @@ def _read_csv(path: Path) -> DataFile:
     records.line, records.lines = 1, []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
+        # Read the header now, so that line_num counts it before the first row.
+        reader.fieldnames  # noqa: B018
         previous_line = reader.line_num
         for row in reader:
             start_line, previous_line = previous_line + 1, reader.line_num
