@@ -195,8 +195,50 @@ Currency = Annotated[str, AfterValidator(_currency)]
 # --------------------------------------------------------------------------- records
 
 
+# Code points that no HTML page may hold, even as a character reference: controls other
+# than tab and line breaks, lone surrogates (JSON can write them) and noncharacters.
+_NONCHARACTERS = "".join(
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+)
+_UNPRINTABLE = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]"
+)
+
+
+def _unprintable(character: str) -> str:
+    point = ord(character)
+    if 0xD800 <= point <= 0xDFFF:
+        return f"half of a surrogate pair (U+{point:04X}), which is not a character"
+    if point >= 0xFDD0 and (point <= 0xFDEF or point & 0xFFFE == 0xFFFE):
+        return f"a Unicode noncharacter (U+{point:04X})"
+    return f"a control character (U+{point:04X}); tabs and line breaks are the only ones allowed"
+
+
+def _check_printable(value: Any) -> None:
+    if isinstance(value, str):
+        found = _UNPRINTABLE.search(value)
+        if found:
+            raise ValueError(
+                f"remove character {found.start() + 1} of the text: {_unprintable(found.group())}"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_printable(key)
+            _check_printable(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_printable(item)
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        # Nested records check their own fields; this sees only strings, mappings and lists.
+        _check_printable(value)
+        return value
 
 
 class StatedFigure(Model):

@@ -105,6 +105,16 @@ def test_unknown_role_in_csv_names_the_row(write_dataset):
     assert "unknown role 'leader'" in problem.message
 
 
+@pytest.mark.parametrize("header", ["organisation,project,role", '"organisation\n",project,role'])
+def test_csv_rows_are_numbered_as_lines_of_the_file(write_dataset, header):
+    """The first row comes after the header, however many lines the header takes."""
+    folder = write_dataset(
+        data__yaml=SETTINGS + ORGS + "projects:\n  - {id: p, name: P}\n",
+        participations__csv=f"{header}\nefus,p,leader\nefus,p,partner\n",
+    )
+    assert only_problem(folder).line == 1 + header.count("\n") + 1
+
+
 def test_reference_to_the_wrong_kind(write_dataset):
     body = "projects:\n  - {id: p, name: P, lead: q}\n  - {id: q, name: Q}\n"
     problem = only_problem(write_dataset(data__yaml=SETTINGS + body))
@@ -173,6 +183,55 @@ def test_unknown_collection_and_file_names(write_dataset):
     messages = sorted(problem.message for problem in problems_of(folder))
     assert any("unknown collection 'partners'" in message for message in messages)
     assert any("rename it to one of" in message for message in messages)
+
+
+UNPRINTABLE = [
+    # (the character, as a YAML double-quoted escape, and the words of the message)
+    ("\\x01", "control character (U+0001)"),
+    ("\\x1b", "control character (U+001B)"),
+    ("\\x7f", "control character (U+007F)"),
+    ("\\u0085", "control character (U+0085)"),
+    ("\\ufdd0", "noncharacter (U+FDD0)"),
+    ("\\U0010FFFF", "noncharacter (U+10FFFF)"),
+]
+
+
+@pytest.mark.parametrize(("escape", "words"), UNPRINTABLE)
+def test_characters_no_page_may_hold_are_refused(write_dataset, escape, words):
+    """No HTML page may hold these, not even as a character reference: they are refused up
+    front, in any text field, nested ones included, rather than published in broken pages."""
+    body = f'  - id: x\n    name: X\n    description: {{fr: "Ville{escape} de test"}}\n'
+    problem = only_problem(write_dataset(data__yaml=SETTINGS + ORGS + body))
+    assert (problem.record, problem.field, problem.line) == ("x", "description", 11)
+    assert words in problem.message and "character 6" in problem.message
+
+
+def test_tabs_line_breaks_and_other_scripts_are_kept(write_dataset):
+    text = "Ligne\\tune\\nligne deux\\r\\nΑθήνα 東京 \\U0001F600 \\u00a0fin"
+    body = f'  - id: x\n    name: X\n    description: {{fr: "{text}"}}\n'
+    dataset = load_dataset(write_dataset(data__yaml=SETTINGS + ORGS + body))
+    description = dataset.organisations[1].description["fr"]
+    assert description == "Ligne\tune\nligne deux\r\nΑθήνα 東京 \U0001f600 \u00a0fin"
+
+
+def test_control_characters_are_refused_in_csv_and_json(write_dataset):
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O\u0007"}]
+    folder = write_dataset(
+        data__json=json.dumps(data, indent=2),
+        people__csv="id,name\nann,Ann\x0bLee\n",
+    )
+    problems = sorted((p.record, p.field, p.line) for p in problems_of(folder))
+    assert problems == [("ann", "name", 2), ("o", "name", 9)]
+
+
+def test_control_characters_are_refused_from_python():
+    from pydantic import ValidationError
+
+    from liaise_lod import Organisation
+
+    with pytest.raises(ValidationError, match="control character"):
+        Organisation(id="o", name={"en": "Efus\x00"})
 
 
 def test_plain_text_without_a_default_language(write_dataset):
