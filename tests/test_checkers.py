@@ -97,6 +97,35 @@ def test_jsonld_loader_refuses_everything_without_a_map() -> None:
         checkers.jsonld_to_nquads(FIXTURES / "event.jsonld", {})
 
 
+# --- Nu Html Checker ------------------------------------------------------------------------
+
+VALID_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Fine</title></head>
+<body><main><h1>Fine</h1><p>A valid page.</p></main></body></html>
+"""
+
+
+def test_nu_checker_accepts_a_valid_page(tmp_path: Path) -> None:
+    page = tmp_path / "fine.html"
+    page.write_text(VALID_PAGE, encoding="utf-8")
+    assert checkers.html_problems([page]) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (VALID_PAGE.replace("<title>Fine</title>", ""), "title"),  # an error
+        (VALID_PAGE.replace("</p>", "</div>"), "Stray end tag"),  # an error
+        (VALID_PAGE.replace(' lang="en"', ""), "lang"),  # a warning
+    ],
+)
+def test_nu_checker_reports_errors_and_warnings(tmp_path: Path, broken: str, message: str) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(broken, encoding="utf-8")
+    problems = checkers.html_problems([page])
+    assert any(message in problem and "broken.html:" in problem for problem in problems), problems
+
+
 # --- vocabularies ---------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from checkers import html_problems
 from conftest import EXAMPLE, MINI, REPO, run_cli
 from liaise_lod import namespaces as ns
 from liaise_lod.cli import main
@@ -165,6 +166,19 @@ def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tm
     assert AMPERSAND in str(islands(event)[0]["name"])
     for page in html_pages(out):
         assert islands(page.read_text(encoding="utf-8")), page
+
+
+def test_every_page_is_valid_html5(site):
+    """The W3C's Nu Html Checker finds no error and no warning on any page of the example."""
+    pages = html_pages(site)
+    assert len(pages) > 150
+    assert html_problems(pages) == []
+
+
+def test_pages_with_hostile_text_are_valid_html5(hostile_dataset, tmp_path):
+    out = tmp_path / "site"
+    publish(hostile_dataset, out)
+    assert html_problems(html_pages(out)) == []
 
 
 def assert_same_trees(first: Path, second: Path) -> None:
