@@ -16,6 +16,7 @@ from .model import SLUG_PATTERN, Record
 
 _SLUG = re.compile(SLUG_PATTERN)
 _FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f#?]")
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 class Iris:
@@ -59,4 +60,8 @@ def check_base(base: str | None) -> str:
         raise ConfigError(
             f"base IRI '{base}' must be an absolute http(s) IRI without query or fragment"
         )
+    if _DOT_SEGMENT.search(parts.path):
+        # Clients remove dot segments when they resolve links, so pages would not be where
+        # the IRIs say they are.
+        raise ConfigError(f"base IRI '{base}' must not have '.' or '..' segments in its path")
     return base if base.endswith("/") else base + "/"

@@ -145,14 +145,15 @@ Day = Annotated[When, AfterValidator(_day)]
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
 
 
-def _url(value: str) -> str:
+def http_url(value: str) -> str:
+    """`value` if it is an absolute http(s) URL that can stand in an IRI; else ValueError."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or _IRI_FORBIDDEN.search(value):
         raise ValueError(f"'{value}' is not an http(s) URL")
     return value
 
 
-Url = Annotated[str, AfterValidator(_url)]
+Url = Annotated[str, AfterValidator(http_url)]
 
 
 def _country(value: str) -> str:

@@ -600,6 +600,41 @@ def test_bad_modified_date_is_a_config_error(tmp_path):
         publish(MINI, tmp_path / "s", Settings(modified="2026-13-45"))
 
 
+@pytest.mark.parametrize(
+    "licence", ["javascript:alert(1)", 'https://x.org/"><script>alert(1)</script>', "CC-BY-4.0"]
+)
+def test_a_licence_that_is_no_http_iri_is_refused_and_nothing_written(tmp_path, capsys, licence):
+    """The licence is a link on every page: a javascript: one would run when clicked."""
+    out = tmp_path / "site"
+    with pytest.raises(ConfigError, match=r"--license .* is not an http"):
+        publish(MINI, out, Settings(license=licence))
+    assert not out.exists()
+    assert main(["publish", str(MINI), "--out", str(out), "--license", licence]) == 2
+    error = capsys.readouterr().err
+    assert "is not an http(s) IRI" in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://a.example/../x/",
+        "https://a.example/x/./",
+        "https://a.example/x/%2E%2e/",
+        "https://a.example/x/..",
+    ],
+)
+def test_a_base_with_dot_segments_is_refused(tmp_path, base):
+    """A client resolving a link removes dot segments, so pages would not be at their IRIs."""
+    with pytest.raises(ConfigError, match=re.escape("'.' or '..' segments")):
+        publish(MINI, tmp_path / "site", Settings(base=base))
+
+
+def test_a_base_with_dots_inside_segments_is_kept(tmp_path):
+    publish(MINI, tmp_path / "site", Settings(base="https://a.example/v1.0/..data/"))
+    graph = Graph().parse(tmp_path / "site/project/alpha.ttl")
+    assert (URIRef("https://a.example/v1.0/..data/project/alpha"), None, None) in graph
+
+
 def test_resource_files_do_not_depend_on_the_order_of_a_description():
     """``SiteIndex.parts`` (and so ``description``) promises no order, of the parts or of the
     triples in each: every writer of a resource's files puts them in its own."""

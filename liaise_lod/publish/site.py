@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from ..allocation import bulk_allocation, long_lived
 from ..errors import ConfigError, InvalidGraphError, OutputError
 from ..iris import Iris
+from ..model import http_url
 from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
 from ..progress import stage
@@ -80,6 +81,7 @@ def publish(
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
     then write the site to ``out`` atomically."""
     _check_date(settings.modified)
+    _check_license(settings.license)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     # A large dataset's dumps are written by a process of their own as soon as the graph is
@@ -121,6 +123,17 @@ def _check_date(value: str | None) -> None:
         datetime.date.fromisoformat(value)
     except ValueError as error:
         raise ConfigError(f"--modified '{value}' is not a date (YYYY-MM-DD)") from error
+
+
+def _check_license(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        http_url(value)
+    except ValueError:
+        raise ConfigError(
+            f"--license '{value}' is not an http(s) IRI (e.g. {DEFAULT_LICENSE})"
+        ) from None
 
 
 class _Writer:
