@@ -234,6 +234,26 @@ def test_control_characters_are_refused_from_python():
         Organisation(id="o", name={"en": "Efus\x00"})
 
 
+@pytest.mark.parametrize(("suffix", "depth"), [("yaml", 400), ("yaml", 100_000), ("json", 100_000)])
+def test_deeply_nested_input_is_a_problem_not_a_crash(tmp_path, suffix, depth):
+    """libyaml's composer recursed in C: 100,000 nested lists crashed the interpreter."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    nested = "[" * depth + "]" * depth
+    settings = '"dataset": {"base": "https://data.example.org/t/", "language": "en"}'
+    text = f'{{{settings}, "organisations": [{{"id": "o", "name": {nested}}}]}}'
+    (folder / f"data.{suffix}").write_text(text, encoding="utf-8")
+    # In a child process, so that a crash fails this test instead of ending the test run.
+    command = [sys.executable, "-m", "liaise_lod.cli", "validate", str(folder)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr[-500:]
+    assert "Traceback" not in result.stderr
+    assert f"data.{suffix}" in result.stderr and "nested too deeply" in result.stderr
+
+
 def test_plain_text_without_a_default_language(write_dataset):
     folder = write_dataset(data__yaml="organisations:\n  - {id: o, name: O}\n")
     assert "needs a language" in only_problem(folder).message
