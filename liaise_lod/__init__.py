@@ -16,11 +16,13 @@ from .errors import (
     InputError,
     InvalidGraphError,
     LiaiseError,
+    LiaiseWarning,
     OutputError,
     Problem,
     PushError,
     QueryError,
     QueryTimeout,
+    UntunedValidationWarning,
 )
 from .iris import Iris
 from .load import load_dataset
@@ -56,6 +58,7 @@ __all__ = [
     "InvalidGraphError",
     "Iris",
     "LiaiseError",
+    "LiaiseWarning",
     "NewsArticle",
     "Organisation",
     "OutputError",
@@ -70,6 +73,7 @@ __all__ = [
     "QueryResult",
     "QueryTimeout",
     "StatedFigure",
+    "UntunedValidationWarning",
     "ValidationReport",
     "ValidationResult",
     "__version__",

@@ -10,12 +10,13 @@ import json
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .errors import InvalidGraphError, LiaiseError
+from .errors import InvalidGraphError, LiaiseError, LiaiseWarning
 from .progress import log
 
 Command = Callable[[argparse.Namespace], int]
@@ -313,7 +314,7 @@ def _stage_times(shown: bool) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        with _stage_times(args.verbose):
+        with _stage_times(args.verbose), _warnings_as_lines():
             return args.run(args)
     except LiaiseError as error:
         print(f"liaise-lod: {error}", file=sys.stderr)
@@ -324,6 +325,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Our warnings as one line each on stderr, like our errors; others as Python prints them."""
+    python_shows = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, LiaiseWarning):
+            print(f"liaise-lod: warning: {message}", file=sys.stderr)
+        else:
+            python_shows(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 if __name__ == "__main__":

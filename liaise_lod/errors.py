@@ -1,4 +1,4 @@
-"""liaise-lod's exception types. The CLI prints them without a traceback."""
+"""liaise-lod's exception and warning types. The CLI prints them without a traceback."""
 
 from __future__ import annotations
 
@@ -85,6 +85,15 @@ class PushError(LiaiseError):
     store's own explanation."""
 
     exit_code = 1
+
+
+class LiaiseWarning(UserWarning):
+    """Base class of the warnings liaise-lod gives; the CLI prints them as one line."""
+
+
+class UntunedValidationWarning(LiaiseWarning):
+    """The installed pySHACL is not one the validation tuning was tested against: validation
+    gives the same results, more slowly."""
 
 
 def _problem_sort_key(problem: Problem) -> tuple:

@@ -65,34 +65,139 @@ def line_of(root: Any, path: Iterable[str | int]) -> int | None:
     return line
 
 
-def _safe_loader_base() -> type:
-    """PyYAML's safe loader, parsing with libyaml where it is installed.
+#: Deeper than any record needs. Our own bound, so that the message is ours whatever the
+#: library version: libyaml 0.2.6 has a bound of its own (1,000 levels) in its own words.
+MAX_DEPTH = 100
+#: Aliases may repeat at most this many nodes more than the file itself holds: a few hundred
+#: bytes of nested anchors would otherwise expand to billions of values.
+ALIAS_ALLOWANCE = 10_000
 
-    libyaml's parser is fast and iterative, but its composer recurses in C: deeply nested
-    input (``[[[[...`` thirty thousand times) overflows the C stack and kills the process.
-    PyYAML's own composer recurses in Python instead, which raises ``RecursionError``, and
-    costs about 2 % of reading a large file.
+
+class _BoundExceeded(yaml.MarkedYAMLError):
+    """The file is nested too deeply or its aliases expand too much."""
+
+    def __init__(self, problem: str, mark: yaml.Mark):
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+def _too_deep(mark: yaml.Mark) -> _BoundExceeded:
+    return _BoundExceeded(
+        f"lists or mappings are nested too deeply (more than {MAX_DEPTH} levels)", mark
+    )
+
+
+class _BoundedComposer(yaml.composer.Composer):
+    """PyYAML's composer, with the nesting depth and what aliases expand to bounded.
+
+    It recurses in Python: libyaml's composer recurses in C and overflowed the C stack at
+    30,000 levels, killing the process.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._depth = 0
+        self._composed = 0
+        self._repeated = 0
+
+    def compose_node(self, parent: Any, index: Any) -> yaml.Node:
+        is_key = isinstance(parent, yaml.MappingNode) and index is None
+        if is_key and not self.check_event(yaml.ScalarEvent):
+            # Keys become text: a key that is a collection, or an alias to one, could expand
+            # to gigabytes of text.
+            raise _BoundExceeded(
+                "a key must be a plain value, not a list, a mapping or an alias",
+                self.peek_event().start_mark,
+            )
+        if self.check_event(yaml.AliasEvent):
+            return self._alias()
+        opens = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        if opens and self._depth >= MAX_DEPTH:
+            raise _too_deep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        self._composed += 1
+        node.expanded_size = 1 + sum(  # type: ignore[attr-defined]
+            child.expanded_size for child in _children(node)
+        )
+        return node
+
+    def _alias(self) -> yaml.Node:
+        event = self.peek_event()
+        node = super().compose_node(None, None)
+        size = getattr(node, "expanded_size", None)
+        if size is None:
+            raise _BoundExceeded(
+                f"alias *{event.anchor} stands inside the value it refers to", event.start_mark
+            )
+        self._repeated += size
+        if self._repeated > self._composed + ALIAS_ALLOWANCE:
+            raise _BoundExceeded(
+                f"aliases repeat too much: the file would expand to over "
+                f"{self._composed + self._repeated:,} values; write the values out instead",
+                event.start_mark,
+            )
+        return node
+
+
+def _children(node: yaml.Node) -> Iterable[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return (child for pair in node.value for child in pair)
+    return ()
+
+
+class _BoundedScanner(yaml.scanner.Scanner):
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise _too_deep(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+
+class _PythonParser(yaml.reader.Reader, _BoundedScanner, yaml.parser.Parser):
+    """PyYAML's own parser, in Python, with the flow depth bounded."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        _BoundedScanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+def _fast_parser() -> type:
     try:
         from yaml._yaml import CParser
-    except ImportError:
-        return yaml.SafeLoader
-
-    class CParsedSafeLoader(  # type: ignore[misc]
-        yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
-    ):
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-    return CParsedSafeLoader
+    except ImportError:  # PyYAML built without libyaml
+        return _PythonParser
+    return CParser
 
 
-class _YamlLoader(_safe_loader_base()):  # type: ignore[misc]
+_PARSER = _fast_parser()
+
+
+class _PythonComposer(_BoundedComposer, _PythonParser, yaml.resolver.Resolver):
+    """Composes with PyYAML's Python parser: the judge of a file libyaml refused."""
+
+    def __init__(self, stream: str) -> None:
+        _PythonParser.__init__(self, stream)
+        _BoundedComposer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+# Our composer comes first in the order: libyaml's parser has a composer of its own, in C.
+class _YamlLoader(
+    _BoundedComposer, _PARSER, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+):
     """YAML 1.1 loader without its traps: only true/false are booleans (``NO`` is Norway), and
     dates stay text so that the model checks them (``2016-02-30`` is reported, not a crash)."""
+
+    def __init__(self, stream: str) -> None:
+        _PARSER.__init__(self, stream)
+        _BoundedComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
 
 
 _UNTRUSTED_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
@@ -133,7 +238,35 @@ _YamlLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def _parse_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_YamlLoader)
+    try:
+        return yaml.load(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as error:
+        if _PARSER is not _PythonParser:
+            _raise_if_out_of_bounds(text, error)
+        raise
+
+
+def _raise_if_out_of_bounds(text: str, refused: yaml.MarkedYAMLError) -> None:
+    """Raise our own error if the text up to where libyaml stopped is out of our bounds.
+
+    libyaml scans far ahead inside flow collections, so its own depth bound can stop it before
+    our composer sees the depth. PyYAML's Python parser, bounded as ours, tells. It reads only
+    up to the line libyaml stopped on, so a refused file costs no more than that.
+    """
+    mark = refused.problem_mark or refused.context_mark
+    if mark is None:
+        return
+    end = -1
+    for _ in range(mark.line + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    try:
+        _PythonComposer(text if end < 0 else text[: end + 1]).get_single_node()
+    except _BoundExceeded as ours:
+        raise ours from None
+    except yaml.YAMLError:
+        pass
 
 
 # --------------------------------------------------------------------------- files

@@ -29,7 +29,8 @@ the duration of a ``with`` block:
 
 Each replaced function falls back to pySHACL's own for anything unusual (a missing shape, an
 empty list). Only the pySHACL versions we test against are tuned; with any other version
-``tuned()`` changes nothing and validation is simply slower. While a block is open the changes
+``tuned()`` changes nothing, validation is several times slower, and the first ``tuned()`` of
+the process says so with an ``UntunedValidationWarning``. While a block is open the changes
 hold for the whole process, other threads included; forked helper processes started inside
 the block inherit them.
 """
@@ -37,6 +38,7 @@ the block inherit them.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +49,8 @@ from typing import Any
 import pyshacl
 from rdflib import RDF, RDFS, Literal
 
+from .errors import UntunedValidationWarning
+
 #: The pySHACL releases whose internals the replacements below were written against and tested.
 TESTED_VERSIONS = ("0.40.0", "0.40.1")
 
@@ -54,6 +58,7 @@ _lock = threading.Lock()
 _depth = 0
 _saved: list[tuple[object, str, Any]] = []
 _raw_wanted: ContextVar[bool] = ContextVar("_raw_wanted", default=False)
+_warned = False
 
 
 def is_tunable() -> bool:
@@ -66,6 +71,7 @@ def tuned() -> Iterator[None]:
     """Run pySHACL with the changes above inside the block (blocks may nest, also in several
     threads: pySHACL is restored when the last one closes)."""
     global _depth
+    _warn_once_if_untunable()
     with _lock:
         if _depth == 0 and is_tunable():
             try:
@@ -81,6 +87,20 @@ def tuned() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 _restore()
+
+
+def _warn_once_if_untunable() -> None:
+    global _warned
+    if _warned or is_tunable():
+        return
+    _warned = True
+    warnings.warn(
+        f"pySHACL {getattr(pyshacl, '__version__', '(unknown version)')} is not one that "
+        f"liaise-lod is tuned for ({', '.join(TESTED_VERSIONS)}): validation gives the same "
+        "results but takes several times longer; install one of those to speed it up",
+        UntunedValidationWarning,
+        stacklevel=4,
+    )
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,67 @@ def test_deeply_nested_input_is_a_problem_not_a_crash(tmp_path, suffix, depth):
     assert f"data.{suffix}" in result.stderr and "nested too deeply" in result.stderr
 
 
+@pytest.mark.parametrize("depth", [101, 150, 999, 1_001])
+@pytest.mark.parametrize("layout", ["flow", "block"])
+def test_nesting_bound_is_ours_at_every_depth(write_dataset, depth, layout):
+    """Below, at and above libyaml's own bound (1,000 levels in 0.2.6): the same message,
+    located at the line where the bound is crossed."""
+    if layout == "flow":
+        value = "[" * depth + "]" * depth
+    else:
+        value = "\n" + "".join("  " * (level + 3) + "-\n" for level in range(depth))
+    folder = write_dataset(data__yaml=SETTINGS + f"organisations:\n  - id: o\n    name: {value}\n")
+    problem = only_problem(folder)
+    assert problem.message == "lists or mappings are nested too deeply (more than 100 levels)"
+    # The document, its organisations list and the record are three levels: the 98th list
+    # from the top is the 101st level.
+    assert problem.line == (6 if layout == "flow" else 6 + 98)
+
+
+def test_nesting_at_the_bound_is_read(write_dataset):
+    value = "[" * 97 + "x" + "]" * 97  # levels 4 to 100
+    folder = write_dataset(data__yaml=SETTINGS + f"organisations:\n  - id: o\n    name: {value}\n")
+    assert "nested too deeply" not in only_problem(folder).message
+
+
+ALIAS_BOMB = SETTINGS + "".join(
+    f"x{level}: &x{level} [{', '.join([f'*x{level - 1}' if level else '1'] * 9)}]\n"
+    for level in range(9)
+)
+
+
+def test_aliases_that_expand_without_bound_are_refused(write_dataset):
+    """Nine levels of nine aliases: 387,420,489 values from a 400-byte file."""
+    folder = write_dataset(data__yaml=ALIAS_BOMB)
+    problem = only_problem(folder)
+    assert problem.message.startswith("aliases repeat too much")
+    assert len(str(problem)) < 300
+    assert problem.line == 8  # x4, whose first alias repeats 7,381 values: past the allowance
+
+
+def test_aliases_inside_keys_are_refused(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + "a: &a [x, x]\norganisations:\n  - id: o\n    name: {? *a : x}\n"
+    )
+    problem = only_problem(folder)
+    assert problem.message == "a key must be a plain value, not a list, a mapping or an alias"
+    assert problem.line == 7
+
+
+def test_an_alias_inside_its_own_anchor_is_refused(write_dataset):
+    folder = write_dataset(data__yaml=SETTINGS + "organisations: &a [*a]\n")
+    assert "stands inside the value it refers to" in only_problem(folder).message
+
+
+def test_aliases_that_repeat_a_little_are_read(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS
+        + "organisations:\n"
+        + "".join(f"  - {{id: o{n}, name: &n{n} Org, acronym: *n{n}}}\n" for n in range(50))
+    )
+    assert [o.acronym for o in load_dataset(folder).organisations][:2] == ["Org", "Org"]
+
+
 def test_plain_text_without_a_default_language(write_dataset):
     folder = write_dataset(data__yaml="organisations:\n  - {id: o, name: O}\n")
     assert "needs a language" in only_problem(folder).message

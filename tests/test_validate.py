@@ -527,3 +527,30 @@ def test_shapes_are_shared_out_costliest_first_counting_what_they_lead_to() -> N
     assert order.index("EventDates") < order.index("ProjectDates")
     assert module._size(shapes, URIRef("https://w3id.org/liaise-lod/shapes#EventDates")) == 5
     assert order.index("Event") < order.index("EventDates")
+
+
+UNTUNED = """
+import pyshacl, sys
+pyshacl.__version__ = {version!r}
+from liaise_lod.cli import main
+for _ in range(2):
+    main(["validate", sys.argv[1]])
+"""
+
+
+@pytest.mark.parametrize(("version", "warnings"), [("0.39.0", 1), (pyshacl.__version__, 0)])
+def test_untuned_validation_says_so_once(tmp_path, version, warnings) -> None:
+    import subprocess
+    import sys
+
+    mini = Path(__file__).parent / "data" / "mini"
+    script = UNTUNED.format(version=version)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(mini)], capture_output=True, text=True, check=False
+    )
+    lines = [line for line in result.stderr.splitlines() if "tuned for" in line]
+    assert len(lines) == warnings, result.stderr[-2000:]
+    if warnings:
+        assert lines[0].startswith("liaise-lod: warning: pySHACL 0.39.0 is not one that")
+        assert "0.40.0, 0.40.1" in lines[0]
+        assert "Traceback" not in result.stderr
