@@ -65,7 +65,7 @@ def reference_loop_seconds() -> float:
 
 
 def run_one(projects: int) -> None:
-    from liaise_lod.progress import log
+    from liaise_lod._internal.progress import log
     from liaise_lod.publish import Settings, publish
 
     stages = StageTimes()

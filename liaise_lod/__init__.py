@@ -9,43 +9,58 @@ The pipeline, one module a stage::
     build("examples/liaise2", "out")                   # all of it, written atomically (pipeline)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .errors import (
-    ConfigError,
-    InputError,
-    InvalidGraphError,
-    LiaiseError,
-    LiaiseWarning,
-    OutputError,
-    Problem,
-    PushError,
-    QueryError,
-    QueryTimeout,
-    UntunedValidationWarning,
-)
-from .iris import Iris
-from .load import load_dataset
-from .mapping import to_graph
-from .model import (
-    Dataset,
-    DatasetInfo,
-    Event,
-    Funding,
-    NewsArticle,
-    Organisation,
-    Participation,
-    Person,
-    Project,
-    Publication,
-    StatedFigure,
-)
-from .pipeline import BuildResult, build, check
-from .push import PushResult, push
-from .schema import json_schema
-from .serialize import jsonld, ntriples, turtle
-from .sparql import QueryResult, load_store, query
-from .validate import ValidationReport, ValidationResult, validate
+# The public API. Each name is imported on first use, so that `liaise-lod --help` and
+# `import liaise_lod` stay quick and a host application loads pySHACL, rdflib and pyoxigraph
+# only when it calls on them. tests/test_api.py pins the list.
+_EXPORTS: dict[str, str] = {
+    "ConfigError": ".errors",
+    "InputError": ".errors",
+    "InvalidGraphError": ".errors",
+    "LiaiseError": ".errors",
+    "LiaiseWarning": ".errors",
+    "OutputError": ".errors",
+    "Problem": ".errors",
+    "PushError": ".errors",
+    "QueryError": ".errors",
+    "QueryTimeout": ".errors",
+    "UntunedValidationWarning": ".errors",
+    "Iris": ".iris",
+    "load_dataset": ".load",
+    "to_graph": ".mapping",
+    "Dataset": ".model",
+    "DatasetInfo": ".model",
+    "Event": ".model",
+    "Funding": ".model",
+    "NewsArticle": ".model",
+    "Organisation": ".model",
+    "Participation": ".model",
+    "Person": ".model",
+    "Project": ".model",
+    "Publication": ".model",
+    "StatedFigure": ".model",
+    "BuildResult": ".pipeline",
+    "build": ".pipeline",
+    "check": ".pipeline",
+    "PushResult": ".push",
+    "push": ".push",
+    "json_schema": ".schema",
+    "jsonld": ".serialize",
+    "ntriples": ".serialize",
+    "turtle": ".serialize",
+    "QueryResult": ".sparql",
+    "load_store": ".sparql",
+    "query": ".sparql",
+    "ValidationReport": ".validate",
+    "ValidationResult": ".validate",
+    "validate": ".validate",
+}
 
 __all__ = [
     "BuildResult",
@@ -90,3 +105,81 @@ __all__ = [
     "turtle",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'liaise_lod' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+if TYPE_CHECKING:
+    from .errors import (
+        ConfigError,
+        InputError,
+        InvalidGraphError,
+        LiaiseError,
+        LiaiseWarning,
+        OutputError,
+        Problem,
+        PushError,
+        QueryError,
+        QueryTimeout,
+        UntunedValidationWarning,
+    )
+    from .iris import (
+        Iris,
+    )
+    from .load import (
+        load_dataset,
+    )
+    from .mapping import (
+        to_graph,
+    )
+    from .model import (
+        Dataset,
+        DatasetInfo,
+        Event,
+        Funding,
+        NewsArticle,
+        Organisation,
+        Participation,
+        Person,
+        Project,
+        Publication,
+        StatedFigure,
+    )
+    from .pipeline import (
+        BuildResult,
+        build,
+        check,
+    )
+    from .push import (
+        PushResult,
+        push,
+    )
+    from .schema import (
+        json_schema,
+    )
+    from .serialize import (
+        jsonld,
+        ntriples,
+        turtle,
+    )
+    from .sparql import (
+        QueryResult,
+        load_store,
+        query,
+    )
+    from .validate import (
+        ValidationReport,
+        ValidationResult,
+        validate,
+    )

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
+from ._internal.progress import log
 from .errors import InvalidGraphError, LiaiseError, LiaiseWarning
-from .progress import log
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -127,7 +127,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def _query_arguments(parser: argparse.ArgumentParser) -> None:
-    from .sparql import FORMATS
+    from .formats import query_formats
 
     parser.add_argument(
         "dataset",
@@ -137,7 +137,7 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", help="the SPARQL query, a .rq file holding it, or - for stdin")
     parser.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=[fmt.name for fmt in query_formats()],
         help="output (default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE)",
     )
     parser.add_argument("--timeout", type=float, metavar="S", help="stop the query after S seconds")
@@ -228,7 +228,7 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
 def run_publish(args: argparse.Namespace) -> int:
-    from .progress import ProgressBar
+    from ._internal.progress import ProgressBar
     from .publish import Settings, publish
 
     settings = Settings(

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .allocation import bulk_allocation
+from ._internal.allocation import bulk_allocation
 from .errors import InputError, Problem
 from .model import BY_COLLECTION, Dataset, DatasetInfo, Record, Source, check_dataset
 from .vocabulary import normalise_language_tag

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .allocation import long_lived
+from ._internal.allocation import long_lived
+from ._internal.exchange import exchange
+from ._internal.progress import stage
+from ._internal.resources import vocab_dir
 from .errors import ConfigError, InvalidGraphError, OutputError
-from .exchange import exchange
 from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
 from .model import Dataset
-from .progress import stage
-from .resources import vocab_dir
 from .serialize import turtle, write_dumps
 from .validate import ValidationReport, dataset_sources, validate
 
@@ -110,7 +110,8 @@ def build(
 def write_outputs(
     result: BuildResult, folder: Path, base: str, processes: int | None = None
 ) -> list[Path]:
-    files = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
+    dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
+    files = list(dumps.values())
 
     def write(name: str, data: bytes) -> None:
         (folder / name).write_bytes(data)

@@ -24,16 +24,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import pyoxigraph as ox
-from rdflib import Graph
-
+from ._internal.progress import ProgressBar
 from .errors import ConfigError, PushError
-from .model import Dataset
-from .progress import ProgressBar
 
-Source = Dataset | Graph | str | os.PathLike
+if TYPE_CHECKING:  # imported where used: the command line reads this module's defaults
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .model import Dataset
+
+    Source = Dataset | Graph | str | os.PathLike
 DEFAULT_CHUNK_SIZE = 100_000
 TIMEOUT_SECONDS = 3600
 N_TRIPLES = "application/n-triples"
@@ -154,6 +157,8 @@ def _upload(
     client: Client, endpoint: str, graph: str, chunks: list[list[ox.Triple]], bar: _Sent
 ) -> None:
     """PUT the first chunk (replacing the graph), POST the others (adding to it)."""
+    import pyoxigraph as ox
+
     url = graph_url(endpoint, graph)
     for number, chunk in enumerate(chunks):
         body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
@@ -183,6 +188,9 @@ def _graph_iri(iri: str | None) -> str:
 
 def source_triples(source: Source, base: str | None = None) -> tuple[list[ox.Triple], str | None]:
     """The source's triples, and the graph IRI it suggests (a dataset's base IRI)."""
+    from rdflib import Graph
+
+    from .model import Dataset
     from .serialize import to_oxigraph
 
     if isinstance(source, Graph):
@@ -202,6 +210,8 @@ def source_triples(source: Source, base: str | None = None) -> tuple[list[ox.Tri
 
 
 def _dump_triples(path: Path) -> list[ox.Triple]:
+    import pyoxigraph as ox
+
     rdf_format = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
     try:
         return [quad.triple for quad in ox.parse(path=path, format=rdf_format)]
@@ -222,11 +232,15 @@ def chunked(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
 
 
 def _has_blank_node(triple: ox.Triple) -> bool:
+    import pyoxigraph as ox
+
     return type(triple.subject) is ox.BlankNode or type(triple.object) is ox.BlankNode
 
 
 def _blank_node_groups(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
     """The triples grouped by connected blank nodes (union-find over their labels)."""
+    import pyoxigraph as ox
+
     parent: dict[str, str] = {}
 
     def root(label: str) -> str:

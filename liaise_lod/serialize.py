@@ -25,16 +25,15 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import json_text
-from .allocation import bulk_allocation
+from ._internal import json_text
+from ._internal.allocation import bulk_allocation
+from ._internal.parallel import fork_map, processes_for
+from ._internal.resources import vocab_dir
+from ._internal.store import by_subject
 from .errors import OutputError
+from .formats import get_format, graph_formats
 from .model import BY_KIND
 from .namespaces import CONTEXT_IRI, PREFIXES, RDF_TYPE, XSD_STRING
-from .parallel import fork_map, processes_for
-from .resources import vocab_dir
-from .store import by_subject
-
-FORMATS = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld"}
 
 #: What the writers take: a graph, or its triples.
 Triples = Graph | Iterable[tuple[Node, Node, Node]]
@@ -146,8 +145,9 @@ def turtle(graph: Triples, base: str | None = None) -> bytes:
     return from_sorted(in_order(graph), "turtle", base)
 
 
-def ntriples(graph: Triples) -> bytes:
-    """N-Triples, one triple a line, lines sorted."""
+def ntriples(graph: Triples, base: str | None = None) -> bytes:
+    """N-Triples, one triple a line, lines sorted (``base`` is not used: every IRI is written
+    whole; it is there so that every graph format is written the same way)."""
     return from_sorted(in_order(graph), "ntriples")
 
 
@@ -230,8 +230,8 @@ def piece(subject: Node, pairs: Iterable[tuple[Node, Node]], base: str | None = 
 
 
 def join_pieces(pieces: Iterable[Piece], base: str | None = None) -> dict[str, bytes]:
-    """The document made of these pieces (each of a different subject) in every format of
-    ``FORMATS``: the bytes ``turtle``, ``ntriples`` and ``jsonld`` give for all their triples,
+    """The document made of these pieces (each of a different subject) in every graph format:
+    the bytes ``turtle``, ``ntriples`` and ``jsonld`` give for all their triples,
     since those writers too go a subject at a time, in these orders."""
     in_lines = sorted(pieces, key=lambda piece: piece.ntriples_subject)
     if not in_lines:
@@ -464,8 +464,9 @@ def _write_graph_array(nodes: Iterable[bytes], stream: BinaryIO) -> None:
     stream.write(b"\n ]\n}\n" if separator == b",\n" else b"]\n}\n")
 
 
-def jsonld(graph: Triples) -> bytes:
-    """JSON-LD compacted against our context, referenced by its IRI (served from the package)."""
+def jsonld(graph: Triples, base: str | None = None) -> bytes:
+    """JSON-LD compacted against our context, referenced by its IRI (served from the package).
+    ``base`` is not used: IRIs are written whole."""
     buffer = io.BytesIO()
     write_jsonld(graph, buffer)
     return buffer.getvalue()
@@ -487,8 +488,8 @@ def write_dumps(
     processes: int | None = None,
     suffix: str = "",
     opener: Callable[[Path], AbstractContextManager[BinaryIO]] = _open_file,
-) -> list[Path]:
-    """Write ``graph`` in every format of ``FORMATS``, to ``stem`` plus each extension and
+) -> dict[str, Path]:
+    """Write ``graph`` in every graph format, to ``stem`` plus each extension and
     ``suffix``, through streams ``opener`` opens (e.g. ``suffix=".gz"`` with a gzip writer).
 
     Turtle and N-Triples are written in one pass over the triples in order; the JSON-LD is
@@ -497,8 +498,12 @@ def write_dumps(
     about as long as the other. Neither holds a copy of the graph: both go a subject at a time.
     A write that fails (a full disk) raises ``OutputError``, from either process.
     """
-    paths = {fmt: stem.with_name(f"{stem.name}{ext}{suffix}") for fmt, ext in FORMATS.items()}
+    paths = {
+        fmt.name: stem.with_name(f"{stem.name}{fmt.extension}{suffix}") for fmt in graph_formats()
+    }
     jobs = [("turtle", "ntriples"), ("jsonld",)]
+    if sorted(name for job in jobs for name in job) != sorted(paths):
+        raise NotImplementedError(f"write_dumps writes {jobs}, not every one of {list(paths)}")
 
     def write(formats: tuple[str, ...]) -> str | None:
         """Write these formats; what went wrong, if anything (in either process)."""
@@ -518,7 +523,7 @@ def write_dumps(
     problems = [problem for problem in fork_map(write, jobs, processes) if problem]
     if problems:
         raise OutputError("; ".join(problems))
-    return list(paths.values())
+    return paths
 
 
 # --------------------------------------------------------------------------- documents loader
@@ -549,11 +554,5 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
 
 
 def serialize(graph: Graph, fmt: str, base: str | None = None) -> bytes:
-    """``turtle``, ``ntriples`` or ``jsonld`` bytes for a graph."""
-    if fmt == "turtle":
-        return turtle(graph, base)
-    if fmt == "ntriples":
-        return ntriples(graph)
-    if fmt == "jsonld":
-        return jsonld(graph)
-    raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    """The graph in one of the graph formats (``turtle``, ``jsonld``, ``ntriples``, ...)."""
+    return get_format(fmt, ("graph",)).write(graph, base)

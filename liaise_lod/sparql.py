@@ -29,13 +29,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import ConfigError, QueryError, QueryTimeout
+from .formats import query_formats
 from .model import Dataset
 from .namespaces import PREFIXES, XSD
 
 Source = Dataset | Graph | ox.Store | str | os.PathLike
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
-GRAPH_FORMATS = ("turtle", "ntriples")
-FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 MAX_CELL_WIDTH = 60
 
 _RDF_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
@@ -457,6 +455,12 @@ class QueryResult:
         used = {prefix: iri for prefix, iri in PREFIXES.items() if f"<{iri}" in text}
         return ox.serialize(self.triples, format=ox.RdfFormat.TURTLE, prefixes=used)
 
+    def to_jsonld(self) -> bytes:
+        """A graph result as JSON-LD against our context."""
+        from .serialize import jsonld
+
+        return jsonld(self.graph)
+
     def to_table(self, max_width: int = MAX_CELL_WIDTH) -> str:
         """A plain-text table for terminals: IRIs shortened with our prefixes, columns as wide
         as their widest cell (at most ``max_width``), numbers right-aligned."""
@@ -467,22 +471,23 @@ class QueryResult:
         return table(self.variables, self.rows, max_width)
 
     def serialize(self, fmt: str) -> bytes:
-        """The result in one of ``FORMATS``: table, csv, tsv, json, turtle or ntriples."""
-        writers = {
-            "table": lambda: (self.to_table().rstrip("\n") + "\n").encode("utf-8"),
-            "csv": self.to_csv,
-            "tsv": self.to_tsv,
-            "json": self.to_json,
-            "turtle": self.to_turtle,
-            "ntriples": self.to_ntriples,
-        }
-        if fmt not in writers:
-            raise ConfigError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-        if self.kind == "graph" and fmt in ("csv", "tsv", "json"):
-            raise QueryError("this query gives a graph: use the format turtle or ntriples")
-        if self.kind != "graph" and fmt in GRAPH_FORMATS:
-            raise QueryError(f"this query gives a table: use one of {', '.join(RESULT_FORMATS)}")
-        return writers[fmt]()
+        """The result in one of the formats ``query`` offers (``formats.query_formats()``):
+        table, csv, tsv, json for a table or yes/no answer; table and the graph formats for a
+        graph."""
+        chosen = next((f for f in query_formats() if f.name == fmt), None)
+        if chosen is None:
+            names = ", ".join(f.name for f in query_formats())
+            raise ConfigError(f"unknown format '{fmt}': use one of {names}")
+        suits = chosen.name == "table" or (chosen.kind == "graph") == (self.kind == "graph")
+        if not suits:
+            wanted = "graph" if self.kind == "graph" else "results"
+            names = ", ".join(f.name for f in query_formats() if f.kind == wanted)
+            what = "a graph" if self.kind == "graph" else "a table"
+            raise QueryError(f"this query gives {what}: use one of {names}")
+        written = getattr(self, f"to_{chosen.name}")()
+        if isinstance(written, str):
+            written = (written.rstrip("\n") + "\n").encode("utf-8")
+        return written
 
 
 def to_rdflib(term: Any) -> Node | None:

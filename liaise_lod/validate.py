@@ -25,12 +25,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from .allocation import bulk_allocation, long_lived
+from ._internal.allocation import bulk_allocation, long_lived
+from ._internal.parallel import fork_map, processes_for
+from ._internal.pyshacl_tuning import RawResult, raw_results, tuned
+from ._internal.resources import shapes_dir
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
-from .parallel import fork_map, processes_for
-from .pyshacl_tuning import RawResult, raw_results, tuned
-from .resources import shapes_dir
 
 if TYPE_CHECKING:
     from .model import Dataset

@@ -13,8 +13,8 @@ from functools import cache
 
 from rdflib import Graph, URIRef
 
+from ._internal.resources import vocab_dir
 from .namespaces import CONCEPTS, EU_COUNTRY, EU_LANGUAGE, LLOD, SKOS
-from .resources import vocab_dir
 
 SCHEME_SLUGS = ("role", "organisation-kind", "event-kind", "publication-kind", "topic")
 

@@ -56,13 +56,13 @@ def write_dataset(tmp_path):
 
 @pytest.fixture
 def untuned(monkeypatch) -> Callable[[], None]:
-    """Call it to make validate() run pySHACL as released, without liaise_lod.pyshacl_tuning.
+    """Call it to make validate() run pySHACL as released, without liaise_lod._internal.pyshacl_tuning.
     Skips the test where the installed pySHACL is not one the tuning knows (then there is
     nothing to compare)."""
     import contextlib
     import importlib
 
-    from liaise_lod.pyshacl_tuning import is_tunable
+    from liaise_lod._internal.pyshacl_tuning import is_tunable
 
     if not is_tunable():
         pytest.skip("the installed pySHACL is not tuned: validate() already runs it as released")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from liaise_lod.allocation import bulk_allocation, long_lived
+from liaise_lod._internal.allocation import bulk_allocation, long_lived
 
 
 def test_long_lived_freezes_what_exists_and_releases_it_when_the_outermost_block_ends():

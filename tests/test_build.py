@@ -162,7 +162,7 @@ def test_example_loads_without_problems():
 
 
 def _can_exchange(folder) -> bool:
-    from liaise_lod.exchange import exchange
+    from liaise_lod._internal.exchange import exchange
 
     (folder / "a").mkdir()
     (folder / "b").mkdir()
@@ -174,7 +174,7 @@ def _can_exchange(folder) -> bool:
 
 
 def test_folders_trade_places_and_a_missing_one_is_an_error(tmp_path):
-    from liaise_lod.exchange import exchange
+    from liaise_lod._internal.exchange import exchange
 
     if not _can_exchange(tmp_path):
         pytest.skip("this system cannot exchange two folders in one step")

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from liaise_lod.json_text import dumps
+from liaise_lod._internal.json_text import dumps
 
 TEXTS = [
     "",

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from liaise_lod._internal.parallel import available_processes, fork_map, forked
 from liaise_lod.errors import LiaiseError
-from liaise_lod.parallel import available_processes, fork_map, forked
 
 
 def test_results_come_back_in_order_from_several_processes():
@@ -30,7 +30,7 @@ def test_tens_of_thousands_of_items_are_shared_out():
     """More items than a pipe could hold as numbers (the 64 KiB a queue of them blocked on);
     run in a child process so that a hang fails the test instead of stopping the suite."""
     script = (
-        "from liaise_lod.parallel import fork_map\n"
+        "from liaise_lod._internal.parallel import fork_map\n"
         "results = fork_map(lambda n: n * 2, list(range(50_000)), 2)\n"
         "assert results == [n * 2 for n in range(50_000)]\n"
     )

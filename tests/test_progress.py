@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from conftest import EXAMPLE, REPO
-from liaise_lod.progress import ProgressBar
+from liaise_lod._internal.progress import ProgressBar
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import synthetic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from liaise_lod.resources import vocab_dir
+from liaise_lod._internal.resources import vocab_dir
 from liaise_lod.schema import json_schema
 
 

@@ -14,6 +14,7 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from liaise_lod._internal.resources import shapes_dir
 from liaise_lod.mapping import to_graph
 from liaise_lod.model import (
     Dataset,
@@ -29,7 +30,6 @@ from liaise_lod.model import (
     StatedFigure,
 )
 from liaise_lod.namespaces import LLOD, PREFIXES, RDF, SH, SKOS
-from liaise_lod.resources import shapes_dir
 from liaise_lod.validate import SHAPES_NS, shapes_graph, validate
 from liaise_lod.vocabulary import scheme
 

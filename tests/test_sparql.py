@@ -173,8 +173,10 @@ def test_construct_gives_a_graph(small):
     assert "@prefix schema: <http://schema.org/> ." in text
     assert "@prefix foaf:" not in text  # only the prefixes it uses
     assert len(result.to_ntriples().splitlines()) == 2
-    with pytest.raises(QueryError, match="turtle or ntriples"):
+    with pytest.raises(QueryError, match="use one of turtle, jsonld, ntriples"):
         result.serialize("csv")
+    document = json.loads(result.serialize("jsonld"))
+    assert len(document["@graph"]) == 2
 
 
 def test_describe_gives_a_graph(small):
@@ -394,4 +396,4 @@ def test_cli_exit_codes(capsysbinary):
     code, _, err = run_cli(
         capsysbinary, str(EXAMPLE), "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"
     )
-    assert code == 2 and "turtle or ntriples" in err
+    assert code == 2 and "turtle, jsonld, ntriples" in err

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 
+from liaise_lod._internal.store import LeanMemory, all_triples
 from liaise_lod.mapping import new_graph, to_graph
-from liaise_lod.store import LeanMemory, all_triples
 from liaise_lod.validate import validate
 
 EX = "http://example.org/"

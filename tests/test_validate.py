@@ -277,7 +277,7 @@ def test_pyshacl_is_tuned_only_inside_the_block() -> None:
     from pyshacl import shape
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
 
-    from liaise_lod.pyshacl_tuning import is_tunable, tuned
+    from liaise_lod._internal.pyshacl_tuning import is_tunable, tuned
 
     released = (vars(shape).get("CONSTRAINT_PARAMS"), OrConstraintComponent._evaluate_or_constraint)
     with tuned():
@@ -303,7 +303,7 @@ def test_pyshacl_is_tuned_only_inside_the_block() -> None:
 def test_tuned_pyshacl_repeats_results_for_a_value_reached_twice() -> None:
     """pySHACL evaluates a nested property shape once per (focus, value) pair: a value reached
     from two focus nodes gives its results twice, tuned or not."""
-    from liaise_lod.pyshacl_tuning import is_tunable, tuned
+    from liaise_lod._internal.pyshacl_tuning import is_tunable, tuned
 
     if not is_tunable():
         pytest.skip("the installed pySHACL is not tuned: nothing to compare")
@@ -331,7 +331,7 @@ def test_tuned_pyshacl_repeats_results_for_a_value_reached_twice() -> None:
 def test_a_failed_tuning_leaves_pyshacl_as_released(monkeypatch) -> None:
     from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
 
-    from liaise_lod import pyshacl_tuning
+    from liaise_lod._internal import pyshacl_tuning
 
     released = PropertyConstraintComponent._evaluate_property_shape
 
@@ -351,7 +351,7 @@ def test_a_failed_tuning_leaves_pyshacl_as_released(monkeypatch) -> None:
 def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
     """sh:or stops at the first member a value conforms to; a value matching none is reported
     once, whatever the order."""
-    from liaise_lod.pyshacl_tuning import tuned
+    from liaise_lod._internal.pyshacl_tuning import tuned
 
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -375,7 +375,7 @@ def test_tuned_or_reports_a_value_that_matches_no_member() -> None:
 def test_tuned_class_check_follows_subclasses_as_released() -> None:
     """sh:class, each class's superclasses worked out once: a value whose type is a subclass
     (two steps up) conforms; a literal, an untyped value and an unrelated type do not."""
-    from liaise_lod.pyshacl_tuning import tuned
+    from liaise_lod._internal.pyshacl_tuning import tuned
 
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -420,7 +420,7 @@ def test_tuned_node_constraint_gives_the_results_pyshacl_gives() -> None:
     its details nested, as released pySHACL does."""
     from rdflib.compare import isomorphic
 
-    from liaise_lod.pyshacl_tuning import tuned
+    from liaise_lod._internal.pyshacl_tuning import tuned
 
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -457,7 +457,7 @@ def test_raw_results_are_read_as_the_report_graph_is() -> None:
     """Results read straight from pySHACL (``raw_results``) are those read from its report
     graph: blank-node paths and shapes, a blank value node described from the data, nested
     ``sh:detail`` results, messages of several languages, the report graph alike."""
-    from liaise_lod.pyshacl_tuning import tuned
+    from liaise_lod._internal.pyshacl_tuning import tuned
     from liaise_lod.validate import _pyshacl_run, _sort_text
 
     shapes = Graph().parse(

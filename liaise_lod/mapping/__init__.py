@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from ..allocation import bulk_allocation
+from .._internal.allocation import bulk_allocation
+from .._internal.store import LeanMemory
 from ..iris import Iris
 from ..model import Dataset
 from ..namespaces import PREFIXES
-from ..store import LeanMemory
 from ..vocabulary import schemes_graph
 from .emit import Emitter
 from .event import map_event

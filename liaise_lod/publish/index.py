@@ -13,9 +13,9 @@ from typing import Literal as OneOf
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .._internal.store import all_triples
 from ..iris import Iris
 from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, same_term
-from ..store import all_triples
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from rdflib import Literal
 from rdflib.term import Node
 
-from .. import json_text
+from .._internal import json_text
 from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING, same_term
 
 Triple = tuple[Node, Node, Node]

@@ -13,15 +13,16 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..allocation import bulk_allocation, long_lived
+from .._internal.allocation import bulk_allocation, long_lived
+from .._internal.parallel import fork_map, forked, processes_for
+from .._internal.progress import stage
+from .._internal.resources import shapes_dir, vocab_dir
 from ..errors import ConfigError, InvalidGraphError, OutputError
+from ..formats import graph_formats
 from ..iris import Iris
 from ..model import http_url
-from ..parallel import fork_map, forked, processes_for
 from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
-from ..progress import stage
-from ..resources import shapes_dir, vocab_dir
-from ..serialize import FORMATS, PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
+from ..serialize import PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
@@ -39,12 +40,6 @@ PARALLEL_MINIMUM = 2_000
 #: The index page lists this many resources of each kind at most (by name): a large site's
 #: would otherwise be a page of megabytes (16 MB for 10,000 projects).
 INDEX_LISTED = 1_000
-#: The whole-dataset dumps: format, media type, EU file type, label.
-DUMP_FORMATS = (
-    ("turtle", "text/turtle", "RDF_TURTLE", "Turtle"),
-    ("jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
-    ("ntriples", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-)
 
 
 @dataclass(frozen=True)
@@ -333,10 +328,15 @@ def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
     written = write_dumps(
         graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
     )
-    path = dict(zip(FORMATS, written, strict=True))
     return [
-        metadata.Dump.of(path[fmt], fmt, media_type, file_type, f"Whole dataset, {label}")
-        for fmt, media_type, file_type, label in DUMP_FORMATS
+        metadata.Dump.of(
+            written[fmt.name],
+            fmt.name,
+            fmt.media_type,
+            fmt.eu_file_type,
+            f"Whole dataset, {fmt.label}",
+        )
+        for fmt in graph_formats()
     ]
 
 

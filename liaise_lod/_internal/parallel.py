@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
+from ..errors import LiaiseError
 from .allocation import long_lived
-from .errors import LiaiseError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

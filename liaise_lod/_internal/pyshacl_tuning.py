@@ -49,7 +49,7 @@ from typing import Any
 import pyshacl
 from rdflib import RDF, RDFS, Literal
 
-from .errors import UntunedValidationWarning
+from ..errors import UntunedValidationWarning
 
 #: The pySHACL releases whose internals the replacements below were written against and tested.
 TESTED_VERSIONS = ("0.40.0", "0.40.1")

@@ -1,0 +1,103 @@
+"""The public surface: what `liaise_lod` exports, and that importing it costs little."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import liaise_lod
+
+PUBLIC = [
+    "BuildResult",
+    "ConfigError",
+    "Dataset",
+    "DatasetInfo",
+    "Event",
+    "Funding",
+    "InputError",
+    "InvalidGraphError",
+    "Iris",
+    "LiaiseError",
+    "LiaiseWarning",
+    "NewsArticle",
+    "Organisation",
+    "OutputError",
+    "Participation",
+    "Person",
+    "Problem",
+    "Project",
+    "Publication",
+    "PushError",
+    "PushResult",
+    "QueryError",
+    "QueryResult",
+    "QueryTimeout",
+    "StatedFigure",
+    "UntunedValidationWarning",
+    "ValidationReport",
+    "ValidationResult",
+    "__version__",
+    "build",
+    "check",
+    "json_schema",
+    "jsonld",
+    "load_dataset",
+    "load_store",
+    "ntriples",
+    "push",
+    "query",
+    "to_graph",
+    "turtle",
+    "validate",
+]
+
+
+def test_the_public_api_is_pinned():
+    assert sorted(liaise_lod.__all__) == PUBLIC
+
+
+def test_every_public_name_resolves_and_is_listed_by_dir():
+    for name in PUBLIC:
+        assert getattr(liaise_lod, name) is not None, name
+    assert set(PUBLIC) <= set(dir(liaise_lod))
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    try:
+        liaise_lod.no_such_thing  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_thing" in str(error)
+    else:
+        raise AssertionError("no AttributeError")
+
+
+def test_errors_and_warnings_share_their_bases():
+    errors = [getattr(liaise_lod, name) for name in PUBLIC if name.endswith(("Error", "Timeout"))]
+    assert all(issubclass(error, liaise_lod.LiaiseError) for error in errors)
+    assert issubclass(liaise_lod.UntunedValidationWarning, liaise_lod.LiaiseWarning)
+
+
+HEAVY = ("rdflib", "pyshacl", "pyoxigraph", "pydantic", "yaml", "jinja2", "pyld")
+
+
+def test_importing_the_package_and_the_cli_loads_no_heavy_library():
+    script = (
+        "import sys, liaise_lod, liaise_lod.cli\n"
+        "liaise_lod.cli.parser().format_help()\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_plumbing_is_private():
+    from pathlib import Path
+
+    package = Path(liaise_lod.__file__).parent
+    plumbing = {"allocation", "parallel", "store", "exchange", "json_text", "progress"}
+    plumbing |= {"pyshacl_tuning", "resources"}
+    public_modules = {path.stem for path in package.glob("*.py")}
+    assert not plumbing & public_modules
+    assert plumbing <= {path.stem for path in (package / "_internal").glob("*.py")}
