@@ -51,3 +51,19 @@ def test_bulk_allocation_pauses_collection_and_restores_it():
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_long_lived_leaves_what_the_host_froze_frozen():
+    """A host application's frozen objects stay frozen: Python can only unfreeze all."""
+    gc.unfreeze()
+    hosts = [[] for _ in range(100)]
+    gc.freeze()
+    theirs = gc.get_freeze_count()
+    try:
+        with long_lived():
+            ours = [[] for _ in range(100)]
+            assert gc.get_freeze_count() == theirs  # ours are not frozen on top
+        assert gc.get_freeze_count() == theirs
+        assert hosts and ours
+    finally:
+        gc.unfreeze()

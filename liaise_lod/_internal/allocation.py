@@ -27,6 +27,7 @@ def bulk_allocation() -> Iterator[None]:
 
 
 _frozen = 0
+_freezing = False
 
 
 @contextmanager
@@ -42,14 +43,20 @@ def long_lived() -> Iterator[None]:
     the memory they share (see ``parallel``): a collection writes into every object it walks.
 
     Blocks nest: an inner one freezes what was made since the outer one began, and objects are
-    released to the collector when the outermost block ends.
+    released to the collector when the outermost block ends. Python can only unfreeze
+    everything at once, so where the host application froze objects of its own before the
+    outermost block, nothing is frozen (and so nothing of the host's is unfrozen): the block
+    is then only slower.
     """
-    global _frozen
-    gc.freeze()
+    global _frozen, _freezing
+    if _frozen == 0:
+        _freezing = gc.get_freeze_count() == 0
+    if _freezing:
+        gc.freeze()
     _frozen += 1
     try:
         yield
     finally:
         _frozen -= 1
-        if _frozen == 0:
+        if _frozen == 0 and _freezing:
             gc.unfreeze()
