@@ -332,7 +332,7 @@ def _warnings_as_lines() -> Iterator[None]:
     """Our warnings as one line each on stderr, like our errors; others as Python prints them."""
     python_shows = warnings.showwarning
 
-    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, LiaiseWarning):
             print(f"liaise-lod: warning: {message}", file=sys.stderr)
         else:

@@ -36,8 +36,9 @@ class Format:
     writer: str
     #: Whether ``query --format`` offers it (graph formats: for CONSTRUCT and DESCRIBE).
     for_queries: bool = False
-    #: Its code in the EU file-type authority table, for DCAT distributions.
-    eu_file_type: str | None = None
+    #: Its code in the EU file-type authority table, for DCAT distributions (every graph
+    #: format has one: the dumps are published as distributions).
+    eu_file_type: str = ""
 
     def write(self, *arguments: Any) -> bytes:
         return _resolve(self.writer)(*arguments)
@@ -49,6 +50,8 @@ _FORMATS: dict[str, Format] = {}
 def register_format(fmt: Format) -> Format:
     if fmt.name in _FORMATS:
         raise ValueError(f"the format '{fmt.name}' is registered twice")
+    if fmt.kind == "graph" and not (fmt.extension and fmt.eu_file_type):
+        raise ValueError(f"the graph format '{fmt.name}' needs an extension and an EU file type")
     _FORMATS[fmt.name] = fmt
     return fmt
 
@@ -104,7 +107,6 @@ def _results(name: str, extension: str | None, media_type: str, label: str) -> F
         "results",
         f"liaise_lod.sparql:QueryResult.to_{name}",
         for_queries=True,
-        eu_file_type=None,
     )
 
 

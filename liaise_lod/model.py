@@ -11,6 +11,7 @@ References to other records are their ids; ids are unique across the whole datas
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,17 +50,14 @@ class RefTo:
     kinds: tuple[str, ...] = ()
 
 
-def _ref(*kinds: str) -> Any:
-    return Annotated[Slug, RefTo(kinds)]
-
-
-OrganisationRef = _ref("organisation")
-PersonRef = _ref("person")
-AgentRef = _ref("organisation", "person")
-ProjectRef = _ref("project")
-EventRef = _ref("event")
-PublicationRef = _ref("publication")
-AnyRef = _ref()
+# Written out rather than made by a function, so that type checkers read them as types.
+OrganisationRef = Annotated[Slug, RefTo(("organisation",))]
+PersonRef = Annotated[Slug, RefTo(("person",))]
+AgentRef = Annotated[Slug, RefTo(("organisation", "person"))]
+ProjectRef = Annotated[Slug, RefTo(("project",))]
+EventRef = Annotated[Slug, RefTo(("event",))]
+PublicationRef = Annotated[Slug, RefTo(("publication",))]
+AnyRef = Annotated[Slug, RefTo()]
 
 
 def _language_tag(value: str) -> str:
@@ -166,23 +164,29 @@ def _country(value: str) -> str:
 Country = Annotated[str, AfterValidator(_country)]
 
 
-def _code_in(slug: str) -> Any:
-    def check(value: str) -> str:
-        codes = vocabulary.scheme(slug).codes
+@dataclass(frozen=True)
+class CodeIn:
+    """Marks a field whose values are codes of one of our SKOS schemes (the JSON Schema lists
+    them) and checks them."""
+
+    scheme: str
+
+    def __call__(self, value: str) -> str:
+        codes = vocabulary.scheme(self.scheme).codes
         if value not in codes:
             raise ValueError(
-                f"unknown {slug.replace('-', ' ')} '{value}'; use one of: " + ", ".join(codes)
+                f"unknown {self.scheme.replace('-', ' ')} '{value}'; use one of: "
+                + ", ".join(codes)
             )
         return value
 
-    return AfterValidator(check)
 
-
-Role = Annotated[str, _code_in("role")]
-OrganisationKind = Annotated[str, _code_in("organisation-kind")]
-EventKind = Annotated[str, _code_in("event-kind")]
-PublicationKind = Annotated[str, _code_in("publication-kind")]
-Topic = Annotated[str, _code_in("topic")]
+Role = Annotated[str, AfterValidator(CodeIn("role"))]
+OrganisationKind = Annotated[str, AfterValidator(CodeIn("organisation-kind"))]
+EventKind = Annotated[str, AfterValidator(CodeIn("event-kind"))]
+PublicationKind = Annotated[str, AfterValidator(CodeIn("publication-kind"))]
+DeliverableKind = Annotated[str, AfterValidator(CodeIn("deliverable-kind"))]
+Topic = Annotated[str, AfterValidator(CodeIn("topic"))]
 
 
 def _currency(value: str) -> str:
@@ -279,10 +283,11 @@ class Record(Model):
         return end
 
 
-def _comparable(when: str) -> str | datetime:
+def _comparable(when: str) -> tuple[datetime | None, str]:
+    """Sorts dates of one precision: date-times by the instant, others by their text."""
     if precision_of(when) == "datetime":
-        return datetime.fromisoformat(when.replace("Z", "+00:00"))
-    return when
+        return datetime.fromisoformat(when.replace("Z", "+00:00")), ""
+    return None, when
 
 
 class Funding(Model):
@@ -362,7 +367,7 @@ class Participation(Record):
         if isinstance(data, dict) and not data.get("id"):
             parts = [data.get(key) for key in ("project", "organisation", "role")]
             if all(isinstance(part, str) for part in parts):
-                data = {**data, "id": "--".join(parts)}
+                data = {**data, "id": "--".join(str(part) for part in parts)}
         return data
 
 
@@ -393,7 +398,21 @@ class Event(Record):
     figures: list[StatedFigure] = []
 
 
-class Publication(Record):
+class _Work(Record):
+    """A record with a title, written in the languages it lists."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_in_its_language(cls, data: Any) -> Any:
+        """A plain-text title of a work in one stated language is in that language."""
+        if isinstance(data, dict) and isinstance(data.get("title"), str):
+            langs = data.get("languages")
+            if isinstance(langs, list) and len(langs) == 1 and isinstance(langs[0], str):
+                data = {**data, "title": {langs[0]: data["title"]}}
+        return data
+
+
+class Publication(_Work):
     record_kind = "publication"
     collection = "publications"
 
@@ -412,14 +431,25 @@ class Publication(Record):
     about: list[AnyRef] = []
     topics: list[Topic] = []
 
-    @model_validator(mode="before")
-    @classmethod
-    def _title_in_its_language(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("title"), str):
-            langs = data.get("languages")
-            if isinstance(langs, list) and len(langs) == 1 and isinstance(langs[0], str):
-                data = {**data, "title": {langs[0]: data["title"]}}
-        return data
+
+class Deliverable(_Work):
+    """What a project set out to deliver, or delivered: a report, a demonstrator, a data set,
+    numbered (``D2.1``) and dated as the grant agreement says."""
+
+    record_kind = "deliverable"
+    collection = "deliverables"
+
+    title: LangText
+    project: ProjectRef
+    number: NonEmpty | None = None
+    kind: DeliverableKind | None = None
+    work_package: NonEmpty | None = None
+    description: LangText | None = None
+    due: When | None = None
+    delivered: When | None = None
+    languages: list[LanguageTag] = []
+    url: Url | None = None
+    topics: list[Topic] = []
 
 
 class NewsArticle(Record):
@@ -450,19 +480,6 @@ class Person(Record):
     publish_contact: bool = False
     website: Url | None = None
     same_as: list[Url] = []
-
-
-RECORD_TYPES: tuple[type[Record], ...] = (
-    Project,
-    Organisation,
-    Participation,
-    Event,
-    Publication,
-    NewsArticle,
-    Person,
-)
-BY_COLLECTION: dict[str, type[Record]] = {cls.collection: cls for cls in RECORD_TYPES}
-BY_KIND: dict[str, type[Record]] = {cls.record_kind: cls for cls in RECORD_TYPES}
 
 
 class DatasetInfo(Model):
@@ -506,6 +523,7 @@ class Dataset(BaseModel):
     participations: list[Participation] = []
     events: list[Event] = []
     publications: list[Publication] = []
+    deliverables: list[Deliverable] = []
     news: list[NewsArticle] = []
     people: list[Person] = []
 
@@ -519,6 +537,7 @@ class Dataset(BaseModel):
         return self
 
     def records(self) -> Iterator[Record]:
+        """Every record, collection by collection."""
         for cls in RECORD_TYPES:
             yield from getattr(self, cls.collection)
 
@@ -535,6 +554,16 @@ class Dataset(BaseModel):
             if project.lead and (project.id, project.lead, "coordinator") not in stated
         ]
         return sorted([*self.participations, *implied], key=lambda p: p.id)
+
+
+#: The record classes, in the order of the dataset's collections.
+RECORD_TYPES: tuple[type[Record], ...] = tuple(
+    typing.get_args(info.annotation)[0]
+    for name, info in Dataset.model_fields.items()
+    if name != "info"
+)
+BY_COLLECTION: dict[str, type[Record]] = {cls.collection: cls for cls in RECORD_TYPES}
+BY_KIND: dict[str, type[Record]] = {cls.record_kind: cls for cls in RECORD_TYPES}
 
 
 def check_dataset(dataset: Dataset, also_known: Iterable[str] = ()) -> list[Problem]:

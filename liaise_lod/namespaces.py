@@ -4,7 +4,12 @@ schema.org is ``http://schema.org/``: the IRI its official JSON-LD context expan
 ``SDO`` uses ``https://`` and is deliberately not used.
 """
 
-from rdflib import Namespace, URIRef
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 
@@ -19,6 +24,11 @@ class _Namespace(Namespace):
         return term
 
 
+#: A term of our graphs. Every one is a string, which rdflib's ``Node`` is not.
+Term = URIRef | Literal | BNode
+#: A triple of our graphs.
+Triple = tuple[Term, Term, Term]
+
 SCHEMA = _Namespace("http://schema.org/")
 
 #: Made once, for loops that compare many terms: rdflib builds a new term at each ``RDF.type``.
@@ -26,7 +36,7 @@ RDF_TYPE = RDF.type
 XSD_STRING = XSD.string
 #: How those loops compare terms: as text. rdflib's own equality runs in Python (and never
 #: holds between a term and a plain string).
-same_term = str.__eq__
+same_term: Callable[[Any, Any], bool] = str.__eq__
 ORG = _Namespace("http://www.w3.org/ns/org#")
 LOCN = _Namespace("http://www.w3.org/ns/locn#")
 SH = _Namespace("http://www.w3.org/ns/shacl#")
@@ -37,6 +47,7 @@ LLOD = _Namespace(LLOD_HOME + "ns#")
 CONCEPTS = _Namespace(LLOD_HOME + "vocab/")
 CONTEXT_IRI = LLOD_HOME + "context.jsonld"
 
+FRAPO = _Namespace("http://purl.org/cerif/frapo/")
 EU_COUNTRY = _Namespace("http://publications.europa.eu/resource/authority/country/")
 EU_LANGUAGE = _Namespace("http://publications.europa.eu/resource/authority/language/")
 EU_FILE_TYPE = _Namespace("http://publications.europa.eu/resource/authority/file-type/")
@@ -53,6 +64,7 @@ PREFIXES: dict[str, str] = {
     "eucountry": str(EU_COUNTRY),
     "eulang": str(EU_LANGUAGE),
     "foaf": str(FOAF),
+    "frapo": str(FRAPO),
     "llod": str(LLOD),
     "org": str(ORG),
     "owl": str(OWL),
@@ -66,6 +78,35 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
+_LONGEST_FIRST = tuple(sorted(PREFIXES.items(), key=lambda item: -len(item[1])))
+
+# One rule for every prefixed name we write or show (Turtle, SPARQL, JSON-LD, pages, reports):
+# a local part that all three syntaxes read as is. Turtle and SPARQL allow a leading digit;
+# "/" or "#" would need escapes, and a bare namespace ("schema:") reads oddly everywhere.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def shorten(iri: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    """``schema:name`` for ``http://schema.org/name``: the IRI as a prefixed name, with the
+    longest of ``prefixes`` (default: ours) that leaves a plain local part; ``None`` if none
+    does."""
+    if prefixes is None:
+        return _shortened(iri)
+    return _shorten(iri, tuple(sorted(prefixes.items(), key=lambda item: -len(item[1]))))
+
+
+@lru_cache(maxsize=2**16)  # the same properties and classes, on every page and in every report
+def _shortened(iri: str) -> str | None:
+    return _shorten(iri, _LONGEST_FIRST)
+
+
+def _shorten(iri: str, longest_first: tuple[tuple[str, str], ...]) -> str | None:
+    for prefix, namespace in longest_first:
+        if iri.startswith(namespace) and _LOCAL_PART.fullmatch(iri, len(namespace)):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return None
+
+
 __all__ = [
     "CONCEPTS",
     "CONTEXT_IRI",
@@ -75,6 +116,7 @@ __all__ = [
     "EU_FILE_TYPE",
     "EU_LANGUAGE",
     "FOAF",
+    "FRAPO",
     "IANA_MEDIA_TYPES",
     "LLOD",
     "LLOD_HOME",
@@ -96,5 +138,8 @@ __all__ = [
     "VOID",
     "XSD",
     "XSD_STRING",
+    "Term",
+    "Triple",
     "same_term",
+    "shorten",
 ]

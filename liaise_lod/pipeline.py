@@ -39,9 +39,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def check(
-    path: str | Path, base: str | None = None, *, processes: int | None = None
-) -> BuildResult:
+def check(path: str | Path, base: str | None = None, *, processes: int | None = 1) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``."""
     dataset, graph = load_and_map(path, base)
     return validated(dataset, graph, base, processes=processes)
@@ -62,7 +60,7 @@ def validated(
     graph: Graph,
     base: str | None = None,
     *,
-    processes: int | None = None,
+    processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
 ) -> BuildResult:
     """``dataset`` and its graph with their validation report. ``meanwhile()``: work this
@@ -82,14 +80,14 @@ def build(
     *,
     base: str | None = None,
     allow_invalid: bool = False,
-    processes: int | None = None,
+    processes: int | None = 1,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
     With violations nothing is written (``InvalidGraphError``) unless ``allow_invalid``. The
     output is built in a temporary folder beside ``out`` and swapped in, so a failed build
     leaves the previous output as it was. ``processes`` caps the processes that validate and
-    write the dumps (default: one per core for large graphs).
+    write the dumps: 1 (the default) starts none, ``None`` one per core for large graphs.
     """
     result = check(path, base, processes=processes)
     if not result.report.conforms and not allow_invalid:
@@ -108,7 +106,7 @@ def build(
 
 
 def write_outputs(
-    result: BuildResult, folder: Path, base: str, processes: int | None = None
+    result: BuildResult, folder: Path, base: str, processes: int | None = 1
 ) -> list[Path]:
     dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
     files = list(dumps.values())

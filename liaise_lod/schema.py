@@ -5,44 +5,66 @@ Generated from the input model; the codes of roles, kinds and topics come from t
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterator
 from typing import Any
 
-from pydantic import ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from . import vocabulary
-from .model import RECORD_TYPES, DatasetInfo
+from .model import RECORD_TYPES, CodeIn, DatasetInfo
 from .namespaces import LLOD_HOME
 
 SCHEMA_IRI = LLOD_HOME + "dataset.schema.json"
 
-#: (model, field) -> the SKOS scheme its codes come from.
-CODED_FIELDS = {
-    ("Participation", "role"): "role",
-    ("Organisation", "kind"): "organisation-kind",
-    ("Event", "kind"): "event-kind",
-    ("Publication", "kind"): "publication-kind",
-    ("Project", "topics"): "topic",
-    ("Event", "topics"): "topic",
-    ("Publication", "topics"): "topic",
-    ("NewsArticle", "topics"): "topic",
-}
-
-
 #: One data file: the dataset settings and any of the collections of records.
+_COLLECTIONS: dict[str, Any] = {cls.collection: (list[cls], []) for cls in RECORD_TYPES}  # type: ignore[valid-type]
 DataFile = create_model(
     "DataFile",
     __config__=ConfigDict(extra="forbid", title="liaise-lod data file"),
     dataset=(DatasetInfo | None, None),
-    **{cls.collection: (list[cls], []) for cls in RECORD_TYPES},
+    **_COLLECTIONS,
 )
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a YAML or JSON data file."""
     schema = DataFile.model_json_schema()
-    for (model, field), slug in CODED_FIELDS.items():
-        _add_codes(schema["$defs"][model]["properties"][field], vocabulary.scheme(slug).codes)
+    for model in _models(DataFile):
+        definition = schema["$defs"].get(model.__name__)
+        for name, info in model.model_fields.items():
+            coded = _code_marker(info.annotation, info.metadata)
+            if definition is not None and coded is not None:
+                codes = vocabulary.scheme(coded.scheme).codes
+                _add_codes(definition["properties"][name], codes)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_IRI, **schema}
+
+
+def _models(model: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    """The models a model's fields hold, nested ones too."""
+    for info in model.model_fields.values():
+        for inner in _annotations(info.annotation):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield inner
+                yield from _models(inner)
+
+
+def _annotations(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _annotations(argument)
+
+
+def _code_marker(annotation: Any, metadata: list[Any]) -> CodeIn | None:
+    """The ``CodeIn`` check of a field (``Role``, ``list[Topic]``, ``Topic | None``), if any."""
+    found = [*metadata]
+    for inner in _annotations(annotation):
+        found.extend(getattr(inner, "__metadata__", ()))
+    for meta in found:
+        check = getattr(meta, "func", None)
+        if isinstance(check, CodeIn):
+            return check
+    return None
 
 
 def _add_codes(property_schema: dict[str, Any], codes: tuple[str, ...]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -33,7 +32,7 @@ from ._internal.store import by_subject
 from .errors import OutputError
 from .formats import get_format, graph_formats
 from .model import BY_KIND
-from .namespaces import CONTEXT_IRI, PREFIXES, RDF_TYPE, XSD_STRING
+from .namespaces import CONTEXT_IRI, PREFIXES, RDF_TYPE, XSD_STRING, shorten
 
 #: What the writers take: a graph, or its triples.
 Triples = Graph | Iterable[tuple[Node, Node, Node]]
@@ -47,7 +46,7 @@ class _Converter:
 
     def __init__(self, remember: bool = True) -> None:
         self._iris: dict[URIRef, ox.NamedNode] | None = {} if remember else None
-        self._few: dict[URIRef, ox.NamedNode] = {}
+        self._few: dict[Node, ox.NamedNode] = {}
 
     def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(node, URIRef):
@@ -68,11 +67,17 @@ class _Converter:
             return ox.BlankNode(node)
         raise TypeError(f"cannot write {node!r}")
 
-    def remembered(self, iri: URIRef) -> ox.NamedNode:
+    def subject(self, node: Node) -> ox.NamedNode | ox.BlankNode:
+        converted = self.term(node)
+        if isinstance(converted, ox.Literal):
+            raise TypeError(f"a literal cannot be a subject: {node!r}")
+        return converted
+
+    def remembered(self, iri: Node) -> ox.NamedNode:
         """An IRI of which there are few (predicates, datatypes), remembered in any case."""
         named = self._few.get(iri)
         if named is None:
-            named = self._few[iri] = ox.NamedNode(iri)
+            named = self._few[iri] = ox.NamedNode(str(iri))
         return named
 
 
@@ -110,7 +115,7 @@ def _subjects_in_order(
     their N-Triples form."""
     subjects, pairs_of = _grouped(graph)
     with bulk_allocation():
-        converted = [(convert.term(node), node) for node in subjects]
+        converted = [(convert.subject(node), node) for node in subjects]
         converted.sort(key=lambda pair: str(pair[0]))
     for term, node in converted:
         yield term, pairs_of(node)
@@ -132,9 +137,10 @@ def _grouped(graph: Triples) -> tuple[Iterable[Node], PairsOf]:
 
 def to_oxigraph(graph: Triples) -> list[ox.Triple]:
     """The graph's triples as pyoxigraph triples (unsorted), e.g. to load an embedded store."""
-    convert = _Converter().term
+    convert = _Converter()
+    subject, predicate, term = convert.subject, convert.remembered, convert.term
     with bulk_allocation():
-        return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+        return [ox.Triple(subject(s), predicate(p), term(o)) for s, p, o in graph]
 
 
 # --------------------------------------------------------------------------- Turtle, N-Triples
@@ -161,10 +167,9 @@ def from_sorted(
     ``sorted_triples`` list written in both formats): returned as bytes, or written into
     the binary stream ``output`` (then the bytes are empty)."""
     if fmt == "turtle":
-        options = {"format": ox.RdfFormat.TURTLE, "prefixes": _prefixes(base)}
+        written = ox.serialize(triples, output, ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
     else:
-        options = {"format": ox.RdfFormat.N_TRIPLES}
-    written = ox.serialize(triples, output, **options)
+        written = ox.serialize(triples, output, ox.RdfFormat.N_TRIPLES)
     return b"" if written is None else written
 
 
@@ -214,7 +219,7 @@ def piece(subject: Node, pairs: Iterable[tuple[Node, Node]], base: str | None = 
     if not pairs:
         raise ValueError(f"no triples about {subject!r} to write")
     convert = _piece_converter()
-    term = convert.term(subject)
+    term = convert.subject(subject)
     lines = [
         (str(triple), triple)
         for triple in (ox.Triple(term, convert.remembered(p), convert.term(o)) for p, o in pairs)
@@ -258,17 +263,23 @@ _PROBE = ox.Triple(*(ox.NamedNode("urn:liaise-lod:probe"),) * 3)
 @cache
 def _turtle_head(base: str | None) -> bytes:
     """The ``@prefix`` lines that start every non-empty Turtle document for ``base``."""
-    text = ox.serialize([_PROBE], format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    text = _serialized([_PROBE], base)
     return text.removesuffix(f"{_PROBE} .\n".encode())
 
 
 def _turtle_body(triples: list[ox.Triple], base: str | None) -> bytes:
     """The Turtle of one subject's sorted triples, without the ``@prefix`` lines."""
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    text = _serialized(triples, base)
     head = _turtle_head(base)
     if not text.startswith(head):  # pyoxigraph changed how it starts a document
         raise RuntimeError("pyoxigraph's Turtle does not start with its @prefix lines")
     return text[len(head) :]
+
+
+def _serialized(triples: list[ox.Triple], base: str | None) -> bytes:
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    assert text is not None  # given no output stream, pyoxigraph returns the bytes
+    return text
 
 
 @cache
@@ -278,9 +289,6 @@ def _prefixes(base: str | None) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- JSON-LD
-
-
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -308,10 +316,7 @@ class Context:
         return compacted
 
     def _compact(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes.items():
-            if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
+        return shorten(iri, self.prefixes) or iri
 
 
 @cache
@@ -366,7 +371,7 @@ def _node_ref(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def _properties(pairs: list[tuple[URIRef, Node]], ctx: Context) -> dict[str, Any]:
+def _properties(pairs: list[tuple[Node, Node]], ctx: Context) -> dict[str, Any]:
     """Compact one subject's (predicate, object) pairs into JSON-LD key/values."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     language_maps: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -419,7 +424,7 @@ def jsonld_node(subject: Node, predicate_objects: Iterable[tuple[Node, Node]]) -
     """One subject with its (predicate, object) pairs, compacted against our context."""
     ctx = context()
     types: list[str] = []
-    pairs: list[tuple[URIRef, Node]] = []
+    pairs: list[tuple[Node, Node]] = []
     for predicate, obj in predicate_objects:
         if predicate == RDF_TYPE and isinstance(obj, URIRef):
             types.append(ctx.classes.get(str(obj)) or ctx.compact(str(obj)))
@@ -485,7 +490,7 @@ def write_dumps(
     stem: Path,
     *,
     base: str | None = None,
-    processes: int | None = None,
+    processes: int | None = 1,
     suffix: str = "",
     opener: Callable[[Path], AbstractContextManager[BinaryIO]] = _open_file,
 ) -> dict[str, Path]:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from . import namespaces
 from .errors import ConfigError, QueryError, QueryTimeout
 from .formats import query_formats
 from .model import Dataset
@@ -514,7 +515,6 @@ def _python(term: Node | None) -> Any:
 
 # --------------------------------------------------------------------------- table
 
-_SIMPLE_LOCAL = re.compile(r"^(?:[A-Za-z0-9_][\w.-]*)?$")
 _CONTROL = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -572,12 +572,4 @@ def _cell(term: Node | None) -> str:
 
 def shorten(iri: str) -> str:
     """``schema:name`` for an IRI in one of our namespaces, ``<iri>`` for any other."""
-    matches = [
-        (len(namespace), prefix)
-        for prefix, namespace in PREFIXES.items()
-        if iri.startswith(namespace) and _SIMPLE_LOCAL.match(iri[len(namespace) :])
-    ]
-    if not matches:
-        return f"<{iri}>"
-    prefix = max(matches)[1]
-    return f"{prefix}:{iri[len(PREFIXES[prefix]) :]}"
+    return namespaces.shorten(iri) or f"<{iri}>"

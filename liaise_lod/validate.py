@@ -30,7 +30,7 @@ from ._internal.parallel import fork_map, processes_for
 from ._internal.pyshacl_tuning import RawResult, raw_results, tuned
 from ._internal.resources import shapes_dir
 from .iris import Iris
-from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD
+from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD, shorten
 
 if TYPE_CHECKING:
     from .model import Dataset
@@ -40,10 +40,13 @@ Sources = Callable[[str], tuple[str | None, int | None, str | None] | None]
 
 BASE_PLACEHOLDER = "{BASE}"
 SHAPES_NS = str(SHAPES)
-SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+SEVERITIES: dict[Node | None, str] = {
+    SH.Violation: "violation",
+    SH.Warning: "warning",
+    SH.Info: "info",
+}
 _RANK = {"violation": 0, "warning": 1, "info": 2}
 _PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}
-_LONGEST_NAMESPACE_FIRST = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
 _PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -97,7 +100,7 @@ class ValidationResult:
 
 #: A SHACL result node's description: its (predicate, object) pairs, sorted, with the blank
 #: nodes it leads to (nested results, paths) described in turn instead of named.
-Description = tuple[tuple[URIRef, "Node | Description"], ...]
+Description = tuple[tuple[Node, "Node | Description"], ...]
 
 
 @dataclass(frozen=True)
@@ -203,15 +206,16 @@ def validate(
     *,
     base: str,
     sources: Sources | None = None,
-    processes: int | None = None,
+    processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
 
     ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
-    record id is read off the IRI. ``processes`` caps how many processes validate (default:
-    ``available_processes()`` for graphs of ``PARALLEL_MINIMUM`` triples or more, else 1); the
+    record id is read off the IRI. ``processes`` caps how many processes validate: 1 (the default)
+    starts none; ``None`` uses ``available_processes()`` for graphs of ``PARALLEL_MINIMUM``
+    triples or more, as the command line does; the
     report is the same whatever the number. ``meanwhile()``, if given, is called in this
     process while the others start validating (see ``fork_map``).
     """
@@ -270,7 +274,7 @@ class _RememberingStore(Memory):
         super().__init__()
         self._answers: dict[tuple, list] = {}
 
-    def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def]
+    def triples(self, triple_pattern, context=None):
         key = (triple_pattern, None if context is None else context.identifier)
         answer = self._answers.get(key)
         if answer is None:
@@ -284,14 +288,14 @@ class _RememberingStore(Memory):
 
     # Forget before and after each write: listeners may read during it, and remove() looks up
     # what to remove. (addN and remove_graph come through add and remove.)
-    def add(self, triple, context, quoted=False):  # type: ignore[no-untyped-def]
+    def add(self, triple, context, quoted=False):
         self._answers.clear()
         try:
             super().add(triple, context, quoted)
         finally:
             self._answers.clear()
 
-    def remove(self, triple_pattern, context=None):  # type: ignore[no-untyped-def]
+    def remove(self, triple_pattern, context=None):
         self._answers.clear()
         try:
             super().remove(triple_pattern, context)
@@ -312,10 +316,10 @@ def shapes_graph(base: str) -> Graph:
     graph = _shapes_copy(_shapes_template())
     for predicate, replacement in ((SH.pattern, re.escape(base)), (SH.message, base)):
         for subject, text in list(graph.subject_objects(predicate)):
-            if BASE_PLACEHOLDER in text:
+            if BASE_PLACEHOLDER in str(text):
                 graph.remove((subject, predicate, text))
                 graph.add(
-                    (subject, predicate, Literal(text.replace(BASE_PLACEHOLDER, replacement)))
+                    (subject, predicate, Literal(str(text).replace(BASE_PLACEHOLDER, replacement)))
                 )
     return graph
 
@@ -353,7 +357,8 @@ def _pyshacl_run(graph: Graph, shapes: Graph) -> Found:
 
 
 def _read(report: Graph | _RawReport, node: Node) -> tuple[ValidationResult, Description]:
-    return _result(report, node), _describe(report, node)
+    description = _describe(report, node)  # a result node is a blank node, so described
+    return _result(report, node), description if isinstance(description, tuple) else ()
 
 
 def _run(
@@ -470,10 +475,14 @@ class _RawReport:
 
     def items(self, node: Node) -> Iterator[Node]:
         seen = set()
-        while node not in seen and (first := self.value(node, RDF.first)) is not None:
-            seen.add(node)
+        item: Node | None = node
+        while item is not None and item not in seen:
+            first = self.value(item, RDF.first)
+            if first is None:
+                return
+            seen.add(item)
             yield first
-            node = self.value(node, RDF.rest)
+            item = self.value(item, RDF.rest)
 
     def __contains__(self, pattern: tuple[Node, None, None]) -> bool:
         return next(self.predicate_objects(pattern[0]), None) is not None
@@ -525,13 +534,9 @@ def _iri_text(node: Node | None) -> str:
     return str(node)
 
 
-def _compact(iri: URIRef) -> str:
+def _compact(iri: Node) -> str:
     """``schema:name`` for IRIs in a known namespace, else ``<iri>``."""
-    for prefix, namespace in _LONGEST_NAMESPACE_FIRST:
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local or "-"):
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
+    return shorten(str(iri), _PREFIXES) or f"<{iri}>"
 
 
 def _term_text(term: Node) -> str:

@@ -16,7 +16,14 @@ from rdflib import Graph, URIRef
 from ._internal.resources import vocab_dir
 from .namespaces import CONCEPTS, EU_COUNTRY, EU_LANGUAGE, LLOD, SKOS
 
-SCHEME_SLUGS = ("role", "organisation-kind", "event-kind", "publication-kind", "topic")
+SCHEME_SLUGS = (
+    "role",
+    "organisation-kind",
+    "event-kind",
+    "publication-kind",
+    "deliverable-kind",
+    "topic",
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def scheme(slug: str) -> Scheme:
         if str(concept).startswith(prefix)
     )
     types = {
-        str(concept)[len(prefix) :]: URIRef(schema_type)
+        str(concept)[len(prefix) :]: URIRef(str(schema_type))
         for concept, schema_type in graph.subject_objects(LLOD.schemaType)
         if str(concept).startswith(prefix)
     }

@@ -101,3 +101,28 @@ def test_plumbing_is_private():
     public_modules = {path.stem for path in package.glob("*.py")}
     assert not plumbing & public_modules
     assert plumbing <= {path.stem for path in (package / "_internal").glob("*.py")}
+
+
+def test_the_python_api_starts_no_process_unless_asked(mini_graph, monkeypatch):
+    """A host application gets no forked helpers from a large graph unless it asks: the
+    command line asks (processes=None: one per core for large inputs)."""
+    import os
+
+    from liaise_lod import validate as validate_module
+    from liaise_lod._internal import parallel
+    from liaise_lod.validate import validate
+
+    monkeypatch.setattr(validate_module, "PARALLEL_MINIMUM", 1)  # the mini graph is "large"
+    monkeypatch.setattr(parallel, "available_processes", lambda: 2)
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    validate(mini_graph, base="https://data.example.org/mini/")
+    assert forks == []
+    validate(mini_graph, base="https://data.example.org/mini/", processes=None)
+    assert forks, "processes=None should let validation fork on a large graph"

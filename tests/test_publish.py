@@ -135,9 +135,12 @@ def test_value_nodes_have_sections_with_their_facts(site):
 
 def test_the_index_counts_concepts_and_schemes_apart(site):
     data = Graph().parse(data=gzip.decompress((site / "dataset.nt.gz").read_bytes()), format="nt")
-    for kind, rdf_class in (("concept", ns.SKOS.Concept), ("scheme", ns.SKOS.ConceptScheme)):
+    for kind, label, rdf_class in (
+        ("concept", "Concepts", ns.SKOS.Concept),
+        ("scheme", "Concept schemes", ns.SKOS.ConceptScheme),
+    ):
         expected = len(set(data.subjects(ns.RDF.type, rdf_class)))
-        row = f'<tr><td><a href="#kind-{kind}">{kind}</a></td><td>{expected}</td></tr>'
+        row = f'<tr><td><a href="#kind-{kind}">{label}</a></td><td>{expected}</td></tr>'
         assert expected and row in (site / "index.html").read_text(encoding="utf-8")
 
 
@@ -757,7 +760,7 @@ def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_a
     assert long.count("<li>") == len(organisations) and short.count("<li>") == 2
     assert long.split("<li>")[1:3] == short.split("<li>")[1:3]  # the first two by name
     index = (tmp_path / "short" / "index.html").read_text()
-    assert f">organisation</a></td><td>{len(organisations)}</td>" in index
+    assert f">Organisations</a></td><td>{len(organisations)}</td>" in index
     assert f"The first 2 of {len(organisations)}" in index
     assert "The first" not in (tmp_path / "whole" / "index.html").read_text()
     assert len(whole.pages) > 100

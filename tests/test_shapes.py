@@ -19,6 +19,7 @@ from liaise_lod.mapping import to_graph
 from liaise_lod.model import (
     Dataset,
     DatasetInfo,
+    Deliverable,
     Event,
     Funding,
     NewsArticle,
@@ -202,6 +203,22 @@ def full_dataset() -> Dataset:
                 date="2017-05-02",
             ),
         ],
+        deliverables=[
+            Deliverable(
+                id="d2-1",
+                title=en("Training programme"),
+                project="liaise",
+                number="D2.1",
+                kind="report",
+                work_package="WP2",
+                description=en("The training programme for local authorities."),
+                due="2016-06",
+                delivered="2016-07-04",
+                languages=["en"],
+                url="https://liaise.example.org/d2-1",
+                topics=["radicalisation"],
+            )
+        ],
         news=[
             NewsArticle(
                 id="launch",
@@ -283,6 +300,7 @@ MEMBER = "participation/liaise--ec--partner"
 FINAL, WS1, NEWS = "event/final", "event/ws1", "news/launch"
 GUIDE, GUIDE_FR, SLIDES = "publication/guide", "publication/guide-fr", "publication/slides"
 GRANT, AMOUNT = f"{P}#funding-ec", f"{P}#funding-ec-amount"
+D21 = "deliverable/d2-1"
 
 CASES = [
     case(
@@ -563,6 +581,34 @@ CASES = [
         "topic scheme",
     ),
     case("Publication-producer", add(GUIDE, "schema:producer", r(EFUS)), GUIDE, "a project"),
+    # deliverables
+    case(
+        "Deliverable-work",
+        f"DELETE DATA {{ {r(D21)} a schema:CreativeWork }} ;\n",
+        D21,
+        "also be a schema:CreativeWork",
+    ),
+    case("Deliverable-project", drop(D21, "schema:producer"), D21, "exactly one project"),
+    case("Deliverable-number", add(D21, "dcterms:identifier", '"D2.2"'), D21, "one number"),
+    case(
+        "Deliverable-kind DeliverableKindConcept DeliverableKindConcept-scheme",
+        swap(D21, "dcterms:type", c("publication-kind/report")),
+        D21,
+        "deliverable-kind scheme",
+    ),
+    case("Deliverable-workPackage", add(D21, "llod:workPackage", '"WP3"'), D21, "one work package"),
+    case(
+        "Deliverable-due DateValue",
+        swap(D21, "llod:dueDate", '"June 2016"'),
+        D21,
+        "due date",
+    ),
+    case(
+        "Deliverable-delivered DateValue",
+        swap(D21, "dcterms:dateSubmitted", '"2016-07"^^xsd:date'),
+        D21,
+        "delivered",
+    ),
     # news
     case("NewsArticle-headline", drop(NEWS, "schema:headline"), NEWS, "headline"),
     case("NewsArticle-description", drop(NEWS, "schema:description"), NEWS, "summary"),

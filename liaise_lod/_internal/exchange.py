@@ -23,7 +23,7 @@ _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
 @cache
-def _renameat2():  # type: ignore[no-untyped-def]
+def _renameat2():
     if not sys.platform.startswith("linux"):
         return None
     try:

@@ -184,7 +184,7 @@ class _ParameterList(list):
         return item in self._members
 
 
-def _property_shape_once(component: type) -> Any:
+def _property_shape_once(component: Any) -> Any:
     pyshacls_own = component._evaluate_property_shape
 
     def evaluate_property_shape(self, executor, node, data, focus_value_nodes, recursive, path):
@@ -205,7 +205,7 @@ def _property_shape_once(component: type) -> Any:
     return evaluate_property_shape
 
 
-def _node_shape_once(component: type) -> Any:
+def _node_shape_once(component: Any) -> Any:
     pyshacls_own = component._evaluate_node_shape
 
     def evaluate_node_shape(self, executor, node, data, focus_value_nodes, recursive, path):
@@ -221,7 +221,7 @@ def _node_shape_once(component: type) -> Any:
     return evaluate_node_shape
 
 
-def _or_first_match(component: type) -> Any:
+def _or_first_match(component: Any) -> Any:
     pyshacls_own = component._evaluate_or_constraint
 
     def evaluate_or_constraint(self, executor, or_list, target_graph, focus_value_nodes, path):

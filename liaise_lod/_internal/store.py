@@ -14,11 +14,13 @@ every data graph in an rdflib ``Dataset`` view over its store; every context see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any, cast
 
 from rdflib.store import Store
 from rdflib.term import Node
+
+from .. import namespaces
 
 Triple = tuple[Node, Node, Node]
 Pattern = tuple[Node | None, Node | None, Node | None]
@@ -89,7 +91,7 @@ class LeanMemory(Store):
         self._pos: Index = {}
         self._size = 0
         self._namespaces: dict[str, Any] = {}
-        self._prefixes: dict[Any, str] = {}
+        self._prefixes: dict[Any, Any] = {}
 
     # ------------------------------------------------------------------------- triples
 
@@ -129,8 +131,8 @@ class LeanMemory(Store):
             for obj in _snapshot(held)
         ]
 
-    def contexts(self, triple: Triple | None = None) -> Iterator:
-        return iter(())
+    def contexts(self, triple: Triple | None = None) -> Generator[Any, None, None]:
+        yield from ()
 
     def add_graph(self, graph: Any) -> None:
         """Nothing to do: every context is the one graph."""
@@ -197,9 +199,14 @@ def by_subject(graph: Any) -> tuple[Iterable[Node], Callable[[Node], Iterable[tu
     return set(graph.subjects()), graph.predicate_objects
 
 
-def all_triples(graph: Any) -> Iterator[Triple]:
+def all_triples(graph: Any) -> Iterator[namespaces.Triple]:
     """Every triple of an rdflib graph; of one in a ``LeanMemory`` store, a subject at a time
     from its index (see ``by_subject``)."""
+    # Every term of an rdflib graph is a string, which the type rdflib gives them (Node) is not.
+    return cast("Iterator[namespaces.Triple]", _all_triples(graph))
+
+
+def _all_triples(graph: Any) -> Iterator[Triple]:
     if not isinstance(graph.store, LeanMemory):
         yield from graph
         return

@@ -7,16 +7,11 @@ from rdflib import Graph
 from .._internal.allocation import bulk_allocation
 from .._internal.store import LeanMemory
 from ..iris import Iris
+from ..kinds import record_kinds
 from ..model import Dataset
 from ..namespaces import PREFIXES
 from ..vocabulary import schemes_graph
 from .emit import Emitter
-from .event import map_event
-from .organisation import map_organisation
-from .participation import map_participation
-from .person import map_person
-from .project import map_project
-from .publication import map_news, map_publication
 
 
 def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = True) -> Graph:
@@ -29,16 +24,9 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
     graph = new_graph()
     out = Emitter(dataset, iris, graph)
     with bulk_allocation():
-        for mapper, records in (
-            (map_organisation, dataset.organisations),
-            (map_person, dataset.people),
-            (map_project, dataset.projects),
-            (map_participation, dataset.memberships()),
-            (map_event, dataset.events),
-            (map_publication, dataset.publications),
-            (map_news, dataset.news),
-        ):
-            for record in records:
+        for kind in record_kinds():
+            mapper = kind.map_function()
+            for record in kind.records_of(dataset):
                 mapper(record, out)
     if vocabularies:
         graph += schemes_graph()

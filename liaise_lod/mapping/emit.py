@@ -11,7 +11,7 @@ from rdflib.term import Node
 from ..iris import Iris
 from ..model import Dataset, StatedFigure, precision_of
 from ..namespaces import DCTERMS, LLOD, RDF_TYPE, SCHEMA, TIME, XSD
-from ..vocabulary import country_iri, scheme
+from ..vocabulary import country_iri, language_iri, scheme
 
 DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date, "datetime": XSD.dateTime}
 INSTANT_PROPERTIES = {
@@ -103,6 +103,15 @@ class Emitter:
         shapes' ``sh:class``) then find every event as a ``schema:Event``."""
         schema_type = scheme(scheme_slug).schema_type(code) if code else None
         self.types(subject, default, schema_type if schema_type != default else None)
+
+    def languages(self, subject: URIRef, tags: Iterable[str]) -> None:
+        """The languages a work is written in: BCP 47 tags (``schema:inLanguage``) and, where
+        the EU authority table has the language, its IRI (``dcterms:language``)."""
+        for tag in tags:
+            self.add(subject, SCHEMA.inLanguage, Literal(tag))
+            eu_language = language_iri(tag)
+            if eu_language is not None:
+                self.add(subject, DCTERMS.language, eu_language)
 
     def topics(self, subject: URIRef, codes: Iterable[str]) -> None:
         for code in codes:

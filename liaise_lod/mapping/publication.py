@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
-
 from ..model import NewsArticle, Publication
 from ..namespaces import DCTERMS, SCHEMA
-from ..vocabulary import language_iri
 from .emit import Emitter
 
 
@@ -16,11 +13,7 @@ def map_publication(publication: Publication, out: Emitter) -> None:
     out.concept(iri, DCTERMS.type, "publication-kind", publication.kind)
     out.text(iri, (SCHEMA.name, DCTERMS.title), publication.title)
     out.text(iri, (SCHEMA.description,), publication.description)
-    for tag in publication.languages:
-        out.add(iri, SCHEMA.inLanguage, Literal(tag))
-        eu_language = language_iri(tag)
-        if eu_language is not None:
-            out.add(iri, DCTERMS.language, eu_language)
+    out.languages(iri, publication.languages)
     if publication.translation_of:
         original = out.ref(publication.translation_of)
         out.add(iri, SCHEMA.translationOfWork, original)

@@ -5,14 +5,17 @@ language versions, and what links to the resource."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
+from typing import Any
 
 from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ORG, PREFIXES, RDF_TYPE, SCHEMA, same_term
+from ..kinds import kind_named
+from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
 from ..vocabulary import countries, languages
 from .index import LABELS, SiteIndex
 from .paths import relative_url, site_path
@@ -69,9 +72,9 @@ class Facts:
     title: str
     types: list[str]
     properties: list[tuple[str, list[Link]]]
-    partners: list[tuple[str, list[tuple[str, list[Link]]]]] = field(default_factory=list)
-    events: list[tuple[str, Link]] = field(default_factory=list)
-    publications: list[tuple[Link, list[Link]]] = field(default_factory=list)
+    #: The sections its kind shows above all facts (``kinds.RecordKind.sections``), those
+    #: that have something to show: (name, content), rendered by ``templates/sections/{name}``.
+    sections: list[tuple[str, Any]] = field(default_factory=list)
     referenced_by: list[Link] = field(default_factory=list)
     nodes: list[NodeFacts] = field(default_factory=list)
 
@@ -101,13 +104,11 @@ class Describer:
             properties=[],
         )
         facts.properties = self._properties(facts.path, own)
-        if kind == "project":
-            facts.partners = self._partners(facts.path, iri)
-            facts.publications = self._publications(facts.path, iri, SCHEMA.producer)
-        if kind in ("project", "event"):
-            facts.events = self._events(facts.path, iri)
-        if kind == "publication":
-            facts.publications = self._versions(facts.path, iri)
+        record_kind = kind_named(kind)
+        for name in record_kind.sections if record_kind else ():
+            content = SECTIONS[name](self, facts.path, iri)
+            if content:
+                facts.sections.append((name, content))
         facts.referenced_by = self._referenced_by(facts.path, iri)
         facts.nodes = self._nodes(facts.path, iri)
         return facts
@@ -248,20 +249,27 @@ class Describer:
             dated.append((str(starts[0]) if starts else "", self.link(source, event)))
         return sorted(dated, key=lambda item: (item[0] == "", item[0], *link_key(item[1])))
 
-    def _publications(self, source: str, iri: str, predicate: URIRef):
-        works = [
+    def _outputs(self, source: str, project: str) -> list[tuple[Link, list[Link]]]:
+        return [self._versions(source, work)[0] for work in self._produced(project, "publication")]
+
+    def _deliverables(self, source: str, project: str) -> list[Link]:
+        links = [self._with_language(source, d) for d in self._produced(project, "deliverable")]
+        return sorted(links, key=link_key)
+
+    def _produced(self, project: str, kind: str) -> list[str]:
+        return [
             doc
-            for doc in sorted(self.index.incoming.get(iri, ()))
-            if URIRef(iri) in self._objects(doc, predicate)
+            for doc in sorted(self.index.incoming.get(project, ()))
+            if self.index.kind(doc) == kind
+            and URIRef(project) in self._objects(doc, SCHEMA.producer)
         ]
-        return [self._versions(source, work)[0] for work in works]
 
     def _versions(self, source: str, iri: str) -> list[tuple[Link, list[Link]]]:
         others = {
             *self._objects(iri, SCHEMA.workTranslation),
             *self._objects(iri, SCHEMA.translationOfWork),
         }
-        versions = [self._with_language(source, str(o)) for o in sorted(others)]
+        versions = [self._with_language(source, o) for o in sorted(str(o) for o in others)]
         return [(self._with_language(source, iri), versions)]
 
     def _with_language(self, source: str, iri: str) -> Link:
@@ -277,15 +285,19 @@ class Describer:
         return sorted((self.link(source, URIRef(d)) for d in docs), key=link_key)
 
 
-_PREFIXES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+#: The sections a page may show, by the name ``kinds.RecordKind.sections`` gives: each makes the
+#: content of ``templates/sections/{name}.html`` from (describer, page path, resource IRI).
+SECTIONS: dict[str, Callable[[Describer, str, str], Any]] = {
+    "partners": Describer._partners,
+    "events": Describer._events,
+    "outputs": Describer._outputs,
+    "deliverables": Describer._deliverables,
+    "versions": Describer._versions,
+}
 
 
-@lru_cache(maxsize=2**16)  # the same properties and classes, on every page
-def _compact(text: str) -> str:
-    for prefix, namespace in _PREFIXES:
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+def _compact(iri: str) -> str:
+    return shorten(iri) or iri
 
 
 def link_key(link: Link) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from .._internal.store import all_triples
 from ..iris import Iris
-from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, same_term
+from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, Triple, same_term
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
@@ -28,7 +28,6 @@ INLINE_KINDS = frozenset({"participation"})
 #: each link 5-7 µs).
 PAGE_WEIGHT = 80
 
-Triple = tuple[Node, Node, Node]
 #: What a subject is to the description it is part of (see ``Part``).
 PartRole = OneOf["own", "inline", "linked"]
 

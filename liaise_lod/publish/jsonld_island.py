@@ -16,9 +16,8 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from .._internal import json_text
-from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING, same_term
+from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING, Triple, same_term
 
-Triple = tuple[Node, Node, Node]
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _SCHEMA = str(SCHEMA)
 _TYPE = str(RDF_TYPE)

@@ -133,7 +133,7 @@ def vocabularies_used(terms: Iterable[Node]) -> list[str]:
     namespaces = sorted(PREFIXES.values(), key=len, reverse=True)
     used = set()
     for term in set(terms):
-        match = next((ns for ns in namespaces if term.startswith(ns)), None)
+        match = next((ns for ns in namespaces if str(term).startswith(ns)), None)
         if match:
             used.add(match)
     return sorted(used)

@@ -20,6 +20,7 @@ from .._internal.resources import shapes_dir, vocab_dir
 from ..errors import ConfigError, InvalidGraphError, OutputError
 from ..formats import graph_formats
 from ..iris import Iris
+from ..kinds import kind_named
 from ..model import http_url
 from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
 from ..serialize import PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
@@ -45,12 +46,13 @@ INDEX_LISTED = 1_000
 @dataclass(frozen=True)
 class Settings:
     """Options of a publish run: base IRI, licence, the date stated as last modified, and how
-    many processes may validate and write pages (default: one per core for large datasets)."""
+    many processes may validate and write pages (default 1: this one only; ``None``: one per
+    core for large datasets, as the command line does)."""
 
     base: str | None = None
     license: str | None = None
     modified: str | None = None
-    processes: int | None = None
+    processes: int | None = 1
 
 
 @dataclass
@@ -221,10 +223,13 @@ class SiteBuilder:
             files_of.forget_inline()
             return [(iri, self._resource(iri, files_of)) for iri in batch]
 
-        def progress(batches_done: int) -> None:
-            self.progress(min(total, batches_done * PAGE_BATCH), total)
+        report = self.progress
 
-        done = fork_map(work, batches, self.processes, progress if self.progress else None)
+        def progress(batches_done: int) -> None:
+            if report is not None:
+                report(min(total, batches_done * PAGE_BATCH), total)
+
+        done = fork_map(work, batches, self.processes, progress if report else None)
         by_resource = {iri: written for batch in done for iri, written in batch}
         for iri in self.resources:  # in order again, as the sitemap lists them
             self.writer.record(by_resource[iri])
@@ -287,7 +292,7 @@ class SiteBuilder:
     def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> bytes:
         describer = Describer(self.index)
         kinds = [
-            (kind, len(iris), _first_links(describer, iris))
+            (kind, kind_label(kind), len(iris), _first_links(describer, iris))
             for kind, iris in sorted(self._by_kind().items())
         ]
         queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
@@ -344,6 +349,16 @@ def _first_links(describer: Describer, iris: list[str]) -> list[Link]:
     """Links to the first ``INDEX_LISTED`` of these resources from the index page, by name."""
     links = sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key)
     return links[:INDEX_LISTED]
+
+
+#: Headings of the resources that are not records.
+_OTHER_LABELS = {"concept": "Concepts", "scheme": "Concept schemes", "resource": "Other resources"}
+
+
+def kind_label(kind: str) -> str:
+    """The heading of a kind of resource on the index page."""
+    record_kind = kind_named(kind)
+    return record_kind.label if record_kind else _OTHER_LABELS.get(kind, kind)
 
 
 def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:

@@ -37,7 +37,8 @@ def sitemaps(base: str, entries: Sequence[tuple[str, str | None]]) -> dict[str, 
     ``sitemap-2.xml``, … (the same name, so ``robots.txt`` points to it either way)."""
     if len(entries) <= SITEMAP_LIMIT:
         return {"sitemap.xml": _document("urlset", "url", entries)}
-    files, parts = {}, []
+    files: dict[str, bytes] = {}
+    parts: list[tuple[str, str | None]] = []
     for start in range(0, len(entries), SITEMAP_LIMIT):
         chunk = entries[start : start + SITEMAP_LIMIT]
         name = f"sitemap-{len(parts) + 1}.xml"
