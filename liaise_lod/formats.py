@@ -111,7 +111,9 @@ def _results(name: str, extension: str | None, media_type: str, label: str) -> F
 
 
 # Graph formats in order of preference when a client accepts several equally.
-register_format(Format("html", ".html", "text/html", "HTML", "page", "liaise_lod.publish:page"))
+register_format(
+    Format("html", ".html", "text/html", "HTML", "page", "liaise_lod.publish.pages:render")
+)
 register_format(_graph("turtle", ".ttl", "text/turtle", "Turtle", "RDF_TURTLE"))
 register_format(_graph("jsonld", ".jsonld", "application/ld+json", "JSON-LD", "JSON_LD"))
 register_format(_graph("ntriples", ".nt", "application/n-triples", "N-Triples", "RDF_N_TRIPLES"))

@@ -12,6 +12,7 @@ PUBLIC = [
     "ConfigError",
     "Dataset",
     "DatasetInfo",
+    "Deliverable",
     "Event",
     "Funding",
     "InputError",

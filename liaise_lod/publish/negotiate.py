@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-#: The representations of every resource, by file extension, in order of preference on a tie.
+from ..formats import all_formats
+
+#: The representations of every resource, by file extension, in order of preference on a tie:
+#: its page and every graph format (``formats``).
 MEDIA_TYPES: dict[str, str] = {
-    ".html": "text/html",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
+    fmt.extension: fmt.media_type
+    for fmt in all_formats()
+    if fmt.extension and fmt.kind in ("page", "graph")
 }
 #: The media type of every kind of file a site holds, by extension.
 FILE_TYPES: dict[str, str] = {

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from rdflib.term import Node
 
+from ..formats import graph_formats
 from ..serialize import Piece, join_pieces, piece
 from .facts import Describer
 from .index import Part, SiteIndex, triples_of
@@ -89,13 +90,12 @@ class ResourceFiles:
             name=path.rpartition("/")[2],
             canonical=self.site.base + path,  # the page, served here (a concept IRI is not)
             island=script_json(island(iri, triples_of(parts))),
+            formats=graph_formats(),
         )
         data = join_pieces(map(self._piece, parts), self.site.base)
         return {
             f"{path}.html": html,
-            f"{path}.ttl": data["turtle"],
-            f"{path}.nt": data["ntriples"],
-            f"{path}.jsonld": data["jsonld"],
+            **{f"{path}{fmt.extension}": data[fmt.name] for fmt in graph_formats()},
         }
 
     def _piece(self, part: Part) -> Piece:
