@@ -148,6 +148,7 @@ if TYPE_CHECKING:
     from .model import (
         Dataset,
         DatasetInfo,
+        Deliverable,
         Event,
         Funding,
         NewsArticle,
