@@ -118,8 +118,22 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
-@command("schema", "print the JSON Schema of the data files")(lambda parser: None)
+def _schema_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="json",
+        help="json: the JSON Schema (for editors); markdown: the data-format reference",
+    )
+
+
+@command("schema", "print the JSON Schema of the data files, or their reference")(_schema_arguments)
 def run_schema(args: argparse.Namespace) -> int:
+    if args.format == "markdown":
+        from .reference import markdown
+
+        sys.stdout.write(markdown())
+        return 0
     from .schema import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -39,8 +39,24 @@ from .errors import InputError, Problem
 # --------------------------------------------------------------------------- value types
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the data-format reference (``liaise-lod schema --format markdown``) names a kind of
+    value."""
+
+    name: str
+    plural: str = ""
+
+    def names(self, plural: bool) -> str:
+        return (self.plural or self.name + "s") if plural else self.name
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), Shown("id")]
+NonEmpty = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), Shown("text", "texts")
+]
 
 
 @dataclass(frozen=True)
@@ -64,7 +80,9 @@ def _language_tag(value: str) -> str:
     return vocabulary.normalise_language_tag(value)
 
 
-LanguageTag = Annotated[str, AfterValidator(_language_tag)]
+LanguageTag = Annotated[
+    str, AfterValidator(_language_tag), Shown("language tag (BCP 47)", "language tags (BCP 47)")
+]
 
 
 def _lang_text(value: Any, info: ValidationInfo) -> Any:
@@ -85,7 +103,10 @@ def _no_empty_text(value: dict[str, str]) -> dict[str, str]:
 
 
 LangText = Annotated[
-    dict[LanguageTag, NonEmpty], BeforeValidator(_lang_text), AfterValidator(_no_empty_text)
+    dict[LanguageTag, NonEmpty],
+    BeforeValidator(_lang_text),
+    AfterValidator(_no_empty_text),
+    Shown("text in one or more languages"),
 ]
 
 _WHEN = re.compile(
@@ -129,7 +150,7 @@ def precision_of(when: str) -> str:
     return PRECISIONS[when.count("-")]
 
 
-When = Annotated[str, BeforeValidator(_when)]
+When = Annotated[str, BeforeValidator(_when), Shown("date: year, month, day or date-time")]
 
 
 def _day(value: str) -> str:
@@ -138,7 +159,7 @@ def _day(value: str) -> str:
     return value
 
 
-Day = Annotated[When, AfterValidator(_day)]
+Day = Annotated[When, AfterValidator(_day), Shown("day (YYYY-MM-DD)")]
 
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
 
@@ -151,7 +172,11 @@ def http_url(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(http_url)]
+Url = Annotated[
+    str,
+    AfterValidator(http_url),
+    Shown("web address (http or https)", "web addresses (http or https)"),
+]
 
 
 def _country(value: str) -> str:
@@ -161,7 +186,7 @@ def _country(value: str) -> str:
     return code
 
 
-Country = Annotated[str, AfterValidator(_country)]
+Country = Annotated[str, AfterValidator(_country), Shown("country code (ISO 3166-1 alpha-2)")]
 
 
 @dataclass(frozen=True)
@@ -195,7 +220,7 @@ def _currency(value: str) -> str:
     return value
 
 
-Currency = Annotated[str, AfterValidator(_currency)]
+Currency = Annotated[str, AfterValidator(_currency), Shown("currency code (ISO 4217)")]
 
 # --------------------------------------------------------------------------- records
 
@@ -466,6 +491,16 @@ class NewsArticle(Record):
     url: Url | None = None
 
 
+EmailAddress = Annotated[
+    str,
+    StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    Shown("e-mail address", "e-mail addresses"),
+]
+PhoneNumber = Annotated[
+    str, StringConstraints(pattern=r"^\+?[0-9 ().-]{5,}$"), Shown("phone number")
+]
+
+
 class Person(Record):
     """A person. E-mail and phone are published only when ``publish_contact`` is true."""
 
@@ -475,8 +510,8 @@ class Person(Record):
     name: NonEmpty
     job_title: LangText | None = None
     affiliation: OrganisationRef | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ().-]{5,}$")] | None = None
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
     publish_contact: bool = False
     website: Url | None = None
     same_as: list[Url] = []

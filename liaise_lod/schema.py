@@ -37,6 +37,7 @@ def json_schema() -> dict[str, Any]:
             if definition is not None and coded is not None:
                 codes = vocabulary.scheme(coded.scheme).codes
                 _add_codes(definition["properties"][name], codes)
+    _add_docs(schema["$defs"])
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_IRI, **schema}
 
 
@@ -65,6 +66,23 @@ def _code_marker(annotation: Any, metadata: list[Any]) -> CodeIn | None:
         if isinstance(check, CodeIn):
             return check
     return None
+
+
+def _add_docs(definitions: dict[str, Any]) -> None:
+    """Descriptions and examples (``vocab/fields.yaml``), which editors show."""
+    from .reference import field_docs
+
+    for model_name, fields in field_docs().items():
+        definition = definitions.get(model_name)
+        if definition is None:
+            continue
+        for name, doc in fields.items():
+            target = definition if name == "_" else definition["properties"].get(name)
+            if target is None:
+                continue
+            target["description"] = doc.description
+            if doc.example is not None:
+                target["examples"] = [doc.example]
 
 
 def _add_codes(property_schema: dict[str, Any], codes: tuple[str, ...]) -> None:
