@@ -127,7 +127,7 @@ def markdown() -> str:
         "",
     ]
     docs = field_docs()
-    collections = {kind.model: kind.collection for kind in record_kinds()}
+    collections: dict[type[BaseModel], str] = {k.model: k.collection for k in record_kinds()}
     for model in documented_models():
         lines += _model_section(model, docs.get(model.__name__, {}), collections.get(model))
     lines += _codes_section()
