@@ -156,6 +156,8 @@ def _resolved(out: Path) -> Path:
         return out.resolve()
     except RuntimeError:  # a symbolic link loop, before Python 3.13
         raise _unusable(out, _PATH_ERRORS[errno.ELOOP]) from None
+    except ValueError:  # no file name holds one
+        raise _unusable(out, "its name holds a NUL character") from None
     except OSError as error:
         raise _output_error(out, error) from None
 

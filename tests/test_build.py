@@ -333,6 +333,11 @@ def test_an_output_below_a_file_is_one_line(tmp_path, capsys, command):
     assert "a part of its path is a file, not a folder" in error and "Traceback" not in error
 
 
+def test_an_output_named_with_a_nul_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="holds a NUL character"):
+        build(MINI, tmp_path / "a\x00b")
+
+
 READ_ONLY = """
 import contextlib, io, json, os, subprocess, sys
 from liaise_lod.cli import main

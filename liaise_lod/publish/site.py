@@ -80,6 +80,7 @@ def publish(
     _check_license(settings.license)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
+    webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
     queries = published_queries(Path(path), dataset.info.queries)
     # A large dataset's dumps are written by a process of their own as soon as the graph is
     # made, while this one indexes the site (as other processes start validating), validates
