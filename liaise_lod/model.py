@@ -489,7 +489,7 @@ QueryPath = Annotated[
 
 class DatasetInfo(Model):
     """Settings of a dataset: where its IRIs live, its title, default language, licence,
-    publisher and when it last changed."""
+    publisher, when it last changed, and the queries its site publishes."""
 
     base: Url | None = None
     title: LangText | None = None

@@ -37,10 +37,15 @@ def new_folder(out: Path) -> Path:
 
 
 def remove_abandoned(out: Path) -> list[Path]:
-    """Remove the folders beside ``out`` that runs now gone left behind; returns them."""
+    """Remove the folders beside ``out`` that runs now gone left behind; returns them. Only
+    a tidying: what cannot be listed or removed stays."""
     prefix = _prefix(out.name)
-    removed = []
-    with os.scandir(out.parent) as entries:
+    removed: list[Path] = []
+    try:
+        entries = os.scandir(out.parent)
+    except OSError:  # a folder that can be written but not listed, say
+        return removed
+    with entries:
         for entry in entries:
             if not entry.name.startswith(prefix):
                 continue
