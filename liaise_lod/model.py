@@ -29,6 +29,7 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -517,9 +518,31 @@ class Person(Record):
     same_as: list[Url] = []
 
 
+#: A query file named in the dataset settings: a path below the dataset folder, of plain names.
+_QUERY_PATH = r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.rq"
+
+
+def _query_path(value: str) -> str:
+    if not re.fullmatch(_QUERY_PATH, value) or len(value) > 255:
+        raise ValueError(
+            f"'{value}' is not a query file in the dataset folder: give its path from there "
+            "(e.g. queries/partners.rq), of letters, digits, '.', '_' and '-', no segment "
+            "starting with '.', ending in .rq"
+        )
+    return value
+
+
+QueryPath = Annotated[
+    str,
+    AfterValidator(_query_path),
+    WithJsonSchema({"type": "string", "pattern": f"^{_QUERY_PATH}$"}),
+    Shown("query file path (.rq, from the dataset folder)", "query file paths"),
+]
+
+
 class DatasetInfo(Model):
     """Settings of a dataset: where its IRIs live, its title, default language, licence,
-    publisher and when it last changed."""
+    publisher, when it last changed, and the queries its site publishes."""
 
     base: Url | None = None
     title: LangText | None = None
@@ -530,6 +553,9 @@ class DatasetInfo(Model):
     #: The day the dataset last changed: stated in its description, and the last-modified
     #: date of every page whose resource states no date of its own.
     modified: Day | None = None
+    #: SPARQL queries that ``publish`` copies into the site and shows on its index page: .rq
+    #: files in the dataset folder, by their paths from there. No other query is published.
+    queries: Annotated[list[QueryPath], Field(max_length=100)] | None = None
 
 
 # --------------------------------------------------------------------------- the dataset

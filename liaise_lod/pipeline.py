@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,11 +12,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ._internal import staging
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
 from ._internal.progress import stage
 from ._internal.resources import vocab_dir
-from .errors import ConfigError, InvalidGraphError, OutputError
+from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .iris import Iris
 from .load import load_dataset
 from .mapping import to_graph
@@ -126,19 +127,67 @@ def replacing_folder(out: Path, protect: Path | None = None) -> Iterator[Path]:
     """Yield a fresh folder; on success it replaces ``out`` at once, on failure it vanishes.
 
     Refuses to replace a folder that liaise-lod did not write (one without the marker file) or
-    one that holds the input.
+    one that holds the input. The folder is built beside ``out``; folders that earlier runs,
+    killed before they could remove theirs, left there are removed first. Every failure of the
+    system's on this side (a read-only disk, a symbolic link loop) is an ``OutputError`` or,
+    for an unusable ``out``, a ``ConfigError``.
     """
-    out = out.resolve()
+    out = _resolved(out)
     _check_replaceable(out, protect)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    with _as_output_error(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging.remove_abandoned(out)
+        folder = staging.new_folder(out)
     try:
-        (staging / OUTPUT_MARKER).write_text("written by liaise-lod; safe to replace\n")
-        yield staging
-        _swap(staging, out)
+        with _as_output_error(out):
+            (folder / OUTPUT_MARKER).write_text("written by liaise-lod; safe to replace\n")
+        yield folder
+        with _as_output_error(out):
+            _swap(folder, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _resolved(out: Path) -> Path:
+    try:
+        return out.resolve()
+    except RuntimeError:  # a symbolic link loop, before Python 3.13
+        raise _unusable(out, _PATH_ERRORS[errno.ELOOP]) from None
+    except ValueError:  # no file name holds one
+        raise _unusable(out, "its name holds a NUL character") from None
+    except OSError as error:
+        raise _output_error(out, error) from None
+
+
+@contextmanager
+def _as_output_error(out: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        raise _output_error(out, error) from error
+
+
+#: Errors that say the output path itself is unusable, rather than the disk failing.
+_PATH_ERRORS = {
+    errno.ELOOP: "a symbolic link loop",
+    errno.ENOTDIR: "a part of its path is a file, not a folder",
+    errno.EEXIST: "a part of its path is a file, not a folder",
+    errno.ENAMETOOLONG: "its name is too long",
+}
+
+
+def _output_error(out: Path, error: OSError) -> LiaiseError:
+    if error.errno in _PATH_ERRORS:
+        return _unusable(out, _PATH_ERRORS[error.errno])
+    reason = error.strerror or str(error)
+    named = Path(os.fsdecode(error.filename)) if error.filename else out
+    where = "" if out in (named, named.parent) or named.parent == out.parent else f" ({named})"
+    return OutputError(f"could not write the output {out}: {reason}{where}")
+
+
+def _unusable(out: Path, reason: str) -> ConfigError:
+    return ConfigError(f"the output folder {out} cannot be used: {reason}")
 
 
 def _check_replaceable(out: Path, protect: Path | None) -> None:
@@ -146,27 +195,28 @@ def _check_replaceable(out: Path, protect: Path | None) -> None:
         protected = protect.resolve()
         if out == protected or out in protected.parents:
             raise ConfigError(f"the output folder {out} would overwrite the input {protected}")
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"the output {out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARKER).exists():
-        raise ConfigError(
-            f"the output folder {out} is not empty and was not written by liaise-lod: "
-            "choose another folder, or empty it first"
-        )
+    with _as_output_error(out):
+        if out.exists() and not out.is_dir():
+            raise ConfigError(f"the output {out} exists and is not a folder")
+        if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARKER).exists():
+            raise ConfigError(
+                f"the output folder {out} is not empty and was not written by liaise-lod: "
+                "choose another folder, or empty it first"
+            )
 
 
-def _swap(staging: Path, out: Path) -> None:
-    os.chmod(staging, 0o755)
-    if out.exists() and exchange(staging, out):  # a server reading ``out`` sees old or new
-        shutil.rmtree(staging, ignore_errors=True)  # which now holds the previous output
+def _swap(folder: Path, out: Path) -> None:
+    os.chmod(folder, 0o755)
+    if out.exists() and exchange(folder, out):  # a server reading ``out`` sees old or new
+        shutil.rmtree(folder, ignore_errors=True)  # which now holds the previous output
         return
     # Where folders cannot trade places, ``out`` is missing between two renames.
     old = None
     if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        old = staging.new_folder(out)
         os.rename(out, old / out.name)
     try:
-        os.rename(staging, out)
+        os.rename(folder, out)
     except OSError as error:
         if old is not None:
             os.rename(old / out.name, out)

@@ -13,7 +13,6 @@ is abandoned). ``SERVICE`` is refused: the query sees the local dataset and noth
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import sys
@@ -29,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import namespaces
+from ._internal import parallel
 from .errors import ConfigError, QueryError, QueryTimeout
 from .formats import query_formats
 from .model import Dataset
@@ -163,7 +163,7 @@ def _bounded(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str
 
 def can_fork() -> bool:
     """Whether a query can run in a forked child process (POSIX), so a timeout really stops it."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    return parallel.can_fork()
 
 
 def _timeout_error(timeout: float) -> QueryTimeout:
@@ -173,37 +173,7 @@ def _timeout_error(timeout: float) -> QueryTimeout:
 def _in_child_process(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str, bytes]:
     """Run ``work`` in a forked copy of this process (the store comes along, copy-on-write);
     kill it at the deadline."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(work, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise _timeout_error(timeout)
-        outcome = receiver.recv()
-    except EOFError:
-        child.join()
-        raise QueryError(f"the query process died (exit status {child.exitcode})") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
-
-
-def _child_main(work: Callable[[], tuple[str, bytes]], sender: Any) -> None:
-    try:
-        outcome: Any = work()
-    except QueryError as error:
-        outcome = error
-    except Exception as error:
-        outcome = QueryError(f"the query failed: {error}")
-    sender.send(outcome)
-    sender.close()
+    return parallel.within(work, timeout, lambda: _timeout_error(timeout))
 
 
 def _in_thread(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str, bytes]:

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from processes import children, gone, require_proc, wait_for
 
 from liaise_lod._internal.parallel import available_processes, fork_map, forked
 from liaise_lod.errors import LiaiseError
@@ -130,3 +131,29 @@ def test_forked_work_not_waited_for_is_stopped(tmp_path):
         pass
     time.sleep(1.5)
     assert not mark.exists()
+
+
+# --------------------------------------------------------------------------- parent killed
+
+KILLED_PARENT = """
+import sys, time
+from liaise_lod._internal import parallel
+if sys.argv[1] == "watching":  # as where the kernel cannot be asked (not Linux)
+    parallel._ask_kernel_for_death_signal = lambda: False
+parallel.fork_map(lambda n: time.sleep(0.05), list(range(100_000)), 3)
+"""
+
+
+@pytest.mark.parametrize("how", ["kernel", "watching"])
+def test_helpers_end_when_their_parent_is_killed(how):
+    """kill -9 of the parent: its helpers, with thousands of items still to take, end too
+    (they went on for good: each held the other's pipe open, so neither saw the parent go)."""
+    require_proc()
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, how])
+    try:
+        assert wait_for(lambda: len(children(parent.pid)) == 2, 60), "no helpers started"
+        helpers = children(parent.pid)
+    finally:
+        parent.kill()
+        parent.wait()
+    assert wait_for(lambda: all(map(gone, helpers)), 10), "helpers outlived their parent"

@@ -401,7 +401,8 @@ def test_dumps_are_gzipped_deterministically_and_complete(site):
     assert (site / "dataset.ttl.gz").read_bytes()[4:8] == b"\0\0\0\0"
     for name in ("context.jsonld", "shapes/records.ttl", "schemes/roles.ttl", "robots.txt"):
         assert (site / name).is_file(), name
-    assert (site / "queries/01-partners-by-country.rq").is_file()
+    queries = sorted(path.name for path in (EXAMPLE / "queries").glob("*.rq"))
+    assert len(queries) == 12 and sorted(p.name for p in (site / "queries").iterdir()) == queries
     assert (site / ".webconfig/nginx.conf").is_file() and (site / ".htaccess").is_file()
 
 

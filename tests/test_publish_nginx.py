@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from rdflib import Graph
 
 from checkers import require_executable
 from conftest import MINI
-from liaise_lod.publish import publish
+from liaise_lod.publish import Settings, publish
 from publish_helpers import get
 
 BASE_PATH = "/mini"  # the path of the MINI dataset's base IRI
@@ -52,18 +53,14 @@ http {{
 """
 
 
-@pytest.fixture(scope="module")
-def nginx_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def running_nginx(shipped: str, root: Path, work: Path) -> Iterator[int]:
+    """nginx on a free port of 127.0.0.1 with the shipped configuration and this ``root``,
+    checked first with ``nginx -t``; yields the port."""
     executable = require_executable("nginx", "apt-get install nginx-light")
-    work = tmp_path_factory.mktemp("nginx")
-    site = work / "www" / BASE_PATH.strip("/")
-    publish(MINI, site)
-    (site / "queries").mkdir(exist_ok=True)
-    (site / "queries/all.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     port = free_port()
     conf = work / "nginx.conf"
-    shipped = (site / ".webconfig/nginx.conf").read_text(encoding="utf-8")
-    conf.write_text(nginx_conf(shipped, work / "www", port, work), encoding="utf-8")
+    conf.write_bytes(nginx_conf(shipped, root, port, work).encode("utf-8", "surrogateescape"))
     checked = subprocess.run(
         [executable, "-t", "-c", str(conf), "-p", str(work)], capture_output=True, text=True
     )
@@ -72,7 +69,6 @@ def nginx_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         [executable, "-c", str(conf), "-p", str(work)], stderr=subprocess.PIPE
     )
     try:
-        url = f"http://127.0.0.1:{port}{BASE_PATH}"
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -81,10 +77,26 @@ def nginx_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, "nginx did not start"
                 time.sleep(0.05)
-        yield url, site
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def shipped_config(site: Path) -> str:
+    return (site / ".webconfig/nginx.conf").read_bytes().decode("utf-8", "surrogateescape")
+
+
+@pytest.fixture(scope="module")
+def nginx_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    require_executable("nginx", "apt-get install nginx-light")
+    work = tmp_path_factory.mktemp("nginx")
+    site = work / "www" / BASE_PATH.strip("/")
+    publish(MINI, site)
+    (site / "queries").mkdir(exist_ok=True)
+    (site / "queries/all.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with running_nginx(shipped_config(site), work / "www", work) as port:
+        yield f"http://127.0.0.1:{port}{BASE_PATH}", site
 
 
 @pytest.mark.parametrize(
@@ -147,3 +159,58 @@ def test_nginx_hides_the_sites_own_files_and_unknown_paths(nginx_site):
     assert (site / ".webconfig/nginx.conf").is_file() and (site / ".htaccess").is_file()
     for path in ("/.webconfig/nginx.conf", "/.htaccess", "/.liaise-lod-output", "/project/none"):
         assert get(url + path)[0] == 404, path
+
+
+# --------------------------------------------------------------------------- hostile base IRIs
+
+#: Valid base IRIs whose paths hold what nginx's configuration syntax gives a meaning to
+#: (``;`` ends a directive, ``$`` starts a variable, quotes, braces, ``#``, spaces and line
+#: breaks, these percent-encoded: nginx matches the decoded path) or that nginx normalises.
+HOSTILE_BASES = [
+    "https://data.example.org/a;b/",
+    "https://data.example.org/$x/$y$/",
+    "https://data.example.org/it's/(a)!*+,=&~@:/",
+    "https://data.example.org/a%20b%09c/",
+    "https://data.example.org/q%22%27%7B%7D%3B%24%23%5C/",
+    "https://data.example.org/line%0Abreak%0D/",
+    "https://data.example.org/caf%C3%A9/d%C3%A9j%C3%A0%FF/",
+    "https://data.example.org/a//b%2Fc%25d/",
+    "https://data.example.org",
+]
+
+
+@pytest.mark.parametrize("base", HOSTILE_BASES)
+def test_nginx_accepts_the_configuration_for_any_base_iri(tmp_path, base):
+    from liaise_lod.publish import webconfig
+
+    shipped = webconfig.nginx(base).decode("utf-8", "surrogateescape")
+    with running_nginx(shipped, tmp_path / "www", tmp_path):
+        pass
+
+
+def test_nginx_serves_a_site_under_a_hostile_base_iri(tmp_path):
+    """Every character of the list above in one base IRI: the site, put where the decoded
+    path says, is served and negotiated at the IRIs the pages have."""
+    from urllib.parse import unquote, urlsplit
+
+    base = "https://data.example.org/a;$x'(b)%20%22c%22%7Bd%7D%23e%0Af%5Cg%C3%A9//h/"
+    path = urlsplit(base).path
+    root = tmp_path / "www"
+    site = Path(str(root) + unquote(path).replace("//", "/"))
+    publish(MINI, site, Settings(base=base))
+    with running_nginx(shipped_config(site), root, tmp_path) as port:
+        url = f"http://127.0.0.1:{port}{path}"
+        assert get(url)[2] == (site / "index.html").read_bytes()
+        assert get(url, "text/turtle")[2] == (site / "description.ttl").read_bytes()
+        status, headers, body = get(f"{url}project/alpha", "text/turtle")
+        assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8")
+        assert body == (site / "project/alpha.ttl").read_bytes()
+        assert get(f"{url}.liaise-lod-output")[0] == 404
+
+
+def test_a_base_iri_no_folder_can_stand_for_is_refused_before_any_work(tmp_path):
+    from liaise_lod.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="%00"):
+        publish(MINI, tmp_path / "site", Settings(base="https://data.example.org/a%00b/"))
+    assert list(tmp_path.iterdir()) == []

@@ -94,7 +94,7 @@ def test_shipped_web_configs_negotiate_the_same_types():
     from liaise_lod.publish.webconfig import htaccess, nginx
 
     conf = nginx("https://data.example.org/mini/").decode()
-    assert "location /mini/" in conf and "Vary Accept" in conf
+    assert 'location "/mini/"' in conf and "Vary Accept" in conf
     assert "text/turtle" in conf and "application/ld[+]json" in conf
     apache = htaccess().decode()
     assert "Header merge Vary Accept" in apache and "RewriteRule ^(.+)$ $1.ttl [L]" in apache

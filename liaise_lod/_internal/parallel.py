@@ -1,10 +1,14 @@
-"""Work shared out between forked processes, for the stages that use one core each (pySHACL,
-page writing).
+"""Work done in forked processes: shared out between them for the stages that use one core each
+(pySHACL, page writing), or moved aside to be stopped at a deadline (a SPARQL query).
 
 Helpers are forked from this process, so they see its memory as it was, copy-on-write: the graph
-and indexes are not copied or pickled, only the items' results travel back. This process works
-too (``fork_map``), or goes on with something else (``forked``). Where ``fork`` is missing
-(Windows, or when asked for one process) everything runs here.
+and indexes are not copied or pickled, only results travel back, each down a pipe of its own.
+This process works too (``fork_map``), goes on with something else (``forked``) or waits with a
+deadline (``within``). Where ``fork`` is missing (Windows, or when asked for one process)
+everything runs here.
+
+A helper ends with this process, however it ends (even ``kill -9``): on Linux the kernel kills
+it (``PR_SET_PDEATHSIG``), elsewhere it watches for its parent to change.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,12 +34,20 @@ Result = TypeVar("Result")
 
 #: At most this many processes by default: each may copy part of the memory it reads.
 MAX_PROCESSES = 4
+#: How often a helper checks that its parent lives, where the kernel cannot tell it.
+PARENT_CHECK_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def can_fork() -> bool:
+    """Whether work can run in a forked process (POSIX), and so be stopped at any moment."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def available_processes() -> int:
     """How many processes to use by default: one per usable core, at most ``MAX_PROCESSES``;
     1 where processes cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     if hasattr(os, "sched_getaffinity"):
         cores = len(os.sched_getaffinity(0))
@@ -58,14 +74,14 @@ def fork_map(
     """``[work(item) for item in items]``, computed by up to ``processes`` processes (this one
     included), items taken in order as each process becomes free. Results must pickle.
     ``on_progress(done)`` is called here with the number of items finished by all processes.
-    A helper's exception is raised here as a ``LiaiseError`` carrying its traceback.
+    A helper's failure is raised here (see ``_Helper.result``).
 
     ``meanwhile()`` is called here first, while the helpers start on the items: work of this
     process's own that would otherwise leave the other cores idle. What it makes is kept out
     of garbage collection, as everything that existed when the helpers started.
     """
     processes = min(processes, len(items))
-    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or not can_fork():
         if meanwhile:
             meanwhile()
         return _here(work, items, on_progress)
@@ -75,22 +91,33 @@ def fork_map(
     # reads from it would block this one for good.)
     claimed = context.Value("q", 0)
     done = context.Value("q", 0)
-    helpers = []
+    helpers: list[_Helper] = []
     results: dict[int, Any] = {}
+
+    def take(on_progress: Callable[[int], None] | None = None) -> dict[int, Any]:
+        """Claim items one at a time until none is left; their results by item number."""
+        taken: dict[int, Any] = {}
+        while (index := _claim(claimed)) < len(items):
+            taken[index] = work(items[index])
+            with done.get_lock():
+                done.value += 1
+                finished = done.value
+            if on_progress:
+                on_progress(finished)
+        return taken
+
     try:
         with long_lived():  # shared objects stay unwritten by collections on either side
-            helpers = [_start(context, work, items, claimed, done) for _ in range(processes - 1)]
+            helpers = [_Helper(take) for _ in range(processes - 1)]
             if meanwhile:
                 meanwhile()
             with long_lived():  # now what ``meanwhile`` made too
-                _take(work, items, claimed, done, results, on_progress)
-            for helper, receive in helpers:
-                results.update(_receive(helper, receive))
+                results.update(take(on_progress))
+            for helper in helpers:
+                results.update(helper.result())
     finally:
-        for helper, _ in helpers:
-            helper.join(timeout=5)
-            if helper.is_alive():
-                helper.terminate()
+        for helper in helpers:
+            helper.stop()
     if on_progress:
         on_progress(len(items))
     return [results[index] for index in range(len(items))]
@@ -103,29 +130,105 @@ def forked(work: Callable[[], Result], fork: bool = True) -> Iterator[Callable[[
     ``fork_map``; later calls return the same result). A process whose result was not asked
     for is stopped when the block ends. Without ``fork`` (or where processes cannot be
     forked), ``work()`` runs when its result is asked for."""
-    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or not can_fork():
         yield cache(work)
         return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_call, args=(work, send), daemon=True)
+    with long_lived():  # shared objects stay unwritten by collections on either side
+        helper = _Helper(work)
+        try:
+            yield cache(helper.result)
+        finally:
+            helper.stop()
+
+
+def within(
+    work: Callable[[], Result], seconds: float, timed_out: Callable[[], BaseException]
+) -> Result:
+    """``work()`` computed in a forked process, killed if it takes longer than ``seconds``
+    (``timed_out()`` is then raised): a way to stop code that cannot be interrupted."""
+    helper = _Helper(work)
     try:
-        with long_lived():  # shared objects stay unwritten by collections on either side
-            process.start()
-            send.close()
-            yield cache(lambda: _receive(process, receive))
+        if not helper.ready(seconds):
+            raise timed_out()
+        return helper.result()
     finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
+        helper.stop()
 
 
-def _call(work: Callable[[], Any], send) -> None:
-    """A forked process computing one result, sent down ``send`` (or its failure)."""
+def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
+    results = []
+    for item in items:
+        results.append(work(item))
+        if on_progress:
+            on_progress(len(results))
+    return results
+
+
+def _claim(claimed) -> int:
+    with claimed.get_lock():
+        index = claimed.value
+        claimed.value += 1
+    return index
+
+
+# --------------------------------------------------------------------------- one helper
+
+
+class _Helper:
+    """A forked process computing ``work()``, whose outcome comes back down a pipe: its result,
+    or its failure (see ``_failure``). It ends when this process does."""
+
+    def __init__(self, work: Callable[[], Any]):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_helper_main, args=(work, send, os.getpid()), daemon=True
+        )
+        self._process.start()
+        send.close()
+
+    def ready(self, seconds: float) -> bool:
+        """Whether the outcome came (or the process ended) within ``seconds``."""
+        return self._receive.poll(seconds)
+
+    def result(self) -> Any:
+        """Wait for the result. A ``LiaiseError`` or ``OSError`` of the helper's is raised
+        here as it was (a full disk is reported as one, not as a bug); any other failure as a
+        ``LiaiseError`` carrying the helper's traceback."""
+        try:
+            ok, payload = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise LiaiseError(
+                f"a helper process ended without its results (exit code "
+                f"{self._process.exitcode}), perhaps out of memory: try one process (-j 1)"
+            ) from None
+        if ok:
+            return payload
+        if isinstance(payload, BaseException):
+            raise payload
+        raise LiaiseError(f"a helper process failed:\n{payload}")
+
+    def stop(self) -> None:
+        """End the process (at once, if it is still at work) and close the pipe."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._receive.close()
+
+
+def _helper_main(work: Callable[[], Any], send, parent: int) -> None:
+    """The forked process: compute, send the outcome, end."""
+    _end_with_parent(parent)
     try:
-        send.send((True, work()))
-    except BaseException as error:  # reported to the parent, which raises
-        send.send((False, _failure(error)))
+        try:
+            outcome: tuple[bool, Any] = (True, work())
+        except BaseException as error:  # reported to the parent, which raises
+            outcome = (False, _failure(error))
+        try:
+            send.send(outcome)
+        except Exception as error:  # a result that does not pickle: a bug, reported
+            send.send((False, _failure(error)))
     finally:
         send.close()
 
@@ -142,64 +245,33 @@ def _failure(error: BaseException) -> BaseException | str:
     return traceback.format_exc()
 
 
-def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
-    results = []
-    for item in items:
-        results.append(work(item))
-        if on_progress:
-            on_progress(len(results))
-    return results
+def _end_with_parent(parent: int) -> None:
+    """Make this forked process end when ``parent`` ends, even killed: a helper left running
+    would go on writing into a folder nobody owns, and hold memory and cores for nothing."""
+    told = _ask_kernel_for_death_signal()
+    # The parent may have died between the fork and the line above: then this process was
+    # given to another parent already, and no signal will come.
+    if os.getppid() != parent:
+        os._exit(1)
+    if not told:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def _start(context, work, items, claimed, done):
-    receive, send = context.Pipe(duplex=False)
-    helper = context.Process(target=_helper, args=(work, items, claimed, done, send), daemon=True)
-    helper.start()
-    send.close()
-    return helper, receive
+def _ask_kernel_for_death_signal() -> bool:
+    """On Linux, have the kernel kill this process when the thread that forked it ends (the
+    forking thread waits for its helpers, so in practice: when the parent ends)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
 
-
-def _take(work, items, claimed, done, results: dict, on_progress=None) -> None:
-    """Claim items one at a time until none is left, putting ``work(item)`` in ``results``."""
-    while (index := _claim(claimed)) < len(items):
-        results[index] = work(items[index])
-        with done.get_lock():
-            done.value += 1
-            finished = done.value
-        if on_progress:
-            on_progress(finished)
-
-
-def _claim(claimed) -> int:
-    with claimed.get_lock():
-        index = claimed.value
-        claimed.value += 1
-    return index
-
-
-def _helper(work, items, claimed, done, send) -> None:
-    """A forked process: its results (or its traceback) go down ``send``."""
     try:
-        results: dict[int, Any] = {}
-        _take(work, items, claimed, done, results)
-        send.send((True, results))
-    except BaseException as error:  # reported to the parent, which raises
-        send.send((False, _failure(error)))
-    finally:
-        send.close()
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
-def _receive(helper, receive) -> Any:
-    try:
-        ok, payload = receive.recv()
-    except EOFError:
-        helper.join()
-        raise LiaiseError(
-            f"a helper process ended without its results (exit code {helper.exitcode}), "
-            "perhaps out of memory: run in one process (processes=1)"
-        ) from None
-    if not ok:
-        if isinstance(payload, BaseException):
-            raise payload
-        raise LiaiseError(f"a helper process failed:\n{payload}")
-    return payload
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)

@@ -31,6 +31,7 @@ from .index import SiteIndex
 from .jsonld_island import script_json
 from .pages import ResourceFiles, SiteInfo, render
 from .paths import SiteFolder, site_path
+from .queries import Query, published_queries
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
@@ -81,6 +82,8 @@ def publish(
     _check_license(settings.license)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
+    webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
+    queries = published_queries(Path(path), dataset.info.queries)
     # A large dataset's dumps are written by a process of their own as soon as the graph is
     # made, while this one indexes the site (as other processes start validating), validates
     # and writes the pages: the dumps take up the time a core would idle. They are written
@@ -100,7 +103,7 @@ def publish(
                 raise InvalidGraphError(build.report)
             result = PublishResult(build)
             writer = _Writer(folder, result)
-            SiteBuilder(build, index(), Path(path), settings, writer, progress).write(dumps)
+            SiteBuilder(build, index(), queries, settings, writer, progress).write(dumps)
     except OSError as error:  # a full disk, say: the previous site stays as it was
         raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
     return result
@@ -157,7 +160,7 @@ class SiteBuilder:
         self,
         build: BuildResult,
         index: SiteIndex,
-        source: Path,
+        queries: list[Query],
         settings: Settings,
         writer: _Writer,
         progress: Progress | None,
@@ -166,7 +169,7 @@ class SiteBuilder:
         self.index = index
         self.iris = index.iris
         self.resources = index.page_resources()
-        self.source = source
+        self.queries = queries
         self.writer = writer
         self.progress = progress
         self.processes = processes_for(len(self.resources), PARALLEL_MINIMUM, settings.processes)
@@ -250,16 +253,9 @@ class SiteBuilder:
             if path.name != "ontology.ttl":
                 files[f"schemes/{path.name}"] = path.read_bytes()
         files["ontology.ttl"] = (vocab_dir() / "ontology.ttl").read_bytes()
-        for path in self._queries():
-            files[f"queries/{path.name}"] = path.read_bytes()
+        for query in self.queries:
+            files[query.site_path] = query.text.encode("utf-8")
         return files
-
-    def _queries(self) -> list[Path]:
-        folder = self.source if self.source.is_dir() else self.source.parent
-        for candidate in (folder / "queries", folder.parent / "queries"):
-            if candidate.is_dir():
-                return sorted(candidate.glob("*.rq"))
-        return []
 
     def _facts(self) -> metadata.DatasetFacts:
         info = self.build.dataset.info
@@ -295,7 +291,6 @@ class SiteBuilder:
             (kind, kind_label(kind), len(iris), _first_links(describer, iris))
             for kind, iris in sorted(self._by_kind().items())
         ]
-        queries = [(p.name, p.read_text(encoding="utf-8")) for p in self._queries()]
         return render(
             "index.html",
             site=self.site,
@@ -308,7 +303,7 @@ class SiteBuilder:
             dumps=dumps,
             shapes=[name for name, _ in _tree(shapes_dir(), "")],
             schemes=[p.name for p in sorted(vocab_dir().glob("*.ttl")) if p.name != "ontology.ttl"],
-            queries=queries,
+            queries=[(query.name, query.text) for query in self.queries],
             citation=f"{self.site.title}. {self.site.base}. Licensed under "
             f"{self.site.license_name}.",
         )

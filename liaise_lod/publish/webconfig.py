@@ -3,19 +3,31 @@ the server can: an extension-less path is answered with its ``.html``, ``.ttl``,
 ``.nt`` file, and the site root with the index page or the dataset description.
 
 Neither server weighs q-values: the first media type of the list below that Accept names wins,
-and an Accept naming none of them gets HTML rather than 406. ``liaise-lod serve`` does both."""
+and an Accept naming none of them gets HTML rather than 406. ``liaise-lod serve`` does both.
+
+Apache's ``.htaccess`` names no path, only what lies below it, so it holds nothing of the base
+IRI; nginx's configuration names the base IRI's path, quoted for nginx's syntax."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
+from ..errors import ConfigError
 from .negotiate import FILE_TYPES, MEDIA_TYPES, TEXT_FILES
+
+#: What no folder's name can hold: a site whose base IRI's path holds it cannot be served.
+_UNSERVABLE = "\x00"
 
 
 def nginx(base: str) -> bytes:
     """An nginx ``map`` (for the ``http`` block) and ``location`` blocks (for the ``server``
-    block, whose ``root`` must be the folder where the base IRI's path is the site)."""
-    prefix = urlsplit(base).path or "/"
+    block, whose ``root`` must be the folder where the base IRI's path is the site).
+
+    The base IRI's path stands in the configuration once per ``location``, as a quoted string
+    (nginx matches locations against the decoded path, and reads no variable there); every
+    other path is nginx's own ``$uri``. A path no folder can stand for (``%00``) is refused."""
+    prefix = _nginx_string(_served_path(base))
     maps = "\n".join(
         f"    ~*{media_type.replace('+', '[+]')}  {extension};"
         for extension, media_type in _order()
@@ -39,14 +51,32 @@ location {prefix} {{
 # The dataset's IRI: the index page, or the dataset description as data.
 location = {prefix} {{
 {_nginx_files()}
-    try_files {prefix}description$liaise_ext {prefix}index.html;
+    try_files ${{uri}}description$liaise_ext ${{uri}}index.html;
 }}
 # Files the site keeps for itself (this configuration, the publish marker).
 location ~ /\\. {{
     return 404;
 }}
 """
-    return text.encode("utf-8")
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _served_path(base: str) -> str:
+    """The base IRI's path as nginx matches it: percent-decoded, runs of ``/`` merged (nginx's
+    ``merge_slashes``). Bytes that are not UTF-8 are kept (as surrogate escapes)."""
+    path = unquote(urlsplit(base).path or "/", errors="surrogateescape")
+    if _UNSERVABLE in path:
+        raise ConfigError(
+            f"base IRI '{base}': its path holds %00, which no folder's name can: a web server "
+            "could not serve the site there; choose another base IRI"
+        )
+    return re.sub("/{2,}", "/", path)
+
+
+def _nginx_string(text: str) -> str:
+    """``text`` as one quoted nginx configuration parameter."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n") + '"'
 
 
 def _nginx_files() -> str:
