@@ -13,6 +13,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
@@ -63,9 +64,20 @@ def _positive(text: str) -> int:
     return number
 
 
+def _strict_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_const",
+        const=True,
+        help="also report completeness warnings, which ask for what the data may not know "
+        "(default: as the dataset's 'strict' setting says)",
+    )
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _strict_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -87,15 +99,16 @@ def run_build(args: argparse.Namespace) -> int:
             base=args.base,
             allow_invalid=args.allow_invalid,
             processes=args.processes,
+            strict=args.strict,
         )
     except InvalidGraphError as error:
-        print(error.report.text(), file=sys.stderr)
+        print(error.report.summary_text(), file=sys.stderr)
         print(
             f"nothing written to {args.out}: fix the violations or pass --allow-invalid",
             file=sys.stderr,
         )
         return 1
-    print(result.report.summary())
+    print(result.report.headline())
     print(f"{len(result.graph)} triples written to {args.out}:")
     for file in result.files:
         print(f"  {file.name}")
@@ -105,17 +118,64 @@ def run_build(args: argparse.Namespace) -> int:
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _strict_argument(parser)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text: a summary by rule (every result with -v); json: the report as data; "
+        "sarif: SARIF 2.1.0 for editors and code review (input problems too)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", dest="details", action="store_true", help="list every result"
+    )
 
 
 @command("validate", "check a dataset against the SHACL shapes and print a report")(
     _validate_arguments
 )
 def run_validate(args: argparse.Namespace) -> int:
+    from .errors import InputError
     from .pipeline import check
 
-    report = check(args.dataset, args.base, processes=args.processes).report
-    print(report.text())
+    try:
+        report = check(args.dataset, args.base, processes=args.processes, strict=args.strict).report
+    except InputError as error:
+        if args.format == "text":
+            raise
+        from .sarif import problems_sarif
+
+        problems = [asdict(problem) for problem in error.problems]
+        document = problems_sarif(error.problems) if args.format == "sarif" else problems
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return error.exit_code
+    if args.format == "sarif":
+        from .sarif import report_sarif
+
+        print(json.dumps(report_sarif(report), indent=2, ensure_ascii=False))
+    elif args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif args.details or args.verbose:
+        print(report.text(), end="")
+    else:
+        print(report.summary_text(), end="")
+        if report.results:
+            print("\n-v lists every result; --format json or sarif gives them to tools.")
     return 0 if report.conforms else 1
+
+
+def _new_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, help="a folder that does not exist yet, or is empty")
+
+
+@command("new", "write a small commented dataset to start from")(_new_arguments)
+def run_new(args: argparse.Namespace) -> int:
+    from ._internal.starter import write_starter
+
+    for path in write_starter(args.folder):
+        print(f"  {path}")
+    print(f"edit them, then: liaise-lod validate {args.folder}")
+    return 0
 
 
 def _schema_arguments(parser: argparse.ArgumentParser) -> None:
@@ -233,6 +293,7 @@ def run_push(args: argparse.Namespace) -> int:
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _strict_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument("--license", help="licence IRI of the data (default: CC BY 4.0)")
     parser.add_argument(
@@ -246,18 +307,22 @@ def run_publish(args: argparse.Namespace) -> int:
     from .publish import Settings, publish
 
     settings = Settings(
-        base=args.base, license=args.license, modified=args.modified, processes=args.processes
+        base=args.base,
+        license=args.license,
+        modified=args.modified,
+        processes=args.processes,
+        strict=args.strict,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
         result = publish(args.dataset, args.out, settings, progress=bar)
     except InvalidGraphError as error:
-        print(error.report.text(), file=sys.stderr)
+        print(error.report.summary_text(), file=sys.stderr)
         print(f"nothing written to {args.out}: fix the violations first", file=sys.stderr)
         return 1
     finally:
         bar.close()  # so that a message after a failure starts on its own line
-    print(result.build.report.summary())
+    print(result.build.report.headline())
     print(f"{len(result.pages)} pages, {len(result.files)} files written to {args.out}")
     return 0
 

@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import vocabulary
+from . import identifiers, vocabulary
 from .errors import InputError, Problem
 
 # --------------------------------------------------------------------------- value types
@@ -223,6 +223,24 @@ def _currency(value: str) -> str:
 
 Currency = Annotated[str, AfterValidator(_currency), Shown("currency code (ISO 4217)")]
 
+
+def _checks(name: str) -> BeforeValidator:
+    return BeforeValidator(identifiers.checked(name))
+
+
+def _looks(name: str) -> Shown:
+    return Shown(identifiers.SCHEMES[name].looks_like)
+
+
+RorId = Annotated[str, _checks("ror"), _looks("ror")]
+WikidataId = Annotated[str, _checks("wikidata"), _looks("wikidata")]
+Pic = Annotated[str, _checks("pic"), _looks("pic")]
+VatNumber = Annotated[str, _checks("vat"), _looks("vat")]
+FunderId = Annotated[str, _checks("funder_id"), _looks("funder_id")]
+GrantAgreementNumber = Annotated[str, _checks("grant_agreement"), _looks("grant_agreement")]
+CordisId = Annotated[str, _checks("cordis"), _looks("cordis")]
+ProjectDoi = Annotated[str, _checks("doi"), _looks("doi")]
+
 # --------------------------------------------------------------------------- records
 
 
@@ -356,7 +374,20 @@ class Project(Record):
     related: list[ProjectRef] = []
     outputs: list[PublicationRef] = []
     figures: list[StatedFigure] = []
+    grant_agreement: GrantAgreementNumber | None = None
+    cordis: CordisId | None = None
+    doi: ProjectDoi | None = None
+    wikidata: WikidataId | None = None
     same_as: list[Url] = []
+
+    @model_validator(mode="after")
+    def _doi_names_the_grant(self) -> Project:
+        number = self.doi.partition("/")[2] if self.doi else None
+        if number and self.grant_agreement and number != self.grant_agreement:
+            raise ValueError(
+                f"the DOI {self.doi} names grant agreement {number}, not {self.grant_agreement}"
+            )
+        return self
 
 
 class Organisation(Record):
@@ -367,10 +398,18 @@ class Organisation(Record):
     acronym: NonEmpty | None = None
     kind: OrganisationKind | None = None
     description: LangText | None = None
-    country: Country | None = None
+    street: NonEmpty | None = None
+    postcode: NonEmpty | None = None
     locality: NonEmpty | None = None
+    region: NonEmpty | None = None
+    country: Country | None = None
     website: Url | None = None
     parent: OrganisationRef | None = None
+    ror: RorId | None = None
+    wikidata: WikidataId | None = None
+    pic: Pic | None = None
+    vat: VatNumber | None = None
+    funder_id: FunderId | None = None
     same_as: list[Url] = []
 
 
@@ -407,7 +446,10 @@ class Event(Record):
     start: When | None = None
     end: When | None = None
     venue: LangText | None = None
+    street: NonEmpty | None = None
+    postcode: NonEmpty | None = None
     locality: NonEmpty | None = None
+    region: NonEmpty | None = None
     country: Country | None = None
     website: Url | None = None
     status: Literal["scheduled", "cancelled", "postponed", "rescheduled", "moved-online"] | None = (
@@ -556,6 +598,9 @@ class DatasetInfo(Model):
     #: SPARQL queries that ``publish`` copies into the site and shows on its index page: .rq
     #: files in the dataset folder, by their paths from there. No other query is published.
     queries: Annotated[list[QueryPath], Field(max_length=100)] | None = None
+    #: Whether validation reports completeness warnings (a missing description, website,
+    #: date...), which ask for what the data may honestly not know.
+    strict: bool = False
 
 
 # --------------------------------------------------------------------------- the dataset

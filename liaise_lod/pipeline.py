@@ -40,10 +40,17 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def check(path: str | Path, base: str | None = None, *, processes: int | None = 1) -> BuildResult:
-    """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``."""
+def check(
+    path: str | Path,
+    base: str | None = None,
+    *,
+    processes: int | None = 1,
+    strict: bool | None = None,
+) -> BuildResult:
+    """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``;
+    ``strict``: report completeness warnings too (default: as the dataset's settings say)."""
     dataset, graph = load_and_map(path, base)
-    return validated(dataset, graph, base, processes=processes)
+    return validated(dataset, graph, base, processes=processes, strict=strict)
 
 
 def load_and_map(path: str | Path, base: str | None = None) -> tuple[Dataset, Graph]:
@@ -63,14 +70,21 @@ def validated(
     *,
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
+    strict: bool | None = None,
 ) -> BuildResult:
     """``dataset`` and its graph with their validation report. ``meanwhile()``: work this
-    process does while others start validating (see ``validate``)."""
+    process does while others start validating (see ``validate``). ``strict``: report
+    completeness warnings too; ``None`` takes the dataset's ``strict`` setting."""
     iris = Iris(base or dataset.info.base)
     sources = dataset_sources(dataset, iris.base)
     with stage("validate"):
         report = validate(
-            graph, base=iris.base, sources=sources, processes=processes, meanwhile=meanwhile
+            graph,
+            base=iris.base,
+            sources=sources,
+            processes=processes,
+            meanwhile=meanwhile,
+            strict=dataset.info.strict if strict is None else strict,
         )
     return BuildResult(dataset, graph, report)
 
@@ -82,6 +96,7 @@ def build(
     base: str | None = None,
     allow_invalid: bool = False,
     processes: int | None = 1,
+    strict: bool | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -90,7 +105,7 @@ def build(
     leaves the previous output as it was. ``processes`` caps the processes that validate and
     write the dumps: 1 (the default) starts none, ``None`` one per core for large graphs.
     """
-    result = check(path, base, processes=processes)
+    result = check(path, base, processes=processes, strict=strict)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
@@ -110,6 +111,8 @@ class ValidationReport:
     results: tuple[ValidationResult, ...]
     #: each result as pySHACL described it, in the order of ``results``
     descriptions: tuple[Description, ...] = field(default=(), repr=False, compare=False)
+    #: completeness warnings (asking for what the data may not know) left out: see ``strict``
+    held_back: int = 0
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
@@ -137,11 +140,44 @@ class ValidationReport:
         if self.infos:
             counts.append(_count(len(self.infos), "info"))
         resources = len({result.resource for result in self.results})
+        if not resources:
+            return ", ".join(counts)
         return f"{', '.join(counts)} in {_count(resources, 'resource')}"
+
+    def rules(self) -> list[RuleCount]:
+        """The results counted by the shape that gave them: violations first, then the most
+        frequent."""
+        by_rule: dict[tuple[str, str], list[ValidationResult]] = defaultdict(list)
+        for result in self.results:
+            by_rule[(result.severity, result.source_shape)].append(result)
+        counts = [
+            RuleCount(rule_name(shape), shape, severity, results[0].message, tuple(results))
+            for (severity, shape), results in by_rule.items()
+        ]
+        return sorted(counts, key=lambda r: (_RANK.get(r.severity, 9), -len(r.results), r.rule))
+
+    def headline(self) -> str:
+        """The counts, and how many completeness warnings were held back."""
+        if not self.held_back:
+            return self.summary()
+        return (
+            f"{self.summary()}\n({_count(self.held_back, 'completeness warning')} held back, "
+            "asking for what the data may not know: --strict, or 'strict: true' in the dataset "
+            "settings, shows them)"
+        )
+
+    def summary_text(self, locations: int = 3) -> str:
+        """The first screen: the counts, then each rule with how often it fired and where first;
+        ``text()`` has every result."""
+        lines = [self.headline()]
+        for rule in self.rules():
+            lines += ["", f"{rule.severity:<9} {rule.rule} ({len(rule.results)}): {rule.message}"]
+            lines.append(f"          {_first_places(rule.results, locations)}")
+        return "\n".join(lines) + "\n"
 
     def text(self) -> str:
         """The report for a person: a summary line, then the results grouped by resource."""
-        lines = [self.summary()]
+        lines = [self.headline()]
         for resource, group in groupby(self.results, key=lambda result: result.resource):
             results = list(group)
             lines += ["", _heading(resource, results[0])]
@@ -175,8 +211,44 @@ class ValidationReport:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "infos": len(self.infos),
+            "held_back": self.held_back,
+            "rules": [
+                {
+                    "rule": rule.rule,
+                    "shape": rule.shape,
+                    "severity": rule.severity,
+                    "message": rule.message,
+                    "count": len(rule.results),
+                }
+                for rule in self.rules()
+            ],
             "results": [asdict(result) for result in self.results],
         }
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """The results one shape gave."""
+
+    rule: str
+    shape: str
+    severity: str
+    message: str
+    results: tuple[ValidationResult, ...]
+
+
+def rule_name(shape: str) -> str:
+    """``Project-description`` for ``…/shapes#Project-description``."""
+    return shape[len(SHAPES_NS) :] if shape.startswith(SHAPES_NS) else shape
+
+
+def _first_places(results: tuple[ValidationResult, ...], shown: int) -> str:
+    places = []
+    for result in results[:shown]:
+        record = f"'{result.record}'" if result.record else result.focus_node
+        places.append(f"{result.where} {record}" if result.where else record)
+    more = len(results) - shown
+    return ", ".join(places) + (f" and {more} more" if more > 0 else "")
 
 
 def _count(number: int, noun: str) -> str:
@@ -208,8 +280,13 @@ def validate(
     sources: Sources | None = None,
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
+    strict: bool = False,
 ) -> ValidationReport:
     """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
+
+    Completeness warnings, which ask for what the data may honestly not know (a description,
+    a website: the shapes of the ``shape:Completeness`` group), are counted in ``held_back``
+    but left out of the results unless ``strict``.
 
     ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
@@ -230,10 +307,20 @@ def validate(
             ((located(result), description) for result, description in found),
             key=lambda pair: (pair[0].sort_key(), _sort_text(pair[1])),
         )
+    completeness = completeness_shapes(iris.base)
+    kept = [pair for pair in ordered if strict or pair[0].source_shape not in completeness]
     return ValidationReport(
-        results=tuple(result for result, _ in ordered),
-        descriptions=tuple(description for _, description in ordered),
+        results=tuple(result for result, _ in kept),
+        descriptions=tuple(description for _, description in kept),
+        held_back=len(ordered) - len(kept),
     )
+
+
+@lru_cache(maxsize=8)
+def completeness_shapes(base: str) -> frozenset[str]:
+    """The shapes whose warnings ask for what the data may not know (``shape:Completeness``)."""
+    group = SHAPES["Completeness"]
+    return frozenset(str(shape) for shape in shapes_graph(base).subjects(SH.group, group))
 
 
 def dataset_sources(dataset: Dataset, base: str) -> Sources:

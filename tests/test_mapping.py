@@ -177,3 +177,35 @@ def test_each_distinct_term_is_one_object_in_the_graph(mini_dataset):
     terms = [term for triple in graph for term in triple]
     assert len(terms) > 3 * 100
     assert len({id(term) for term in terms}) == len(set(terms))
+
+
+def test_every_part_of_an_address_is_stated():
+    dataset = Dataset(
+        organisations=[
+            Organisation(
+                id="o",
+                name={"en": "O"},
+                street="Example Street 1",
+                postcode="1000 AA",
+                locality="Example Town",
+                region="Example Region",
+                country="NL",
+            ),
+            Organisation(id="bare", name={"en": "Bare"}),
+        ]
+    )
+    base = "https://data.example.org/a/"
+    graph = to_graph(dataset, base=base)
+    address = URIRef(base + "organisation/o#address")
+    schema = "http://schema.org/"
+    stated = {
+        str(p)[len(schema) :]: str(o) for p, o in graph.predicate_objects(address) if p != RDF.type
+    }
+    assert stated == {
+        "streetAddress": "Example Street 1",
+        "postalCode": "1000 AA",
+        "addressLocality": "Example Town",
+        "addressRegion": "Example Region",
+        "addressCountry": "NL",
+    }
+    assert not list(graph.predicate_objects(URIRef(base + "organisation/bare#address")))

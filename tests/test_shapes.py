@@ -31,8 +31,15 @@ from liaise_lod.model import (
     StatedFigure,
 )
 from liaise_lod.namespaces import LLOD, PREFIXES, RDF, SH, SKOS
-from liaise_lod.validate import SHAPES_NS, shapes_graph, validate
+from liaise_lod.validate import SHAPES_NS, shapes_graph
+from liaise_lod.validate import validate as validate_any
 from liaise_lod.vocabulary import scheme
+
+
+def validate(*args, **options):
+    """``validate`` with every shape reported, the completeness warnings included."""
+    return validate_any(*args, **{"strict": True, **options})
+
 
 BASE = "https://data.example.org/liaise/"
 VOCAB = "https://w3id.org/liaise-lod/vocab/"
@@ -60,6 +67,8 @@ def full_dataset() -> Dataset:
                 locality="Paris",
                 website="https://efus.eu",
                 same_as=["https://www.wikidata.org/wiki/Q3062347"],
+                ror="03yrm5c26",
+                vat="BE0403019261",
             ),
             Organisation(
                 id="ec",
@@ -145,7 +154,10 @@ def full_dataset() -> Dataset:
                 start="2017-05-02T09:30:00+02:00",
                 end="2017-05-02T17:00:00+02:00",
                 venue=en("City hall"),
+                street="Example Street 1",
+                postcode="75000",
                 locality="Paris",
+                region="Île-de-France",
                 country="FR",
                 website="https://liaise.example.org/final",
                 status="scheduled",
@@ -676,6 +688,49 @@ CASES = [
         f"{FINAL}#place-address",
         "two upper-case letters",
     ),
+    case(
+        "Address-street",
+        add(f"{FINAL}#place-address", "schema:streetAddress", '"Other street 2"'),
+        f"{FINAL}#place-address",
+        "one street address",
+    ),
+    case(
+        "Address-postcode",
+        swap(f"{FINAL}#place-address", "schema:postalCode", "75001"),
+        f"{FINAL}#place-address",
+        "one postcode",
+    ),
+    case(
+        "Address-region",
+        add(f"{FINAL}#place-address", "schema:addressRegion", '"Other region"'),
+        f"{FINAL}#place-address",
+        "one region",
+    ),
+    # identifiers
+    case(
+        "Identifier-node",
+        add(EFUS, "schema:identifier", r(EC)),
+        EC,
+        "must be a schema:PropertyValue",
+    ),
+    case(
+        "Identifier-scheme",
+        drop(f"{EFUS}#identifier-vat", "schema:propertyID"),
+        f"{EFUS}#identifier-vat",
+        "names its scheme once",
+    ),
+    case(
+        "Identifier-value",
+        add(f"{EFUS}#identifier-vat", "schema:value", '"BE0000000000"'),
+        f"{EFUS}#identifier-vat",
+        "one value",
+    ),
+    case(
+        "Identifier-url",
+        swap(f"{EFUS}#identifier-ror", "schema:url", '"https://ror.org/03yrm5c26"'),
+        f"{EFUS}#identifier-ror",
+        "must be an IRI",
+    ),
     # periods and instants
     case(
         "Interval-bounds",
@@ -827,7 +882,14 @@ def test_complete_dataset_raises_no_result_at_all(valid_graph: Graph) -> None:
     assert report.results == (), report.text()
 
 
-_NOT_CONSTRAINTS = {SH.targetClass, SH.property, SH.message, SH.severity, RDF.type}
+_NOT_CONSTRAINTS = {
+    SH.targetClass,
+    SH.targetObjectsOf,
+    SH.property,
+    SH.message,
+    SH.severity,
+    RDF.type,
+}
 
 
 def test_every_shape_has_a_breaking_case() -> None:

@@ -11,7 +11,13 @@ from rdflib.plugins.stores.memory import Memory
 
 from liaise_lod._internal.store import LeanMemory, all_triples
 from liaise_lod.mapping import new_graph, to_graph
-from liaise_lod.validate import validate
+from liaise_lod.validate import validate as validate_any
+
+
+def validate(*args, **options):
+    """``validate`` with every shape reported, the completeness warnings included."""
+    return validate_any(*args, **{"strict": True, **options})
+
 
 EX = "http://example.org/"
 

@@ -16,7 +16,14 @@ from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
 from liaise_lod.model import Dataset
 from liaise_lod.namespaces import RDF, SCHEMA, SH
-from liaise_lod.validate import dataset_sources, shapes_graph, validate
+from liaise_lod.validate import dataset_sources, shapes_graph
+from liaise_lod.validate import validate as validate_any
+
+
+def validate(*args, **options):
+    """``validate`` with every shape reported, the completeness warnings included."""
+    return validate_any(*args, **{"strict": True, **options})
+
 
 BASE = "https://data.example.org/liaise/"
 FILES = {
@@ -554,3 +561,92 @@ def test_untuned_validation_says_so_once(tmp_path, version, warnings) -> None:
         assert lines[0].startswith("liaise-lod: warning: pySHACL 0.39.0 is not one that")
         assert "0.40.0, 0.40.1" in lines[0]
         assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------- completeness and formats
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "liaise2"
+
+
+def _cli(capsys, *arguments: str) -> tuple[int, str, str]:
+    from liaise_lod.cli import main
+
+    code = main(list(arguments))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_completeness_warnings_are_held_back_unless_strict(mini_dataset, mini_graph):
+    base = mini_dataset.info.base
+    lenient = validate_any(mini_graph, base=base)
+    strict = validate_any(mini_graph, base=base, strict=True)
+    completeness = {r for r in strict.results if r.severity == "warning"}
+    assert completeness and lenient.held_back == len(completeness)
+    assert set(lenient.results) == set(strict.results) - completeness
+    assert strict.held_back == 0
+    assert "completeness warning" in lenient.headline()
+
+
+def test_the_dataset_settings_can_ask_for_strict(write_dataset):
+    from liaise_lod.pipeline import check
+
+    text = "organisations:\n  - {id: o, name: O}\n"
+    settings = "dataset:\n  base: https://data.example.org/s/\n  language: en\n"
+    lenient = check(write_dataset(data__yaml=settings + text)).report
+    strict = check(write_dataset(data__yaml=settings + "  strict: true\n" + text)).report
+    assert not lenient.warnings and lenient.held_back
+    assert strict.warnings and not strict.held_back
+
+
+def test_validate_prints_a_summary_by_rule_first(capsys):
+    code, out, _ = _cli(capsys, "validate", str(EXAMPLE), "--strict")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("0 violations, ") and " warnings in " in lines[0]
+    rule_lines = [line for line in lines if line.startswith("warning   ")]
+    assert rule_lines[0].startswith("warning   Organisation-website (")
+    assert len(lines) < 60  # one entry per rule, not per result
+    assert "organisations.yaml:" in out and "more" in out
+
+
+def test_validate_v_lists_every_result(capsys):
+    _, summary, _ = _cli(capsys, "validate", str(EXAMPLE), "--strict")
+    _, details, _ = _cli(capsys, "validate", str(EXAMPLE), "--strict", "-v")
+    assert len(details.splitlines()) > 2 * len(summary.splitlines())
+
+
+def test_validate_json_counts_rules_and_lists_results(capsys):
+    code, out, _ = _cli(capsys, "validate", str(EXAMPLE), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["conforms"] and data["held_back"] > 0
+    assert data["results"] == [] and data["rules"] == []
+    _, out, _ = _cli(capsys, "validate", str(EXAMPLE), "--format", "json", "--strict")
+    data = json.loads(out)
+    assert sum(rule["count"] for rule in data["rules"]) == len(data["results"]) == data["warnings"]
+
+
+def test_validate_sarif_locates_each_result(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(EXAMPLE.parent.parent)
+    code, out, _ = _cli(capsys, "validate", "examples/liaise2", "--format", "sarif", "--strict")
+    log = json.loads(out)
+    assert code == 0 and log["version"] == "2.1.0"
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["results"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] == "warning"
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uriBaseId"] == "SRCROOT"
+        assert physical["artifactLocation"]["uri"].startswith("examples/liaise2/")
+        assert physical["region"]["startLine"] >= 1
+
+
+def test_validate_sarif_gives_input_problems_too(capsys, write_dataset):
+    folder = write_dataset(data__yaml="organisations:\n  - {id: o, nmae: O}\n")
+    code, out, _ = _cli(capsys, "validate", str(folder), "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 2 and results
+    assert all(r["ruleId"] == "input" and r["level"] == "error" for r in results)
+    assert any("nmae" in r["message"]["text"] for r in results)
+    assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2

@@ -8,9 +8,10 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..identifiers import SCHEMES
 from ..iris import Iris
-from ..model import Dataset, StatedFigure, precision_of
-from ..namespaces import DCTERMS, LLOD, RDF_TYPE, SCHEMA, TIME, XSD
+from ..model import Dataset, Event, Organisation, Record, StatedFigure, precision_of
+from ..namespaces import DCTERMS, LLOD, OWL, RDF_TYPE, SCHEMA, TIME, XSD
 from ..vocabulary import country_iri, language_iri, scheme
 
 DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date, "datetime": XSD.dateTime}
@@ -137,17 +138,46 @@ class Emitter:
             self.types(instant, TIME.Instant)
             self.add(instant, INSTANT_PROPERTIES[precision_of(when)], instant_literal(when))
 
-    def address(self, owner: URIRef, locality: str | None, country: str | None) -> URIRef | None:
-        """A ``schema:PostalAddress`` ``{owner}#address``; the country also as an EU IRI."""
-        if locality is None and country is None:
+    def address(self, owner: URIRef, record: Organisation | Event) -> URIRef | None:
+        """The record's ``schema:PostalAddress`` as ``{owner}#address`` (none if it states no
+        part of one); the country also as an EU IRI."""
+        parts = [
+            (SCHEMA.streetAddress, record.street),
+            (SCHEMA.postalCode, record.postcode),
+            (SCHEMA.addressLocality, record.locality),
+            (SCHEMA.addressRegion, record.region),
+            (SCHEMA.addressCountry, record.country),
+        ]
+        if all(value is None for _, value in parts):
             return None
         address = self.iris.part(owner, "address")
         self.types(address, SCHEMA.PostalAddress)
-        self.plain(address, SCHEMA.addressLocality, locality)
-        self.plain(address, SCHEMA.addressCountry, country)
-        if country is not None:
-            self.add(owner, DCTERMS.spatial, country_iri(country))
+        for predicate, value in parts:
+            self.plain(address, predicate, value)
+        if record.country is not None:
+            self.add(owner, DCTERMS.spatial, country_iri(record.country))
         return address
+
+    def identifiers(self, owner: URIRef, record: Record) -> None:
+        """Each identifier the record states (``identifiers.SCHEMES``), as a
+        ``schema:PropertyValue`` ``{owner}#identifier-{scheme}``, and where the identifier is
+        an IRI, ``owl:sameAs`` and ``schema:sameAs`` it."""
+        for kind in SCHEMES.values():
+            value = getattr(record, kind.name, None)
+            if value is None:
+                continue
+            node = self.iris.part(owner, "identifier-" + kind.name.replace("_", "-"))
+            self.add(owner, SCHEMA.identifier, node)
+            self.types(node, SCHEMA.PropertyValue)
+            self.add(node, SCHEMA.propertyID, Literal(kind.label))
+            self.add(node, SCHEMA.value, Literal(value))
+            if kind.page:
+                self.add(node, SCHEMA.url, URIRef(kind.page.format(value)))
+            if kind.iri:
+                same = URIRef(kind.iri.format(value))
+                self.add(node, SCHEMA.url, same)
+                self.add(owner, OWL.sameAs, same)
+                self.add(owner, SCHEMA.sameAs, same)
 
     def figures(self, owner: URIRef, figures: Iterable[StatedFigure]) -> None:
         """Figures the source states, each a ``schema:PropertyValue`` ``{owner}#figure-N``."""

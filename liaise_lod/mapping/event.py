@@ -49,13 +49,21 @@ def map_event(event: Event, out: Emitter) -> None:
 
 
 def _place(event: Event, out: Emitter) -> None:
-    if not (event.venue or event.locality or event.country):
+    stated = (
+        event.venue,
+        event.street,
+        event.postcode,
+        event.locality,
+        event.region,
+        event.country,
+    )
+    if all(part is None for part in stated):
         return
     iri = out.iris.of(event)
     place = out.iris.part(iri, "place")
     out.add(iri, SCHEMA.location, place)
     out.types(place, SCHEMA.Place)
     out.text(place, (SCHEMA.name,), event.venue)
-    address = out.address(place, event.locality, event.country)
+    address = out.address(place, event)
     if address is not None:
         out.add(place, SCHEMA.address, address)

@@ -18,12 +18,13 @@ def map_organisation(organisation: Organisation, out: Emitter) -> None:
         out.plain(iri, SCHEMA.alternateName, organisation.acronym)
         out.plain(iri, SKOS.altLabel, organisation.acronym)
     out.text(iri, (SCHEMA.description,), organisation.description)
-    address = out.address(iri, organisation.locality, organisation.country)
+    address = out.address(iri, organisation)
     if address is not None:
         out.add(iri, SCHEMA.address, address)
     out.url(iri, SCHEMA.url, organisation.website)
     for same in organisation.same_as:
         out.url(iri, SCHEMA.sameAs, same)
+    out.identifiers(iri, organisation)
     if organisation.parent:
         parent = out.ref(organisation.parent)
         out.add(iri, ORG.subOrganizationOf, parent)

@@ -25,6 +25,7 @@ def map_project(project: Project, out: Emitter) -> None:
     out.url(iri, SCHEMA.url, project.website)
     for same in project.same_as:
         out.url(iri, SCHEMA.sameAs, same)
+    out.identifiers(iri, project)
     out.refs(iri, (LLOD.continues, DCTERMS.relation), project.continues)
     out.refs(iri, (DCTERMS.relation,), project.related)
     for publication in project.outputs:

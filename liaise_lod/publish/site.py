@@ -54,6 +54,8 @@ class Settings:
     license: str | None = None
     modified: str | None = None
     processes: int | None = 1
+    #: Report completeness warnings too (``None``: as the dataset's settings say).
+    strict: bool | None = None
 
 
 @dataclass
@@ -97,7 +99,12 @@ def publish(
             forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
         ):
             build = validated(
-                dataset, graph, settings.base, processes=settings.processes, meanwhile=index
+                dataset,
+                graph,
+                settings.base,
+                processes=settings.processes,
+                meanwhile=index,
+                strict=settings.strict,
             )
             if not build.report.conforms:
                 raise InvalidGraphError(build.report)
