@@ -172,7 +172,7 @@ def _replace_by_move(
     try:
         store.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
     except NoAnswer as error:  # the MOVE may be running: dropping its source could race it
-        raise PushError(
+        raise NoAnswer(
             f"{error}; the MOVE may still complete on the store: if <{target}> is not replaced, "
             f"drop <{temporary}> by hand"
         ) from None
@@ -195,11 +195,15 @@ def _verify(store: _Store, graph: str, expected: int, when: str) -> None:
     """``PushError`` unless the store holds ``expected`` triples in ``graph``."""
     held = store.count(graph, at_most=expected)
     if held != expected:
-        amount = f"more than {expected}" if held > expected else f"{held}"
+        amount = f"more than {expected} triples" if held > expected else _triples(held)
         raise PushError(
-            f"the store answered success, but {when} <{graph}> holds {amount} triples, not the "
-            f"{expected} sent"
+            f"the store answered success, but {when} <{graph}> holds {amount}, not the "
+            f"{_triples(expected)} sent"
         )
+
+
+def _triples(count: int) -> str:
+    return f"{count} triple{'' if count == 1 else 's'}"
 
 
 def _drop_temporary(store: _Store, temporary: str, log: Callable[[str], None]) -> None:

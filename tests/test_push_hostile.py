@@ -249,7 +249,7 @@ def test_a_move_answered_but_not_done_is_a_failure(oxigraph, gate):
     graph = a_graph()
     put_one_triple(oxigraph, graph)
     gate.fail = lambda method, path, n: (200, "") if "/update" in path else None
-    with pytest.raises(PushError, match=rf"after the MOVE <{graph}> holds 1 triples, not the"):
+    with pytest.raises(PushError, match=rf"after the MOVE <{graph}> holds 1 triple, not the"):
         push_example(gated(gate), graph)
     assert oxigraph.count(graph) == 1
     assert oxigraph.graphs("urn:liaise-lod:") == set()  # the temporary graph was dropped

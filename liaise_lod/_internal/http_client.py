@@ -20,6 +20,7 @@ from collections.abc import Generator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
+from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 import anyio
@@ -91,8 +92,13 @@ class HttpClient:
         self._portal = portal
         return self
 
-    def __exit__(self, *exception: object) -> None:
-        self._stack.close()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stack.__exit__(kind, error, traceback)  # after an error, tasks left are cancelled
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
