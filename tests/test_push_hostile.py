@@ -19,8 +19,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_push import (  # the fixtures start this module's own Oxigraph server and gate
     EXAMPLE_TRIPLES,
     Store,
@@ -33,9 +36,10 @@ from test_push import (  # the fixtures start this module's own Oxigraph server 
 )
 
 from conftest import EXAMPLE
+from liaise_lod._internal.endpoint import check_endpoint
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
-from liaise_lod.push import push, store_message
+from liaise_lod.push import credentials, push, store_message
 
 __all__ = ["gate", "oxigraph"]  # fixtures, used by name
 
@@ -495,7 +499,7 @@ def test_store_messages_escape_controls_and_stay_short():
     assert time.monotonic() - started < 30  # quadratic patterns took minutes
 
 
-def test_the_example_pushes_in_a_real_store_with_status_on_errors(oxigraph):
+def test_push_errors_carry_the_http_status(oxigraph):
     wrong = oxigraph.endpoint.replace("/store", "/nope")
     with pytest.raises(PushError) as caught:
         push(EXAMPLE, wrong, graph=a_graph(), progress=False, log=lambda m: None)
@@ -503,3 +507,41 @@ def test_the_example_pushes_in_a_real_store_with_status_on_errors(oxigraph):
     with pytest.raises(PushError) as caught:
         push(EXAMPLE, f"http://127.0.0.1:{free_port()}/store", progress=False, log=lambda m: None)
     assert caught.value.status is None
+
+
+URL_PARTS = st.sampled_from(["http://", "https://", "ftp://", "//", "[", "]", ":", "@", "/", "?",
+                             "#", "%", "::1", "127.0.0.1", "h", "80", "99999", " ", "\x1b", "é"])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(URL_PARTS, max_size=10).map("".join), st.text(max_size=5))
+def test_any_endpoint_text_is_accepted_or_refused_without_its_secret(url, noise):
+    url = url.replace("@", f"{SECRET}@") + noise
+    try:
+        check_endpoint(url, "--endpoint")
+    except ConfigError as error:
+        assert SECRET not in str(error) and "\x1b" not in str(error)
+    else:
+        assert urlsplit(url).username is None  # a URL with a user:password part is never accepted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_any_credentials_value_is_accepted_or_refused_unshown(value):
+    with pytest.MonkeyPatch.context() as patch:
+        try:
+            patch.setenv("STORE_LOGIN", SECRET + value)
+        except ValueError:
+            return  # no environment variable can hold it (a NUL)
+        try:
+            assert credentials("STORE_LOGIN") == SECRET + value
+        except ConfigError as error:
+            assert SECRET not in str(error)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_store_text_becomes_one_printable_line(text):
+    line = store_message(text)
+    assert len(line) <= 600
+    assert line.isprintable()
