@@ -252,7 +252,8 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--auth-env",
         metavar="VAR",
-        help="environment variable holding 'user:password' or 'Bearer TOKEN'",
+        help="environment variable holding 'user:password' or 'Bearer TOKEN' (sent only to "
+        "the endpoints given, never in a URL)",
     )
     parser.add_argument(
         "--chunk-size",
@@ -266,7 +267,8 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=TIMEOUT_SECONDS,
         metavar="S",
-        help=f"wait at most S seconds for each answer of the store (default {TIMEOUT_SECONDS:g})",
+        help="give up on a request after S seconds in all, from connecting to the last byte of "
+        f"the answer (default {TIMEOUT_SECONDS:g})",
     )
 
 

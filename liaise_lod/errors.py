@@ -81,10 +81,15 @@ class QueryTimeout(QueryError):
 
 
 class PushError(LiaiseError):
-    """Loading a graph into a triple store failed: the message carries the HTTP status and the
-    store's own explanation."""
+    """Loading a graph into a triple store failed: the message says which request and why, with
+    the store's own explanation. ``status`` is the HTTP status of the store's answer (a redirect
+    not followed included), ``None`` when there was no answer (no connection, none in time)."""
 
     exit_code = 1
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class LiaiseWarning(UserWarning):

@@ -1,24 +1,25 @@
 """Load a dataset's graph into a triple store over the SPARQL 1.1 Graph Store HTTP Protocol.
 
-Only the standard library speaks HTTP here (``urllib``). By default the named graph is replaced
-safely: the triples go to a temporary graph (``PUT`` for the first chunk, ``POST`` for the
-others), then one SPARQL Update ``MOVE`` swaps it in, so a failed upload leaves the previous
-graph as it was (and the temporary graph is dropped). Without an update endpoint the target is
-replaced in place, chunk by chunk.
+By default the named graph is replaced safely: the triples go to a temporary graph (``PUT`` for
+the first chunk, ``POST`` for the others), then one SPARQL Update ``MOVE`` swaps it in, so a
+failed upload leaves the previous graph as it was (and the temporary graph is dropped). Without
+an update endpoint the target is replaced in place, chunk by chunk. Either way the push ends by
+reading the graph back (a Graph Store ``GET``) and counting its triples: a store that answered
+success without doing the work makes a ``PushError``, not a success.
 
 Credentials come only from an environment variable: ``user:password`` (HTTP basic, or digest
-when the store asks for it, as Virtuoso does) or ``Bearer TOKEN``.
+when the store asks for it, as Virtuoso does) or ``Bearer TOKEN``. They go only to the URLs
+given: redirects to another origin are refused (``liaise_lod/_internal/http_client.py``, which
+also gives every request its deadline).
 """
 
 from __future__ import annotations
 
-import base64
+import math
 import os
 import re
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,13 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from ._internal.endpoint import check_endpoint, shown
 from ._internal.progress import ProgressBar
+from ._internal.safe_text import neutralise, one_line
 from .errors import ConfigError, PushError
 
 if TYPE_CHECKING:  # imported where used: the command line reads this module's defaults
     import pyoxigraph as ox
     from rdflib import Graph
 
+    from ._internal.http_client import Answer, HttpClient
     from .model import Dataset
 
     Source = Dataset | Graph | str | os.PathLike
@@ -41,6 +45,8 @@ DEFAULT_CHUNK_SIZE = 100_000
 TIMEOUT_SECONDS = 3600
 N_TRIPLES = "application/n-triples"
 _MESSAGE_LIMIT = 600
+_ENDPOINT = "the endpoint (--endpoint)"
+_UPDATE_ENDPOINT = "the update endpoint (--update-endpoint)"
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,8 @@ class PushResult:
         how = "swapped in with MOVE" if self.atomic else "replaced in place"
         chunks = f"{self.chunks} chunk{'s' if self.chunks != 1 else ''}"
         return (
-            f"{self.triples} triples pushed to <{self.graph}> at {self.endpoint} "
-            f"in {chunks}, {how} ({self.seconds:.1f} s)"
+            f"{self.triples} triples pushed to <{self.graph}> at {shown(self.endpoint)} "
+            f"in {chunks}, {how}, checked ({self.seconds:.1f} s)"
         )
 
 
@@ -80,34 +86,52 @@ def push(
     timeout: float = TIMEOUT_SECONDS,
 ) -> PushResult:
     """Replace the named graph ``graph`` (default: the dataset's base IRI) at a Graph Store
-    Protocol ``endpoint`` with the source's triples.
+    Protocol ``endpoint`` with the source's triples, then check that the store holds them.
 
     ``source`` is a ``Dataset``, an rdflib ``Graph``, a dataset folder or file, or a Turtle /
     N-Triples dump. With ``update_endpoint`` (SPARQL 1.1 Update) the replacement is safe: upload
     to a temporary graph, then ``MOVE``. ``auth_env`` names the environment variable holding the
     credentials. ``progress`` (default: when stderr is a terminal) draws a bar on stderr.
-    ``timeout`` bounds the wait for each answer (a ``MOVE`` of millions of triples takes minutes).
-    Raises ``PushError`` with the HTTP status and the store's message when a request fails.
+    ``timeout`` bounds each request, from connecting to the last byte of the answer (a ``MOVE``
+    of millions of triples takes minutes). Raises ``ConfigError`` for unusable settings (before
+    any request) and ``PushError`` when a request fails (its ``status``: the HTTP status, if
+    the store answered) or the store does not hold what was sent.
     """
-    if chunk_size < 1:
-        raise ConfigError(f"the chunk size must be at least 1, not {chunk_size}")
+    _check_settings(chunk_size, timeout)
+    check_endpoint(endpoint, _ENDPOINT)
+    if update_endpoint is not None:
+        check_endpoint(update_endpoint, _UPDATE_ENDPOINT)
+    secret = credentials(auth_env)
+    if graph is not None:
+        _graph_iri(graph)  # before the data is read
     log = log or _to_stderr
     started = time.monotonic()
     triples, default_graph = source_triples(source, base)
+    triples = list(dict.fromkeys(triples))  # a dump may repeat a triple: the store holds it once
     target = _graph_iri(graph or default_graph)
-    client = Client(credentials(auth_env), timeout)
     chunks = list(chunked(triples, chunk_size))
     bar = _Sent(len(triples), ProgressBar("pushing", "triples", enabled=progress))
     atomic = bool(update_endpoint) and bool(triples)
-    if atomic:
-        _replace_by_move(client, endpoint, str(update_endpoint), target, chunks, bar, log)
-    else:
-        if not update_endpoint:
-            log(_in_place_warning(target, len(chunks)))
-        _upload(client, endpoint, target, chunks or [[]], bar)
+    from ._internal.http_client import HttpClient
+
+    with HttpClient(secret, timeout) as client:
+        store = _Store(client, endpoint)
+        if atomic:
+            _replace_by_move(store, str(update_endpoint), target, chunks, bar, log)
+        else:
+            if not update_endpoint:
+                log(_in_place_warning(target, len(chunks)))
+            _replace_in_place(store, target, chunks, bar)
     bar.close()
     seconds = time.monotonic() - started
     return PushResult(endpoint, target, len(triples), len(chunks), atomic, seconds)
+
+
+def _check_settings(chunk_size: int, timeout: float) -> None:
+    if chunk_size < 1:
+        raise ConfigError(f"the chunk size must be at least 1, not {chunk_size}")
+    if not (isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0):
+        raise ConfigError(f"the timeout must be a number of seconds above 0, not {timeout}")
 
 
 def _in_place_warning(target: str, chunks: int) -> str:
@@ -119,67 +143,91 @@ def _in_place_warning(target: str, chunks: int) -> str:
     )
 
 
+def _replace_in_place(
+    store: _Store, target: str, chunks: list[list[ox.Triple]], bar: _Sent
+) -> None:
+    store.upload(target, chunks or [[]], bar)
+    bar.close()
+    _verify(store, target, bar.total, "after the upload")
+
+
 def _replace_by_move(
-    client: Client,
-    endpoint: str,
+    store: _Store,
     update_endpoint: str,
     target: str,
     chunks: list[list[ox.Triple]],
     bar: _Sent,
     log: Callable[[str], None],
 ) -> None:
+    from ._internal.http_client import NoAnswer
+
     temporary = f"urn:liaise-lod:push:{uuid.uuid4()}"
     try:
-        _upload(client, endpoint, temporary, chunks, bar)
+        store.upload(temporary, chunks, bar)
     except BaseException:
         bar.close()
-        _drop_temporary(client, endpoint, temporary, log)
+        _drop_temporary(store, temporary, log)
         raise
     bar.close()
     try:
-        client.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
-    except NoAnswer as error:
-        raise PushError(
+        store.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
+    except NoAnswer as error:  # the MOVE may be running: dropping its source could race it
+        raise NoAnswer(
             f"{error}; the MOVE may still complete on the store: if <{target}> is not replaced, "
             f"drop <{temporary}> by hand"
         ) from None
     except BaseException:
-        _drop_temporary(client, endpoint, temporary, log)
+        _drop_temporary(store, temporary, log)
         raise
+    try:
+        _verify(store, target, bar.total, "after the MOVE")
+        left = store.count(temporary, at_most=0)
+    except BaseException:
+        _drop_temporary(store, temporary, log)
+        raise
+    if left:
+        log(f"the store kept the temporary graph <{temporary}> after the MOVE: dropping it")
+        if not store.drop(temporary):
+            raise PushError(f"could not drop the temporary graph <{temporary}>: drop it by hand")
 
 
-def _drop_temporary(client: Client, endpoint: str, temporary: str, log: Callable) -> None:
-    if not client.drop(endpoint, temporary):
+def _verify(store: _Store, graph: str, expected: int, when: str) -> None:
+    """``PushError`` unless the store holds ``expected`` triples in ``graph``."""
+    held = store.count(graph, at_most=expected)
+    if held != expected:
+        amount = f"more than {expected} triples" if held > expected else _triples(held)
+        raise PushError(
+            f"the store answered success, but {when} <{graph}> holds {amount}, not the "
+            f"{_triples(expected)} sent"
+        )
+
+
+def _triples(count: int) -> str:
+    return f"{count} triple{'' if count == 1 else 's'}"
+
+
+def _drop_temporary(store: _Store, temporary: str, log: Callable[[str], None]) -> None:
+    if not store.drop(temporary):
         log(f"could not drop the temporary graph <{temporary}>; if it exists, drop it by hand")
-
-
-def _upload(
-    client: Client, endpoint: str, graph: str, chunks: list[list[ox.Triple]], bar: _Sent
-) -> None:
-    """PUT the first chunk (replacing the graph), POST the others (adding to it)."""
-    import pyoxigraph as ox
-
-    url = graph_url(endpoint, graph)
-    for number, chunk in enumerate(chunks):
-        body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
-        client.send("PUT" if number == 0 else "POST", url, body, N_TRIPLES)
-        bar.advance(len(chunk))
 
 
 def graph_url(endpoint: str, graph: str) -> str:
     """The Graph Store Protocol URL of a named graph: ``ENDPOINT?graph=IRI``."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"the endpoint '{endpoint}' is not an http(s) URL")
+    parts = urlsplit(check_endpoint(endpoint, _ENDPOINT))
     query = f"{parts.query}&" if parts.query else ""
     return urlunsplit(parts._replace(query=query + urlencode({"graph": graph})))
+
+
+# An IRI: a scheme, then no space, control character or character IRIs leave out (RFC 3987); so
+# it can go between <> in a SPARQL update and in our messages as it is.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f-\x9f<>\"{}|\\^`]*")
 
 
 def _graph_iri(iri: str | None) -> str:
     if not iri:
         raise ConfigError("give the named graph to replace with --graph IRI")
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
-        raise ConfigError(f"'{iri}' is not an absolute IRI")
+    if not _ABSOLUTE_IRI.fullmatch(iri):
+        raise ConfigError(f"'{neutralise(iri, 200)}' is not an absolute IRI")
     return iri
 
 
@@ -216,7 +264,9 @@ def _dump_triples(path: Path) -> list[ox.Triple]:
     try:
         return [quad.triple for quad in ox.parse(path=path, format=rdf_format)]
     except SyntaxError as error:
-        raise ConfigError(f"{path}: not valid RDF: {error}") from None
+        raise ConfigError(f"{path}: not valid RDF: {neutralise(str(error), 600)}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
 
 
 def chunked(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
@@ -289,125 +339,149 @@ def _fill(
 
 
 def credentials(env_var: str | None) -> str | None:
-    """The credentials held by an environment variable, checked; ``None`` without a variable."""
+    """The credentials held by an environment variable, checked; ``None`` without a variable.
+    A refusal never quotes the value."""
     if env_var is None:
         return None
+    name = neutralise(env_var, 100)
     value = os.environ.get(env_var)
     if not value:
-        raise ConfigError(f"the environment variable {env_var} (from --auth-env) is not set")
-    if not (value.startswith("Bearer ") or ":" in value):
+        raise ConfigError(f"the environment variable {name} (from --auth-env) is not set")
+    if value.startswith("Bearer "):
+        if not _HEADER_TOKEN.fullmatch(value.removeprefix("Bearer ")):
+            raise ConfigError(
+                f"the token in {name} holds a space, a control character (a line break read "
+                "from a file?) or a non-ASCII character, which an HTTP header cannot carry; "
+                "it is not shown here"
+            )
+    elif ":" in value:
+        if _CONTROL.search(value):
+            raise ConfigError(
+                f"the value of {name} holds a control character (a line break read from a "
+                "file?); it is not shown here"
+            )
+    else:
         raise ConfigError(
-            f"the environment variable {env_var} must hold 'user:password' or 'Bearer TOKEN'"
+            f"the environment variable {name} must hold 'user:password' or 'Bearer TOKEN'"
         )
     return value
 
 
-class NoAnswer(PushError):
-    """The store did not answer in time: the request may still take effect."""
+_HEADER_TOKEN = re.compile(r"[\x21-\x7e]+")  # visible ASCII: what a bearer token is made of
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class Client:
-    """Sends requests with the credentials: a bearer token, or ``user:password`` sent up front
-    as basic auth, switching to digest auth for a store that refuses basic (Virtuoso)."""
+class _Store:
+    """The requests of one push to a Graph Store endpoint (and its update endpoint)."""
 
-    def __init__(self, secret: str | None, timeout: float = TIMEOUT_SECONDS):
-        self.timeout = timeout
-        self.header: str | None = None
-        self.digest = False
-        self._login: tuple[str, str] | None = None
-        self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        if secret and secret.startswith("Bearer "):
-            self.header = secret
-        elif secret:
-            user, _, password = secret.partition(":")
-            self._login = (user, password)
-            self.header = "Basic " + base64.b64encode(secret.encode("utf-8")).decode("ascii")
-        digest = urllib.request.HTTPDigestAuthHandler(self._passwords)
-        self.opener = urllib.request.build_opener(digest)
+    def __init__(self, client: HttpClient, endpoint: str):
+        self.client, self.endpoint = client, endpoint
 
-    def send(self, method: str, url: str, body: bytes | None, content_type: str | None) -> bytes:
-        """One request; raises ``PushError`` with the status and the store's message."""
-        try:
-            try:
-                return self._open(method, url, body, content_type)
-            except urllib.error.HTTPError as error:
-                if not self._should_try_digest(error):
-                    raise
-                self.digest = True
-                return self._open(method, url, body, content_type)
-        except urllib.error.HTTPError as error:
-            raise _http_error(method, url, error, bool(self.header)) from None
-        except TimeoutError:
-            raise NoAnswer(
-                f"{method} {_shown(url)}: the store did not answer within {self.timeout:g} s"
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise PushError(f"{method} {_shown(url)}: cannot reach the store: {reason}") from None
+    def send(
+        self, method: str, url: str, body: bytes | None = None, content_type: str | None = None
+    ) -> None:
+        """One request; ``PushError`` with the status and the store's message unless 2xx."""
+        answer = self.client.request(method, url, body=body, content_type=content_type)
+        if not answer.ok:
+            raise _http_error(method, url, answer, self.client.with_credentials)
 
-    def _open(self, method: str, url: str, body: bytes | None, content_type: str | None) -> bytes:
-        request = urllib.request.Request(url, data=body, method=method)
-        if content_type:
-            request.add_header("Content-Type", content_type)
-        if self.header and not self.digest:
-            request.add_header("Authorization", self.header)
-        if self._login:
-            parts = urlsplit(url)
-            self._passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *self._login)
-        with self.opener.open(request, timeout=self.timeout) as response:
-            return response.read()
+    def upload(self, graph: str, chunks: list[list[ox.Triple]], bar: _Sent) -> None:
+        """PUT the first chunk (replacing the graph), POST the others (adding to it)."""
+        import pyoxigraph as ox
 
-    def _should_try_digest(self, error: urllib.error.HTTPError) -> bool:
-        """A 401 to our basic auth that does not ask for basic auth: ask again without it."""
-        challenge = (error.headers.get("WWW-Authenticate") or "").lower()
-        return (
-            error.code == 401 and bool(self._login) and not self.digest and "basic" not in challenge
-        )
+        url = graph_url(self.endpoint, graph)
+        for number, chunk in enumerate(chunks):
+            body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
+            self.send("PUT" if number == 0 else "POST", url, body, N_TRIPLES)
+            bar.advance(len(chunk))
 
     def update(self, update_endpoint: str, operation: str) -> None:
         """A SPARQL 1.1 Update request (POST, ``application/sparql-update``)."""
         self.send("POST", update_endpoint, operation.encode("utf-8"), "application/sparql-update")
 
-    def drop(self, endpoint: str, graph: str) -> bool:
+    def drop(self, graph: str) -> bool:
         """Delete a graph if it exists; ``False`` if that failed."""
         try:
-            self.send("DELETE", graph_url(endpoint, graph), None, None)
-        except PushError as error:
-            return " HTTP 404 " in str(error)
-        return True
+            answer = self.client.request("DELETE", graph_url(self.endpoint, graph))
+        except PushError:
+            return False
+        return answer.ok or answer.status == 404
+
+    def count(self, graph: str, at_most: int) -> int:
+        """The triples the store holds in ``graph`` (0 when it has no such graph), read as
+        N-Triples; once past ``at_most`` the rest is not read, and ``at_most + 1`` returned."""
+        url = graph_url(self.endpoint, graph)
+        counter = _TripleCounter(at_most)
+        answer = self.client.request("GET", url, accept=N_TRIPLES, reader=counter)
+        if answer.status == 404:
+            return 0
+        if not answer.ok:
+            raise _http_error("GET", url, answer, self.client.with_credentials)
+        held = counter.total()
+        if held is None:
+            raise PushError(
+                f"GET {shown(url)}: the store sent the graph as "
+                f"'{neutralise(answer.media_type, 100)}', not N-Triples: its triples cannot be "
+                "counted to check the push"
+            )
+        return min(held, at_most + 1)
 
 
-def _http_error(
-    method: str, url: str, error: urllib.error.HTTPError, with_credentials: bool
-) -> PushError:
-    try:
-        raw = error.read()
-    except OSError:
-        raw = b""
-    message = store_message(raw.decode("utf-8", "replace"))
+class _TripleCounter:
+    """Counts the triples of an N-Triples (or N-Quads) answer as it arrives: one a line, blank
+    lines and comments aside. Keeps no more than one byte of a line, and stops the reading once
+    past ``at_most``."""
+
+    LINE_FORMATS = ("application/n-triples", "application/n-quads", "text/plain", "")
+
+    def __init__(self, at_most: int):
+        self.at_most, self.count = at_most, 0
+        self.readable = True
+        self._received = 0
+        self._head = b""  # the first byte of the line being read that is not a space
+
+    def start(self, media_type: str) -> None:
+        self.readable = media_type in self.LINE_FORMATS
+
+    def feed(self, piece: bytes) -> bool:
+        self._received += len(piece)
+        if not self.readable:
+            return False
+        *ended, rest = piece.split(b"\n")
+        for line in ended:
+            self.count += _is_statement(self._head or line.lstrip()[:1])
+            self._head = b""
+        self._head = self._head or rest.lstrip()[:1]
+        return self.count <= self.at_most
+
+    def total(self) -> int | None:
+        """The count; ``None`` for an answer in another format (and not empty)."""
+        if not self.readable:
+            return None if self._received else 0
+        return self.count + _is_statement(self._head)
+
+
+def _is_statement(head: bytes) -> bool:
+    return head not in (b"", b"#")
+
+
+def _http_error(method: str, url: str, answer: Answer, with_credentials: bool) -> PushError:
+    message = store_message(answer.body.decode("utf-8", "replace"))
     hint = ""
-    if error.code in (401, 403):
+    if answer.status in (401, 403):
         hint = (
             " (check the credentials named by --auth-env)"
             if with_credentials
             else " (give credentials with --auth-env VAR)"
         )
-    text = f"{method} {_shown(url)}: HTTP {error.code} {error.reason}{hint}"
-    return PushError(f"{text}: {message}" if message else text)
+    text = f"{method} {shown(url)}: HTTP {answer.status} {answer.reason}".rstrip() + hint
+    return PushError(f"{text}: {message}" if message else text, status=answer.status)
 
 
 def store_message(text: str) -> str:
-    """A store's error page as one readable line (tags dropped, whitespace collapsed)."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = " ".join(text.split())
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
-
-
-def _shown(url: str) -> str:
-    """The URL without any user:password part."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    """A store's error page as one line fit for a terminal: tags dropped, whitespace collapsed,
+    control characters and escape sequences made visible, at most 600 characters."""
+    return one_line(text, _MESSAGE_LIMIT)
 
 
 # --------------------------------------------------------------------------- progress

@@ -160,6 +160,10 @@ def push_example(store: Store, graph: str | None = None, **options) -> object:
 # --------------------------------------------------------------------------- the gate
 
 
+#: An answer the gate gives instead of the store's: status, text, and any headers.
+Failure = tuple[int, str] | tuple[int, str, dict[str, str]]
+
+
 @dataclass
 class Gate:
     """An HTTP front for a store: checks credentials, fails chosen requests, forwards the rest."""
@@ -167,7 +171,8 @@ class Gate:
     upstream: str
     scheme: str | None = None  # "basic", "bearer" or "digest"
     secret: str = ""
-    fail: Callable[[str, str, int], tuple[int, str] | None] | None = None
+    fail: Callable[[str, str, int], Failure | None] | None = None
+    rewrite: Callable[[str, bytes], bytes] | None = None  # (path, body): the body sent on
     seen: list[tuple[str, str, str]] = field(default_factory=list)
     url: str = ""
 
@@ -229,16 +234,21 @@ def _gate_handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
                 return
             failure = gate.fail(self.command, self.path, len(gate.seen)) if gate.fail else None
             if failure:
-                self._answer(failure[0], failure[1].encode(), {"Content-Type": "text/plain"})
+                extra = failure[2] if len(failure) == 3 else {}
+                headers = {"Content-Type": "text/plain", **extra}
+                self._answer(failure[0], failure[1].encode(), headers)
                 return
+            if gate.rewrite and body is not None:
+                body = gate.rewrite(self.path, body)
             self._forward(body)
 
         def _forward(self, body: bytes | None) -> None:
             request = urllib.request.Request(
                 gate.upstream + self.path, data=body, method=self.command
             )
-            if self.headers.get("Content-Type"):
-                request.add_header("Content-Type", self.headers["Content-Type"])
+            for name in ("Content-Type", "Accept"):
+                if self.headers.get(name):
+                    request.add_header(name, self.headers[name])
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     self._answer(response.status, response.read(), {})
@@ -268,7 +278,7 @@ def gate(oxigraph) -> Iterator[Gate]:
     gate = Gate(upstream=oxigraph.endpoint.rsplit("/", 1)[0])
     server = _QuietServer(("127.0.0.1", 0), _gate_handler(gate))
     gate.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield gate
@@ -468,6 +478,18 @@ def test_a_missing_oxigraph_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception):
         oxigraph_binary()
+
+
+def test_the_command_line_reads_push_defaults_without_the_http_client():
+    script = (
+        "import sys, liaise_lod.cli\n"
+        "liaise_lod.cli.parser().format_help()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'httpx', 'anyio', 'httpcore'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_chunks_keep_blank_node_groups_together():
