@@ -709,13 +709,13 @@ CASES = [
     # identifiers
     case(
         "Identifier-node",
-        add(EFUS, "schema:identifier", r(EC)),
+        add(EC, "schema:propertyID", '"VAT"'),
         EC,
         "must be a schema:PropertyValue",
     ),
     case(
         "Identifier-scheme",
-        drop(f"{EFUS}#identifier-vat", "schema:propertyID"),
+        add(f"{EFUS}#identifier-vat", "schema:propertyID", '"TVA"'),
         f"{EFUS}#identifier-vat",
         "names its scheme once",
     ),
@@ -885,6 +885,7 @@ def test_complete_dataset_raises_no_result_at_all(valid_graph: Graph) -> None:
 _NOT_CONSTRAINTS = {
     SH.targetClass,
     SH.targetObjectsOf,
+    SH.targetSubjectsOf,
     SH.property,
     SH.message,
     SH.severity,
