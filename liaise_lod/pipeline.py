@@ -19,10 +19,9 @@ from ._internal.progress import stage
 from ._internal.resources import vocab_dir
 from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .iris import Iris
-from .load import load_dataset
-from .mapping import to_graph
 from .model import Dataset
 from .serialize import turtle, write_dumps
+from .sources import load_and_map
 from .validate import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
@@ -51,16 +50,6 @@ def check(
     ``strict``: report completeness warnings too (default: as the dataset's settings say)."""
     dataset, graph = load_and_map(path, base)
     return validated(dataset, graph, base, processes=processes, strict=strict)
-
-
-def load_and_map(path: str | Path, base: str | None = None) -> tuple[Dataset, Graph]:
-    """A dataset loaded, and its graph (not validated yet)."""
-    with stage("load"):
-        dataset = load_dataset(path)
-    iris = Iris(base or dataset.info.base)
-    with stage("map"):
-        graph = to_graph(dataset, iris.base)
-    return dataset, graph
 
 
 def validated(

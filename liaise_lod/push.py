@@ -236,25 +236,14 @@ def _graph_iri(iri: str | None) -> str:
 
 def source_triples(source: Source, base: str | None = None) -> tuple[list[ox.Triple], str | None]:
     """The source's triples, and the graph IRI it suggests (a dataset's base IRI)."""
-    from rdflib import Graph
-
-    from .model import Dataset
     from .serialize import to_oxigraph
+    from .sources import read_graph
 
-    if isinstance(source, Graph):
-        return to_oxigraph(source), None
-    if not isinstance(source, Dataset):
-        path = Path(source)
-        if path.suffix in (".ttl", ".nt") and path.is_file():
-            return _dump_triples(path), None
-        from .load import load_dataset
-
-        source = load_dataset(path)
-    from .iris import Iris
-    from .mapping import to_graph
-
-    iris = Iris(base or source.info.base)
-    return to_oxigraph(to_graph(source, iris.base)), iris.base
+    read = read_graph(source, base)
+    if read.dump is not None:
+        return _dump_triples(read.dump), None
+    assert read.graph is not None
+    return to_oxigraph(read.graph), read.base
 
 
 def _dump_triples(path: Path) -> list[ox.Triple]:

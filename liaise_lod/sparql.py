@@ -57,27 +57,16 @@ def load_store(source: Source, *, base: str | None = None) -> ox.Store:
     overrides the dataset's base IRI and applies only to datasets.
     """
     if isinstance(source, ox.Store):
-        _no_base(base, "a store")
+        if base is not None:
+            raise ConfigError("--base applies to a dataset, not to a store")
         return source
-    if isinstance(source, Graph):
-        _no_base(base, "an RDF graph")
-        return _store_of(source)
-    if isinstance(source, Dataset):
-        from .mapping import to_graph
+    from .sources import read_graph
 
-        return _store_of(to_graph(source, base))
-    path = Path(source)
-    if path.suffix in _RDF_FILES and path.is_file():
-        _no_base(base, "an RDF dump")
-        return _store_of_file(path)
-    from .load import load_dataset
-
-    return load_store(load_dataset(path), base=base)
-
-
-def _no_base(base: str | None, what: str) -> None:
-    if base is not None:
-        raise ConfigError(f"--base applies to a dataset, not to {what}")
+    read = read_graph(source, base)
+    if read.dump is not None:
+        return _store_of_file(read.dump)
+    assert read.graph is not None
+    return _store_of(read.graph)
 
 
 def _store_of(graph: Graph) -> ox.Store:

@@ -22,8 +22,9 @@ from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import kind_named
 from ..model import http_url
-from ..pipeline import BuildResult, load_and_map, replacing_folder, validated
+from ..pipeline import BuildResult, replacing_folder, validated
 from ..serialize import PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
+from ..sources import load_and_map
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
