@@ -157,14 +157,11 @@ class ValidationReport:
         return sorted(counts, key=lambda r: (_RANK.get(r.severity, 9), -len(r.results), r.rule))
 
     def headline(self) -> str:
-        """The counts, and how many completeness warnings were held back."""
+        """The counts, and how many completeness warnings were held back (``strict``)."""
         if not self.held_back:
             return self.summary()
-        return (
-            f"{self.summary()}\n({_count(self.held_back, 'completeness warning')} held back, "
-            "asking for what the data may not know: --strict, or 'strict: true' in the dataset "
-            "settings, shows them)"
-        )
+        held_back = _count(self.held_back, "completeness warning")
+        return f"{self.summary()} ({held_back} not shown: --strict shows them)"
 
     def summary_text(self, locations: int = 3) -> str:
         """The first screen: the counts, then each rule with how often it fired and where first;
