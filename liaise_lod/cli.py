@@ -140,7 +140,9 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
         choices=[fmt.name for fmt in query_formats()],
         help="output (default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE)",
     )
-    parser.add_argument("--timeout", type=float, metavar="S", help="stop the query after S seconds")
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="stop the query after S seconds (at most a week)"
+    )
     _base_argument(parser)
 
 
@@ -148,12 +150,18 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     _query_arguments
 )
 def run_query(args: argparse.Namespace) -> int:
-    from .sparql import query, read_query
+    from .sparql import for_terminal, query, read_query
 
-    result = query(args.dataset, read_query(args.query), timeout=args.timeout, base=args.base)
+    text = read_query(args.query)
+    # Isolated: the engine runs in a process of its own, which can reach no network, and
+    # whose crash is reported as an error.
+    result = query(args.dataset, text, timeout=args.timeout, base=args.base, isolated=True)
+    terminal = sys.stdout.isatty()
     fmt = args.format or ("turtle" if result.kind == "graph" else None)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    fmt = fmt or ("table" if terminal else "csv")
     data = result.serialize(fmt)
+    if terminal:  # what the data holds must not drive the terminal (escape sequences)
+        data = for_terminal(data)
     sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
     sys.stdout.flush()
     return 0
