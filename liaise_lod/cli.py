@@ -258,8 +258,15 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("site", type=Path, help="a folder written by 'liaise-lod publish'")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any)")
     parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+
+
+def _port(text: str) -> int:
+    number = int(text) if text.isdigit() else -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not '{text}'")
+    return number
 
 
 @command("serve", "serve a published site locally, with content negotiation")(_serve_arguments)
@@ -269,7 +276,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not args.site.is_dir():
         raise ConfigError(f"{args.site} is not a folder")
-    server = make_server(args.site, args.host, args.port)
+    try:
+        server = make_server(args.site, args.host, args.port)
+    except OSError as error:  # the port is taken, not ours to take, the host unknown
+        reason = error.strerror or str(error)
+        raise ConfigError(f"cannot serve on {args.host} port {args.port}: {reason}") from None
     host, port = server.server_address[:2]
     print(f"serving {args.site} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
