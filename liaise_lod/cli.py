@@ -281,7 +281,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as error:  # the port is taken, not ours to take, the host unknown
         reason = error.strerror or str(error)
         raise ConfigError(f"cannot serve on {args.host} port {args.port}: {reason}") from None
-    host, port = server.server_address[:2]
+    host, port = server.socket.getsockname()[:2]
     print(f"serving {args.site} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()

@@ -257,9 +257,11 @@ def _execute(store: ox.Store, sparql: str, sealed: bool = False) -> tuple[str, b
 def _run_engine(store: ox.Store, sparql: str) -> tuple[str, bytes]:
     results = store.query(sparql, prefixes=PREFIXES)
     if isinstance(results, ox.QueryTriples):
-        return "graph", results.serialize(format=ox.RdfFormat.N_TRIPLES)
-    kind = "ask" if isinstance(results, ox.QueryBoolean) else "select"
-    return kind, results.serialize(format=_JSON)
+        kind, data = "graph", results.serialize(format=ox.RdfFormat.N_TRIPLES)
+    else:
+        kind = "ask" if isinstance(results, ox.QueryBoolean) else "select"
+        data = results.serialize(format=_JSON)
+    return kind, data or b""  # serialize() without a file gives bytes
 
 
 def _is_descriptor_refusal(error: Exception) -> bool:
@@ -630,7 +632,7 @@ class QueryResult:
         """A graph result as Turtle, with those of our prefixes it uses."""
         text = self.payload.decode("utf-8")
         used = {prefix: iri for prefix, iri in PREFIXES.items() if f"<{iri}" in text}
-        return ox.serialize(self.triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+        return ox.serialize(self.triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
 
     def to_jsonld(self) -> bytes:
         """A graph result as JSON-LD against our context."""
@@ -764,6 +766,8 @@ def _cell_text(term: Node | None) -> str:
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
+    if not isinstance(term, Literal):
+        return str(term)
     text = str(term)
     if term.language:
         return f"{text}@{term.language}"
