@@ -214,7 +214,9 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
         choices=[fmt.name for fmt in query_formats()],
         help="output (default: table on a terminal, csv otherwise; turtle for CONSTRUCT/DESCRIBE)",
     )
-    parser.add_argument("--timeout", type=float, metavar="S", help="stop the query after S seconds")
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="stop the query after S seconds (at most a week)"
+    )
     _base_argument(parser)
 
 
@@ -222,12 +224,18 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     _query_arguments
 )
 def run_query(args: argparse.Namespace) -> int:
-    from .sparql import query, read_query
+    from .sparql import for_terminal, query, read_query
 
-    result = query(args.dataset, read_query(args.query), timeout=args.timeout, base=args.base)
+    text = read_query(args.query)
+    # Isolated: the engine runs in a process of its own, which can reach no network, and
+    # whose crash is reported as an error.
+    result = query(args.dataset, text, timeout=args.timeout, base=args.base, isolated=True)
+    terminal = sys.stdout.isatty()
     fmt = args.format or ("turtle" if result.kind == "graph" else None)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    fmt = fmt or ("table" if terminal else "csv")
     data = result.serialize(fmt)
+    if terminal:  # what the data holds must not drive the terminal (escape sequences)
+        data = for_terminal(data)
     sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
     sys.stdout.flush()
     return 0
@@ -331,8 +339,15 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("site", type=Path, help="a folder written by 'liaise-lod publish'")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any)")
     parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+
+
+def _port(text: str) -> int:
+    number = int(text) if text.isdigit() else -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not '{text}'")
+    return number
 
 
 @command("serve", "serve a published site locally, with content negotiation")(_serve_arguments)
@@ -342,8 +357,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not args.site.is_dir():
         raise ConfigError(f"{args.site} is not a folder")
-    server = make_server(args.site, args.host, args.port)
-    host, port = server.server_address[:2]
+    try:
+        server = make_server(args.site, args.host, args.port)
+    except OSError as error:  # the port is taken, not ours to take, the host unknown
+        reason = error.strerror or str(error)
+        raise ConfigError(f"cannot serve on {args.host} port {args.port}: {reason}") from None
+    host, port = server.socket.getsockname()[:2]
     print(f"serving {args.site} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()

@@ -6,20 +6,28 @@ Results are kept as SPARQL 1.1 JSON results (or N-Triples for a graph) written b
 so CSV, TSV and JSON output are pyoxigraph's standard serialisations; only the terminal table
 is drawn here.
 
-pyoxigraph cannot interrupt a running query. With a ``timeout`` the query runs in a forked
-child process that is killed at the deadline (where ``fork`` is unavailable, in a thread that
-is abandoned). ``SERVICE`` is refused: the query sees the local dataset and nothing else.
+pyoxigraph cannot interrupt a running query. With a ``timeout`` (or ``isolated``) the query
+runs in a forked child process that is killed at the deadline (where ``fork`` is unavailable,
+in a thread that is abandoned); a crash of the engine there is an error, not the end of ours.
+
+The query sees the local dataset and nothing else. ``SERVICE`` is refused on what the query
+says once parsed (rdflib's SPARQL parser) and on its tokens as pyoxigraph reads them; and the
+forked query process can open no file or socket while the engine runs, so that a ``SERVICE``
+missed by both still sends nothing. The text is bounded (``MAX_QUERY_BYTES``, ``MAX_NESTING``)
+before pyoxigraph sees it: its parser overflows the stack on deep nesting.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +36,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import namespaces
-from ._internal import parallel
+from ._internal import parallel, sparql_text
+from ._internal.safe_text import neutralise
 from .errors import ConfigError, QueryError, QueryTimeout
 from .formats import query_formats
 from .model import Dataset
@@ -36,6 +45,13 @@ from .namespaces import PREFIXES, XSD
 
 Source = Dataset | Graph | ox.Store | str | os.PathLike
 MAX_CELL_WIDTH = 60
+#: The longest query taken, in bytes of UTF-8 (a query file is read no further).
+MAX_QUERY_BYTES = 1_000_000
+#: How deeply a query may nest brackets, braces and parentheses (pyoxigraph's parser runs out
+#: of stack somewhere past a thousand levels, in a thread with less stack sooner).
+MAX_NESTING = 100
+#: The longest timeout taken, in seconds (a week); longer ones overflow the clocks waited on.
+MAX_TIMEOUT = 7 * 24 * 3600
 
 _RDF_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 _JSON = ox.QueryResultsFormat.JSON
@@ -82,27 +98,56 @@ def _store_of_file(path: Path) -> ox.Store:
     try:
         store.bulk_load(path=path, format=_RDF_FILES[path.suffix])
     except SyntaxError as error:
-        raise ConfigError(f"{path}: not valid RDF: {error}") from None
+        raise ConfigError(f"{path}: not valid RDF: {neutralise(str(error), 300)}") from None
+    except MemoryError as error:  # pyoxigraph's parser reads no term over 16 MB
+        message = neutralise(str(error), 300)
+        raise ConfigError(f"{path}: too large a term to load: {message}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     return store
 
 
 def read_query(text_or_path: str) -> str:
-    """The query itself: the text of a ``.rq``/``.sparql`` file, stdin for ``-``, or the text."""
+    """The query itself: the text of a ``.rq``/``.sparql`` file, stdin for ``-``, or the text.
+
+    A file or stdin is read as UTF-8 (a byte order mark is dropped), at most
+    ``MAX_QUERY_BYTES``; anything else is a ``ConfigError``."""
     if text_or_path == "-":
-        return sys.stdin.read()
+        return _read_stdin()
     path = Path(text_or_path)
     if "\n" not in text_or_path and (path.suffix in (".rq", ".sparql") or _is_file(path)):
         try:
-            return path.read_text(encoding="utf-8")
+            with path.open("rb") as file:
+                data = file.read(MAX_QUERY_BYTES + 1)
         except OSError as error:
             raise ConfigError(f"cannot read the query file {path}: {error.strerror}") from None
+        return _decoded(data, f"the query file {path}")
     return text_or_path
+
+
+def _read_stdin() -> str:
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a text stream put in its place
+        return sys.stdin.read(MAX_QUERY_BYTES + 1)
+    return _decoded(binary.read(MAX_QUERY_BYTES + 1), "the query on standard input")
+
+
+def _decoded(data: bytes, what: str) -> str:
+    if len(data) > MAX_QUERY_BYTES:
+        raise ConfigError(f"{what} is larger than {MAX_QUERY_BYTES:,} bytes: too long a query")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise ConfigError(
+            f"{what} is not UTF-8 text: byte 0x{byte:02x} at offset {error.start}"
+        ) from None
 
 
 def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
-    except OSError:
+    except (OSError, ValueError):  # too long a name, a NUL: query text, not a path
         return False
 
 
@@ -110,44 +155,117 @@ def _is_file(path: Path) -> bool:
 
 
 def query(
-    source: Source, sparql: str, *, timeout: float | None = None, base: str | None = None
+    source: Source,
+    sparql: str,
+    *,
+    timeout: float | None = None,
+    base: str | None = None,
+    isolated: bool = False,
 ) -> QueryResult:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) over a dataset or graph.
 
     Our prefixes (``schema:``, ``org:``, ``skos:``, ...) are predeclared; a query's own
     ``PREFIX`` lines take precedence. A malformed query raises ``QueryError`` naming its line
     and column; one running longer than ``timeout`` seconds is stopped with ``QueryTimeout``.
-    Updates and ``SERVICE`` (the network) are refused.
+    Updates and ``SERVICE`` (the network) are refused, and so are queries longer than
+    ``MAX_QUERY_BYTES`` or nesting deeper than ``MAX_NESTING``.
+
+    With ``isolated`` (or a ``timeout``) the engine runs in a forked process of its own, where
+    fork is available: a crash of the engine is a ``QueryError``, and it can open no file or
+    socket. Without, it runs here, which is much quicker for small queries.
     """
-    if timeout is not None and not timeout > 0:
-        raise ConfigError(f"the timeout must be a positive number of seconds, not {timeout}")
-    _refuse_service(sparql)
+    _check_timeout(timeout)
+    unverified = _check_query_text(sparql)
+    if unverified and not can_fork():
+        raise QueryError(
+            "this query mentions SERVICE in a way liaise-lod cannot check here, and it cannot "
+            "run it apart from the network on this system"
+        )
     store = load_store(source, base=base)
-    if timeout is None:
+    if timeout is None and not isolated and not unverified:
         kind, payload = _execute(store, sparql)
     else:
-        kind, payload = _bounded(lambda: _execute(store, sparql), timeout)
+        kind, payload = _bounded(store, sparql, timeout)
     return QueryResult(kind, payload)
 
 
-def _execute(store: ox.Store, sparql: str) -> tuple[str, bytes]:
-    """Run the query to completion: ("select"|"ask", JSON results) or ("graph", N-Triples)."""
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ConfigError(f"the timeout must be a number of seconds, not {timeout!r}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan
+        raise ConfigError(
+            f"the timeout must be a positive number of seconds, at most {MAX_TIMEOUT} "
+            f"(a week), not {timeout}"
+        )
+
+
+def _check_query_text(sparql: str) -> bool:
+    """Refuse, before any parser sees it, a query too long, not valid Unicode, nesting too
+    deeply, or calling a ``SERVICE``. True when no ``SERVICE`` was seen but the query could
+    not be parsed to make sure (it must then run sealed)."""
     try:
-        results = store.query(sparql, prefixes=PREFIXES)
-        if isinstance(results, ox.QueryTriples):
-            return "graph", results.serialize(format=ox.RdfFormat.N_TRIPLES)
-        kind = "ask" if isinstance(results, ox.QueryBoolean) else "select"
-        return kind, results.serialize(format=_JSON)
+        size = len(sparql.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise QueryError(
+            f"the query is not valid text: character {error.start + 1} is not a character "
+            "(bytes that are not UTF-8?)"
+        ) from None
+    if size > MAX_QUERY_BYTES:
+        raise QueryError(f"the query is {size:,} bytes long: at most {MAX_QUERY_BYTES:,} are taken")
+    deep = sparql_text.too_deep_at(sparql, MAX_NESTING)
+    if deep is not None:
+        line, column = _position(sparql, deep)
+        raise QueryError(
+            f"the query nests more than {MAX_NESTING} levels deep (brackets, braces, "
+            f"parentheses) at line {line}, column {column}\n{_quote(sparql, line, column)}"
+        )
+    return _refuse_service(sparql)
+
+
+def _execute(store: ox.Store, sparql: str, sealed: bool = False) -> tuple[str, bytes]:
+    """Run the query to completion: ("select"|"ask", JSON results) or ("graph", N-Triples).
+    ``sealed``: in a process of its own, which can open no file or socket meanwhile."""
+    from ._internal.sealed import no_new_descriptors
+
+    try:
+        with no_new_descriptors() if sealed else nullcontext():
+            return _run_engine(store, sparql)
     except SyntaxError as error:
         raise syntax_error(sparql, str(error)) from None
     except (OSError, RuntimeError, ValueError) as error:
-        raise QueryError(f"the query failed: {error}") from None
+        if sealed and _is_descriptor_refusal(error):
+            raise QueryError(
+                "the query tried to open a file or a network connection: liaise-lod queries "
+                "the local dataset and never the network"
+            ) from None
+        raise QueryError(f"the query failed: {neutralise(str(error), 300)}") from None
 
 
-def _bounded(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str, bytes]:
+def _run_engine(store: ox.Store, sparql: str) -> tuple[str, bytes]:
+    results = store.query(sparql, prefixes=PREFIXES)
+    if isinstance(results, ox.QueryTriples):
+        kind, data = "graph", results.serialize(format=ox.RdfFormat.N_TRIPLES)
+    else:
+        kind = "ask" if isinstance(results, ox.QueryBoolean) else "select"
+        data = results.serialize(format=_JSON)
+    return kind, data or b""  # serialize() without a file gives bytes
+
+
+def _is_descriptor_refusal(error: Exception) -> bool:
+    text = str(error)
+    return getattr(error, "errno", None) == errno.EMFILE or f"os error {errno.EMFILE})" in text
+
+
+def _bounded(store: ox.Store, sparql: str, timeout: float | None) -> tuple[str, bytes]:
+    """Run the query in a forked process (sealed; killed at the deadline, if any), or where
+    fork is unavailable in a thread abandoned at the deadline (here, without one)."""
     if can_fork():
-        return _in_child_process(work, timeout)
-    return _in_thread(work, timeout)
+        return _in_child_process(partial(_execute, store, sparql, True), timeout)
+    if timeout is None:
+        return _execute(store, sparql)
+    return _in_thread(partial(_execute, store, sparql), timeout)
 
 
 def can_fork() -> bool:
@@ -155,14 +273,34 @@ def can_fork() -> bool:
     return parallel.can_fork()
 
 
-def _timeout_error(timeout: float) -> QueryTimeout:
-    return QueryTimeout(f"the query took longer than {timeout:g} s and was stopped")
+def _timeout_error(timeout: float | None) -> QueryTimeout:
+    return QueryTimeout(f"the query took longer than {timeout or 0:g} s and was stopped")
 
 
-def _in_child_process(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str, bytes]:
+def _in_child_process(
+    work: Callable[[], tuple[str, bytes]], timeout: float | None
+) -> tuple[str, bytes]:
     """Run ``work`` in a forked copy of this process (the store comes along, copy-on-write);
-    kill it at the deadline."""
-    return parallel.within(work, timeout, lambda: _timeout_error(timeout))
+    kill it at the deadline (``None``: no deadline)."""
+    return parallel.within(
+        partial(_reported, work), timeout, lambda: _timeout_error(timeout), died=_engine_died
+    )
+
+
+def _reported(work: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+    try:
+        return work()
+    except QueryError:
+        raise
+    except Exception as error:
+        raise QueryError(f"the query failed: {neutralise(str(error), 600)}") from None
+
+
+def _engine_died(exit_code: int | None) -> QueryError:
+    return QueryError(
+        f"the query engine crashed (exit status {exit_code}): the query is probably too long "
+        "or too deeply nested"
+    )
 
 
 def _in_thread(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[str, bytes]:
@@ -188,12 +326,6 @@ def _in_thread(work: Callable[[], tuple[str, bytes]], timeout: float) -> tuple[s
 # --------------------------------------------------------------------------- errors
 
 
-_TOKENS = re.compile(
-    r"""#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|"""
-    r"""<[^<>"{}|^`\\\x00-\x20]*>""",
-    re.DOTALL,
-)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*<_*>\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
@@ -205,38 +337,84 @@ _PREFIXED_NAME = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
 _MAX_EXPECTED = 8
 
 
-def _code_only(sparql: str) -> str:
-    """The query with comments and strings blanked and IRIs emptied, each keeping its length
-    (so that positions still match)."""
-
-    def blank(match: re.Match) -> str:
-        token = match.group()
-        if token.startswith("<"):
-            return "<" + "_" * (len(token) - 2) + ">"
-        return re.sub(r"[^\n]", " ", token)
-
-    return _TOKENS.sub(blank, sparql)
+#: Beyond this many characters, a malformed query is located by pyoxigraph alone: rdflib's
+#: parser, which locates grammar errors better, takes some ten seconds a megabyte.
+_GRAMMAR_CHECK_CHARS = 100_000
 
 
-def _refuse_service(sparql: str) -> None:
-    if _SERVICE.search(_code_only(sparql)):
+def _refuse_service(sparql: str) -> bool:
+    """Refuse a query that calls a ``SERVICE`` in any of three readings: the parse tree rdflib's
+    parser gives for the text as pyoxigraph reads it, the same for the text as SPARQL 1.1
+    reads it (escapes expanded first), and its tokens as pyoxigraph splits them.
+
+    True when the query mentions the word but rdflib cannot parse it as pyoxigraph reads it:
+    the tokens alone leave a corner open (is ``<`` an IRI or "less than"?), so such a query
+    runs where it cannot reach the network."""
+    if "service" not in sparql_text.expand_unicode_escapes(sparql).lower():
+        return False  # no spelling of the keyword can hide without these letters
+    parsed = _parsed_service(_as_pyoxigraph_reads(sparql))
+    # And as SPARQL 1.1 has it read, escapes expanded first: "\u0053ERVICE" is SERVICE.
+    if parsed or _parsed_service(sparql.replace("\r", "\n")) or _service_token(sparql):
         raise QueryError(
             "SERVICE is not allowed: liaise-lod queries the local dataset and never the network"
         )
+    return parsed is None
+
+
+def _service_token(sparql: str) -> bool:
+    return sparql_text.keyword_at(sparql, "SERVICE") is not None
+
+
+#: A backslash and what it escapes, as pyoxigraph reads them in strings and IRIs.
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[\s\S])")
+
+
+def _as_pyoxigraph_reads(sparql: str) -> str:
+    """The query made to read the same to rdflib's parser as to pyoxigraph's. rdflib expands
+    ``\\u`` escapes everywhere before parsing (an escaped quote ends a string for it),
+    pyoxigraph reads them as one character in strings and IRIs, and nowhere else; rdflib ends
+    a comment at LF only, pyoxigraph at CR as well."""
+    unescaped = _ESCAPE.sub(
+        lambda match: "_" if match.group()[1] in "uU" else match.group(), sparql
+    )
+    return unescaped.replace("\r", "\n")
+
+
+def _parsed_service(sparql: str) -> bool | None:
+    """Whether rdflib's parse of the query holds a SERVICE pattern; None if it cannot parse it
+    (grammar it lacks, such as RDF 1.2's; nesting past some thirty levels). rdflib expands the
+    ``\\u`` escapes before parsing."""
+    from pyparsing import ParseBaseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(sparql)
+    except (ParseBaseException, RecursionError, ValueError):
+        return None
+    pending: list[Any] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, ParseResults | list | tuple):
+            pending.extend(node)
+    return False
 
 
 def syntax_error(sparql: str, message: str) -> QueryError:
     """Restate pyoxigraph's ``error at LINE:COL: expected ...`` as our own error, quoting the
     offending line with a caret under the column."""
-    code = _code_only(sparql)
-    if _UPDATE.match(code):
+    if _UPDATE.match(sparql_text.code_only(sparql)):
         return QueryError(
             "this is a SPARQL Update: liaise-lod query runs read-only queries "
             "(SELECT, ASK, CONSTRUCT, DESCRIBE)"
         )
-    unclosed = re.search(r"[\"']", code)
-    if unclosed:
-        line, column = _position(sparql, unclosed.start())
+    unclosed = sparql_text.unclosed_string_at(sparql)
+    if unclosed is not None:
+        line, column = _position(sparql, unclosed)
         return _located(sparql, line, column, "this string is never closed")
     grammar_error = _grammar_error_offset(sparql)
     if grammar_error is not None:
@@ -244,7 +422,7 @@ def syntax_error(sparql: str, message: str) -> QueryError:
         return _located(sparql, line, column, _unexpected(sparql[grammar_error:]))
     match = _POSITION.match(message)
     if not match:
-        return QueryError(f"malformed SPARQL query: {message}")
+        return QueryError(f"malformed SPARQL query: {neutralise(message, 300)}")
     line, column = int(match.group(1)), int(match.group(2))
     offset = _offset(sparql, line, column)
     problem = _explain(message[match.end() :], sparql[:offset], sparql[offset:])
@@ -261,6 +439,8 @@ def _grammar_error_offset(sparql: str) -> int | None:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery
 
+    if len(sparql) > _GRAMMAR_CHECK_CHARS:
+        return None
     try:
         parseQuery(sparql.replace("\t", " "))
     except ParseBaseException as error:
@@ -289,12 +469,27 @@ def _offset(sparql: str, line: int, column: int) -> int:
 
 
 def _located(sparql: str, line: int, column: int, problem: str) -> QueryError:
-    lines = sparql.split("\n")
-    text = lines[line - 1].replace("\t", " ") if 0 < line <= len(lines) else ""
-    pointer = " " * (max(column, 1) - 1) + "^"
     return QueryError(
-        f"malformed SPARQL query at line {line}, column {column}: {problem}\n  {text}\n  {pointer}"
+        f"malformed SPARQL query at line {line}, column {column}: {neutralise(problem, 300)}\n"
+        f"{_quote(sparql, line, column)}"
     )
+
+
+#: How much of a line an error quotes, around the column it points at.
+_QUOTED_CHARS = 100
+
+
+def _quote(sparql: str, line: int, column: int) -> str:
+    """The line, indented, with a caret under the column below it: at most ``_QUOTED_CHARS``
+    of it around the column, every control character made visible."""
+    lines = sparql.split("\n")
+    text = lines[line - 1].removesuffix("\r").replace("\t", " ") if 0 < line <= len(lines) else ""
+    at = max(column, 1) - 1
+    start = max(0, min(at - _QUOTED_CHARS // 2, len(text) - _QUOTED_CHARS))
+    end = start + _QUOTED_CHARS
+    before = ("…" if start else "") + neutralise(text[start:at])
+    after = neutralise(text[at:end]) + ("…" if end < len(text) else "")
+    return f"  {before}{after}\n  {' ' * len(before)}^"
 
 
 def _explain(detail: str, before: str, rest: str) -> str:
@@ -334,7 +529,7 @@ class QueryResult:
 
     def _solutions(self) -> ox.QuerySolutions:
         self._expect("select")
-        return ox.parse_query_results(self.payload, format=_JSON)
+        return _read_back(ox.parse_query_results, self.payload, format=_JSON)
 
     def _expect(self, *kinds: str) -> None:
         if self.kind not in kinds:
@@ -369,13 +564,13 @@ class QueryResult:
     def boolean(self) -> bool:
         """An ASK query's answer."""
         self._expect("ask")
-        return bool(ox.parse_query_results(self.payload, format=_JSON))
+        return bool(_read_back(ox.parse_query_results, self.payload, format=_JSON))
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
         """A CONSTRUCT or DESCRIBE query's triples, as pyoxigraph triples."""
         self._expect("graph")
-        return list(ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES))
+        return _read_back(lambda: list(ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)))
 
     @cached_property
     def graph(self) -> Graph:
@@ -402,7 +597,8 @@ class QueryResult:
 
     def _results_as(self, fmt: ox.QueryResultsFormat) -> bytes:
         self._expect("select", "ask")
-        return ox.parse_query_results(self.payload, format=_JSON).serialize(format=fmt)
+        results = _read_back(ox.parse_query_results, self.payload, format=_JSON)
+        return _read_back(results.serialize, format=fmt)
 
     def to_ntriples(self) -> bytes:
         """A graph result as N-Triples."""
@@ -413,7 +609,7 @@ class QueryResult:
         """A graph result as Turtle, with those of our prefixes it uses."""
         text = self.payload.decode("utf-8")
         used = {prefix: iri for prefix, iri in PREFIXES.items() if f"<{iri}" in text}
-        return ox.serialize(self.triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+        return ox.serialize(self.triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
 
     def to_jsonld(self) -> bytes:
         """A graph result as JSON-LD against our context."""
@@ -427,7 +623,7 @@ class QueryResult:
         if self.kind == "ask":
             return "true" if self.boolean else "false"
         if self.kind == "graph":
-            return self.to_turtle().decode("utf-8")
+            return for_terminal(self.to_turtle()).decode("utf-8")
         return table(self.variables, self.rows, max_width)
 
     def serialize(self, fmt: str) -> bytes:
@@ -448,6 +644,25 @@ class QueryResult:
         if isinstance(written, str):
             written = (written.rstrip("\n") + "\n").encode("utf-8")
         return written
+
+
+def _read_back(read: Callable[..., Any], *arguments: Any, **options: Any) -> Any:
+    """pyoxigraph's reading of results we hold; it reads no term over 16 MB (MemoryError)."""
+    try:
+        return read(*arguments, **options)
+    except MemoryError as error:
+        raise QueryError(f"the results hold too large a value: {neutralise(str(error))}") from None
+
+
+def for_terminal(data: bytes) -> bytes:
+    """Output made safe to show on a terminal: every control character (escape sequences
+    included) but line breaks and tabs written as a visible escape, such as ``\\x1b``."""
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    shown = (
+        "\t".join(neutralise(field) for field in line.removesuffix("\r").split("\t"))
+        for line in lines
+    )
+    return "\n".join(shown).encode("utf-8")
 
 
 def to_rdflib(term: Any) -> Node | None:
@@ -474,11 +689,10 @@ def _python(term: Node | None) -> Any:
 
 # --------------------------------------------------------------------------- table
 
-_CONTROL = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
 
 def table(variables: list[str], rows: list[tuple[Node | None, ...]], max_width: int) -> str:
     """Rows of terms as aligned text; the widths depend only on the content."""
+    variables = [neutralise(name) for name in variables]
     cells = [[_cell(term) for term in row] for row in rows]
     widths = [
         max([len(name), *(min(len(row[i]), max_width) for row in cells)])
@@ -515,13 +729,21 @@ def _is_number(term: Node | None) -> bool:
 
 
 def _cell(term: Node | None) -> str:
+    """A term as a cell: line breaks, tabs, escape sequences and every other control character
+    written as visible escapes (``\\n``, ``\\x1b``), whatever the data holds."""
+    return neutralise(_cell_text(term))
+
+
+def _cell_text(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    text = str(term).translate(_CONTROL)
+    if not isinstance(term, Literal):
+        return str(term)
+    text = str(term)
     if term.language:
         return f"{text}@{term.language}"
     if term.datatype is None or str(term.datatype).startswith(_XSD):

@@ -142,15 +142,19 @@ def forked(work: Callable[[], Result], fork: bool = True) -> Iterator[Callable[[
 
 
 def within(
-    work: Callable[[], Result], seconds: float, timed_out: Callable[[], BaseException]
+    work: Callable[[], Result],
+    seconds: float | None,
+    timed_out: Callable[[], BaseException],
+    died: Callable[[int | None], BaseException] | None = None,
 ) -> Result:
     """``work()`` computed in a forked process, killed if it takes longer than ``seconds``
-    (``timed_out()`` is then raised): a way to stop code that cannot be interrupted."""
+    (``None``: no limit; ``timed_out()`` is then raised): a way to stop code that cannot be
+    interrupted, or keep its crash from ending this process (``died(exit code)`` is raised)."""
     helper = _Helper(work)
     try:
         if not helper.ready(seconds):
             raise timed_out()
-        return helper.result()
+        return helper.result(died)
     finally:
         helper.stop()
 
@@ -187,18 +191,21 @@ class _Helper:
         self._process.start()
         send.close()
 
-    def ready(self, seconds: float) -> bool:
+    def ready(self, seconds: float | None) -> bool:
         """Whether the outcome came (or the process ended) within ``seconds``."""
         return self._receive.poll(seconds)
 
-    def result(self) -> Any:
+    def result(self, died: Callable[[int | None], BaseException] | None = None) -> Any:
         """Wait for the result. A ``LiaiseError`` or ``OSError`` of the helper's is raised
         here as it was (a full disk is reported as one, not as a bug); any other failure as a
-        ``LiaiseError`` carrying the helper's traceback."""
+        ``LiaiseError`` carrying the helper's traceback; a helper that died without a word,
+        as ``died(exit code)`` says, or as a ``LiaiseError``."""
         try:
             ok, payload = self._receive.recv()
         except EOFError:
             self._process.join()
+            if died is not None:
+                raise died(self._process.exitcode) from None
             raise LiaiseError(
                 f"a helper process ended without its results (exit code "
                 f"{self._process.exitcode}), perhaps out of memory: try one process (-j 1)"
