@@ -98,7 +98,7 @@ def run_one(projects: int, skip_validation: bool) -> None:
         graph = stage("map", lambda: to_graph(dataset))
         triples = len(graph)
         if not skip_validation:
-            from liaise_lod.validate import validate
+            from liaise_lod.validation import validate
 
             report = stage("validate", lambda: validate(graph, base=synthetic.BASE))
             assert report.conforms, report.text()[:2000]

@@ -5,7 +5,8 @@
 For each size (in a fresh process): build the synthetic dataset (benchmarks/synthetic.py), load
 it into the embedded store (``liaise_lod.sparql.load_store``) and into an Oxigraph server started
 on 127.0.0.1 (with its own bulk loader, ``oxigraph load``, or with ``--push`` through
-``liaise_lod.push``, which is transactional and much slower), then time every competency question of
+``liaise_lod.graph_store``, which is transactional and much slower), then time every competency
+question of
 examples/queries (with the project "LIAISE 2" replaced by a synthetic one) and three analytic
 queries over the whole graph, each as JSON results: embedded and server as the median of three
 runs, rdflib's own SPARQL engine (the baseline) once, stopped after ``--rdflib-cap`` seconds.
@@ -195,7 +196,7 @@ def run_one(projects: int, rdflib_cap: float, use_server: bool, by_push: bool) -
 
 def _start_server(binary: str, graph, tmp: Path, by_push: bool) -> Server:
     """An Oxigraph server holding the graph in ``GRAPH``, loaded by push or by its bulk loader."""
-    from liaise_lod.push import push
+    from liaise_lod.graph_store import push
     from liaise_lod.serialize import ntriples
 
     location = tmp / "oxigraph"

@@ -49,8 +49,8 @@ _EXPORTS: dict[str, str] = {
     "BuildResult": ".pipeline",
     "build": ".pipeline",
     "check": ".pipeline",
-    "PushResult": ".push",
-    "push": ".push",
+    "PushResult": ".graph_store",
+    "push": ".graph_store",
     "json_schema": ".schema",
     "jsonld": ".serialize",
     "ntriples": ".serialize",
@@ -58,9 +58,9 @@ _EXPORTS: dict[str, str] = {
     "QueryResult": ".sparql",
     "load_store": ".sparql",
     "query": ".sparql",
-    "ValidationReport": ".validate",
-    "ValidationResult": ".validate",
-    "validate": ".validate",
+    "ValidationReport": ".validation",
+    "ValidationResult": ".validation",
+    "validate": ".validation",
 }
 
 __all__ = [
@@ -136,6 +136,10 @@ if TYPE_CHECKING:
         QueryTimeout,
         UntunedValidationWarning,
     )
+    from .graph_store import (
+        PushResult,
+        push,
+    )
     from .iris import (
         Iris,
     )
@@ -164,10 +168,6 @@ if TYPE_CHECKING:
         build,
         check,
     )
-    from .push import (
-        PushResult,
-        push,
-    )
     from .schema import (
         json_schema,
     )
@@ -181,7 +181,7 @@ if TYPE_CHECKING:
         load_store,
         query,
     )
-    from .validate import (
+    from .validation import (
         ValidationReport,
         ValidationResult,
         validate,

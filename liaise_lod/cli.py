@@ -242,7 +242,7 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def _push_arguments(parser: argparse.ArgumentParser) -> None:
-    from .push import DEFAULT_CHUNK_SIZE, TIMEOUT_SECONDS
+    from .graph_store import DEFAULT_CHUNK_SIZE, TIMEOUT_SECONDS
 
     _dataset_arguments(parser)
     parser.add_argument(
@@ -284,7 +284,7 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
     _push_arguments
 )
 def run_push(args: argparse.Namespace) -> int:
-    from .push import push
+    from .graph_store import push
 
     result = push(
         args.dataset,

@@ -22,7 +22,7 @@ from .iris import Iris
 from .model import Dataset
 from .serialize import turtle, write_dumps
 from .sources import load_and_map
-from .validate import ValidationReport, dataset_sources, validate
+from .validation import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
 OUTPUT_MARKER = ".liaise-lod-output"

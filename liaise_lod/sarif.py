@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from . import __version__
 from .errors import Problem
-from .validate import ValidationReport, rule_name
+from .validation import ValidationReport, rule_name
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"violation": "error", "warning": "warning", "info": "note"}

@@ -66,5 +66,5 @@ def untuned(monkeypatch) -> Callable[[], None]:
 
     if not is_tunable():
         pytest.skip("the installed pySHACL is not tuned: validate() already runs it as released")
-    module = importlib.import_module("liaise_lod.validate")  # the package exports validate()
+    module = importlib.import_module("liaise_lod.validation")  # the package exports validate()
     return lambda: monkeypatch.setattr(module, "tuned", contextlib.nullcontext)

@@ -16,7 +16,7 @@ from liaise_lod.mapping import to_graph
 from liaise_lod.namespaces import RDF, SH, SHAPES
 from liaise_lod.publish import facts
 from liaise_lod.schema import json_schema
-from liaise_lod.validate import shapes_graph
+from liaise_lod.validation import shapes_graph
 
 KINDS = kinds.record_kinds()
 BASE = "https://data.example.org/mini/"

@@ -49,7 +49,7 @@ def test_one_rule_shortens_every_iri_we_write(iri, expected):
     from liaise_lod.publish.facts import _compact
     from liaise_lod.serialize import context
     from liaise_lod.sparql import shorten as in_tables
-    from liaise_lod.validate import _compact as in_reports
+    from liaise_lod.validation import _compact as in_reports
 
     assert shorten(iri) == expected
     assert in_tables(iri) == (expected or f"<{iri}>")

@@ -37,9 +37,9 @@ from checkers import in_ci, require
 from conftest import EXAMPLE, REPO
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
+from liaise_lod.graph_store import chunked, credentials, graph_url, push, store_message
 from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
-from liaise_lod.push import chunked, credentials, graph_url, push, store_message
 from liaise_lod.sparql import query
 
 BASE = "https://data.example.org/liaise2/"

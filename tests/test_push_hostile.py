@@ -39,7 +39,7 @@ from conftest import EXAMPLE
 from liaise_lod._internal.endpoint import check_endpoint
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
-from liaise_lod.push import credentials, push, store_message
+from liaise_lod.graph_store import credentials, push, store_message
 
 __all__ = ["gate", "oxigraph"]  # fixtures, used by name
 

@@ -31,8 +31,8 @@ from liaise_lod.model import (
     StatedFigure,
 )
 from liaise_lod.namespaces import LLOD, PREFIXES, RDF, SH, SKOS
-from liaise_lod.validate import SHAPES_NS, shapes_graph
-from liaise_lod.validate import validate as validate_any
+from liaise_lod.validation import SHAPES_NS, shapes_graph
+from liaise_lod.validation import validate as validate_any
 from liaise_lod.vocabulary import scheme
 
 

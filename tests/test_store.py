@@ -11,7 +11,7 @@ from rdflib.plugins.stores.memory import Memory
 
 from liaise_lod._internal.store import LeanMemory, all_triples
 from liaise_lod.mapping import new_graph, to_graph
-from liaise_lod.validate import validate as validate_any
+from liaise_lod.validation import validate as validate_any
 
 
 def validate(*args, **options):

@@ -16,8 +16,8 @@ from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
 from liaise_lod.model import Dataset
 from liaise_lod.namespaces import RDF, SCHEMA, SH
-from liaise_lod.validate import dataset_sources, shapes_graph
-from liaise_lod.validate import validate as validate_any
+from liaise_lod.validation import dataset_sources, shapes_graph
+from liaise_lod.validation import validate as validate_any
 
 
 def validate(*args, **options):
@@ -254,7 +254,7 @@ def test_a_failing_validation_process_is_reported(monkeypatch) -> None:
     import importlib
     import os
 
-    module = importlib.import_module("liaise_lod.validate")  # the package exports validate()
+    module = importlib.import_module("liaise_lod.validation")  # the package exports validate()
 
     dataset, graph = example_with_violations()
     parent, real = os.getpid(), module._pyshacl
@@ -465,7 +465,7 @@ def test_raw_results_are_read_as_the_report_graph_is() -> None:
     graph: blank-node paths and shapes, a blank value node described from the data, nested
     ``sh:detail`` results, messages of several languages, the report graph alike."""
     from liaise_lod._internal.pyshacl_tuning import tuned
-    from liaise_lod.validate import _pyshacl_run, _sort_text
+    from liaise_lod.validation import _pyshacl_run, _sort_text
 
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -502,7 +502,7 @@ def test_raw_results_are_read_as_the_report_graph_is() -> None:
 
 def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
     """The shapes graph's store remembers lookups (for speed); writes must not leave it stale."""
-    from liaise_lod.validate import _shapes_copy
+    from liaise_lod.validation import _shapes_copy
 
     graph = _shapes_copy(Graph())
     subject, name = URIRef("urn:x:s"), URIRef("urn:x:name")
@@ -521,7 +521,7 @@ def test_shapes_graph_store_answers_afresh_after_every_write() -> None:
 def test_shapes_are_shared_out_costliest_first_counting_what_they_lead_to() -> None:
     import importlib
 
-    module = importlib.import_module("liaise_lod.validate")
+    module = importlib.import_module("liaise_lod.validation")
     dataset = load_dataset(__import__("conftest").EXAMPLE)
     graph = to_graph(dataset)
     shapes = shapes_graph(str(dataset.info.base))

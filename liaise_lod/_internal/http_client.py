@@ -7,8 +7,8 @@ Redirects are not followed, except 307 and 308 (and, for a GET, 301, 302 and 303
 scheme, host and port: a 301, 302 or 303 turns a POST into a GET (a ``MOVE`` re-sent as a GET
 "succeeds" and does nothing), and credentials go only to the origins the user named.
 
-Imported when a push starts, not with ``liaise_lod.push``: the command line reads that module's
-defaults to build its options.
+Imported when a push starts, not with ``liaise_lod.graph_store``: the command line reads that
+module's defaults to build its options.
 """
 
 from __future__ import annotations

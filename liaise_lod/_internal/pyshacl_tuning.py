@@ -25,7 +25,7 @@ the duration of a ``with`` block:
   as pySHACL made them (``RawResult``: a result node and its triples) instead of cloning them
   into a report graph, and an empty text instead of writing one for each result. With tens of
   thousands of warnings, the graph and the texts took over a third of validation; the reader
-  (``liaise_lod.validate``) reads the raw results as it would that graph.
+  (``liaise_lod.validation``) reads the raw results as it would that graph.
 
 Each replaced function falls back to pySHACL's own for anything unusual (a missing shape, an
 empty list). Only the pySHACL versions we test against are tuned; with any other version
