@@ -17,7 +17,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = ":".join(str(part) for part in (self.file, self.line) if part is not None)
-        what = ", ".join(
+        return ": ".join(part for part in (where, self.what(), self.message) if part)
+
+    def what(self) -> str:
+        """``record 'x', field 'y'``: what in the file the problem is about."""
+        return ", ".join(
             part
             for part in (
                 f"record '{self.record}'" if self.record else None,
@@ -25,7 +29,6 @@ class Problem:
             )
             if part
         )
-        return ": ".join(part for part in (where, what, self.message) if part)
 
 
 class LiaiseError(Exception):

@@ -134,12 +134,5 @@ def _message(message: str, path: str | None, value: str | None) -> str:
 
 
 def _problem_text(problem: Problem) -> str:
-    where = ", ".join(
-        part
-        for part in (
-            f"record '{problem.record}'" if problem.record else None,
-            f"field '{problem.field}'" if problem.field else None,
-        )
-        if part
-    )
-    return f"{where}: {problem.message}" if where else problem.message
+    what = problem.what()
+    return f"{what}: {problem.message}" if what else problem.message

@@ -56,7 +56,7 @@ def load_and_map(
         dataset = source
     else:
         with stage("load"):
-            dataset = load_dataset(source)
+            dataset = load_dataset(Path(source))
     iris = Iris(base or dataset.info.base)
     with stage("map"):
         graph = to_graph(dataset, iris.base)

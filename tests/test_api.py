@@ -93,6 +93,39 @@ def test_importing_the_package_and_the_cli_loads_no_heavy_library():
     assert result.stdout.strip() == "[]"
 
 
+#: Import names of the distributions pyproject.toml names, where they differ.
+IMPORT_NAMES = {"pyyaml": "yaml", "python-stdnum": "stdnum"}
+
+
+def test_every_package_imported_is_declared():
+    """A package the code imports directly is a dependency of its own, not one it happens to
+    come with (markupsafe came with jinja2, anyio with httpx)."""
+    import ast
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(liaise_lod.__file__).parent
+    imported = set()
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"liaise_lod", "typing_extensions"}
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    declared = {
+        IMPORT_NAMES.get(name, name)
+        for name in (
+            re.split(r"[<>=!\[ ;]", spec)[0].lower() for spec in project["project"]["dependencies"]
+        )
+    }
+    assert third_party <= declared, third_party - declared
+
+
 def test_plumbing_is_private():
     from pathlib import Path
 
