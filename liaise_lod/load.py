@@ -742,6 +742,12 @@ def _check_whole(dataset: Dataset, loading: _Loading, failed_ids: set[str]) -> N
                 problem.field,
                 problem.message,
             )
+        elif problem.record == SETTINGS_KEY and loading.settings:  # e.g. an unknown publisher
+            file, _ = loading.settings[0]
+            where = (SETTINGS_KEY, *_parse_field_path(problem.field or ""))
+            problem = Problem(
+                str(file.path), file.locate(where), problem.record, problem.field, problem.message
+            )
         loading.problems.append(_bounded(problem))
 
 

@@ -684,3 +684,10 @@ def test_a_huge_single_line_is_a_problem_in_bounded_time(tmp_path, suffix):
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-500:]
     assert f"organisations.{suffix}:{2 if suffix == 'csv' else 1}: " in result.stderr
     assert len(result.stderr) < 1_000
+
+
+def test_an_unknown_publisher_in_the_settings_is_located(write_dataset):
+    folder = write_dataset(data__yaml=SETTINGS + "  publisher: nobody\n" + ORGS)
+    problem = only_problem(folder)
+    assert (problem.file.endswith("data.yaml"), problem.line) == (True, 4)
+    assert (problem.record, problem.field) == ("dataset", "publisher")
