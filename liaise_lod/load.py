@@ -327,11 +327,12 @@ class DataFile:
     locate: Callable[[Path_], int | None]
 
 
-def _read_text(path: Path) -> str:
-    """The file's text: UTF-8, with or without a byte order mark."""
+def _read_text(path: Path, newlines: bool = True) -> str:
+    """The file's text: UTF-8, with or without a byte order mark; every line break made a line
+    feed (as Python's text files make them) unless ``newlines`` is false."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise _FileProblem(
@@ -339,6 +340,9 @@ def _read_text(path: Path) -> str:
             "(save the file as UTF-8)",
             line,
         ) from None
+    if newlines and "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _read_yaml(path: Path) -> DataFile:
@@ -503,7 +507,7 @@ def _read_csv(path: Path) -> DataFile:
         )
     records = LocatedList()
     records.line, records.lines = 1, []
-    reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
+    reader = csv.DictReader(io.StringIO(_read_text(path, newlines=False), newline=""))
     try:
         # Read the header now, so that line_num counts it before the first row.
         reader.fieldnames  # noqa: B018

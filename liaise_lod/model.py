@@ -202,7 +202,12 @@ def _bounded_number(value: Decimal) -> Decimal:
     return value
 
 
-Number = Annotated[Decimal, BeforeValidator(_number_text), AfterValidator(_bounded_number)]
+_NUMBER_TEXT = BeforeValidator(_number_text)
+_BOUNDED_NUMBER = AfterValidator(_bounded_number)
+# Constraints stand inside the type, before the validators, so that the JSON Schema states them.
+Number = Annotated[Decimal, _NUMBER_TEXT, _BOUNDED_NUMBER]
+PositiveNumber = Annotated[Decimal, Field(gt=0), _NUMBER_TEXT, _BOUNDED_NUMBER]
+Rate = Annotated[Decimal, Field(gt=0, le=1), _NUMBER_TEXT, _BOUNDED_NUMBER]
 
 
 def _country(value: str) -> str:
@@ -343,9 +348,9 @@ class Funding(Model):
     funder: OrganisationRef
     programme: OrganisationRef | None = None
     grant_id: NonEmpty | None = None
-    amount: Number | None = Field(default=None, gt=0)
+    amount: PositiveNumber | None = None
     currency: Currency | None = None
-    cofunding_rate: Number | None = Field(default=None, gt=0, le=1)
+    cofunding_rate: Rate | None = None
 
     @model_validator(mode="after")
     def _amount_has_currency(self) -> Funding:

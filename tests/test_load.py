@@ -691,3 +691,16 @@ def test_an_unknown_publisher_in_the_settings_is_located(write_dataset):
     problem = only_problem(folder)
     assert (problem.file.endswith("data.yaml"), problem.line) == (True, 4)
     assert (problem.record, problem.field) == ("dataset", "publisher")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_lines_are_counted_whatever_the_line_breaks(write_dataset, newline):
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O", "cuntry": "FR"}]
+    text = json.dumps(data, indent=1).replace("\n", newline)
+    folder = write_dataset(data__json=text, more__yaml=(SETTINGS + ORGS).replace("\n", newline))
+    problems = problems_of(folder)
+    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [
+        ("data.json", 10),
+        ("more.yaml", 1),
+    ]
