@@ -41,17 +41,17 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_iri_syntax import mutated_iris
+from test_iri_syntax import mutated_iris, rfc3987_iris
 
 CAMPAIGN = int(os.environ.get("LIAISE_FUZZ_EXAMPLES", "0"))
 IN_PROCESS_CASES = CAMPAIGN or 200
 CHILD_CASES = max(CAMPAIGN // 50, 6)
-_SETTINGS = {
-    "deadline": None,
-    "derandomize": not CAMPAIGN,
-    "database": None,
-    "suppress_health_check": list(HealthCheck),
-}
+_SETTINGS = settings(
+    deadline=None,
+    derandomize=not CAMPAIGN,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 #: A case taking longer is a hang (a case takes under a second).
 CASE_SECONDS = 120
 MEMORY_LIMIT = 2 * 1024**3
@@ -275,7 +275,43 @@ def _dangling(draw: st.DrawFn, data: dict) -> None:
         _parent(data, path)[path[-1]] = draw(st.sampled_from(["ghost", "p1", "ann", "e1"]))
 
 
+TEXT_FIELDS = ("name", "description", "title", "headline", "label", "acronym", "locality")
+URL_FIELDS = ("website", "url", "file_url", "same_as", "base", "license")
+NUMBER_FIELDS = ("amount", "value", "min_value", "max_value")
+#: Text any field may hold: no control characters, surrogates or noncharacters.
+printable_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=40
+).filter(lambda text: bool(text.strip()))
+bounded_numbers = st.one_of(
+    st.integers(1, 10**18 - 1),
+    st.decimals(min_value=0, max_value=10**17, places=6, allow_nan=False).map(str),
+    st.floats(min_value=0.001, max_value=1e15),
+)
+
+
+def _odd_but_valid(draw: st.DrawFn, data: dict) -> None:
+    """A value as odd as the model takes: the case goes on to the mapping and the writers."""
+    paths = [p for p in _paths(data) if p and p[-1] in (*TEXT_FIELDS, *URL_FIELDS, *NUMBER_FIELDS)]
+    path = draw(st.sampled_from(paths))
+    name = path[-1]
+    if name in TEXT_FIELDS:
+        value: Any = draw(
+            st.one_of(printable_text, st.sampled_from(["<b>&amp;</b>", "\\x", "@en"]))
+        )
+    elif name in URL_FIELDS:
+        iri = draw(rfc3987_iris())
+        value = [iri] if name == "same_as" else iri
+        if name == "base":
+            value = iri.split("?")[0].split("#")[0]
+    else:
+        value = draw(bounded_numbers)
+    _parent(data, path)[name] = value
+
+
 MUTATIONS: list[Callable[[st.DrawFn, dict], None]] = [
+    _odd_but_valid,
+    _odd_but_valid,
+    _odd_but_valid,
     _set_value,
     _set_value,
     _delete,
@@ -358,8 +394,13 @@ def _csv(draw: st.DrawFn, records: Any) -> bytes:
         columns.update(dict.fromkeys(row))
         rows.append(row)
     out = io.StringIO()
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
-    writer = csv.DictWriter(out, list(columns), quoting=quoting, lineterminator="\r\n")
+    quote_all = draw(st.booleans())
+    writer = csv.DictWriter(
+        out,
+        list(columns),
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        lineterminator="\r\n",
+    )
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8", "surrogatepass")
@@ -540,7 +581,7 @@ def _main(args: list[str]) -> tuple[int, str]:
 
     stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     stderr = io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):  # type: ignore[type-var]
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = main(args)
     return code, stderr.getvalue()
 
@@ -559,7 +600,7 @@ def previous_output(tmp_path_factory) -> Path:
 COMMANDS = ["validate", "query", "build", "build-over", "publish", "single-file"]
 
 
-@settings(max_examples=IN_PROCESS_CASES, **_SETTINGS)
+@settings(_SETTINGS, max_examples=IN_PROCESS_CASES)
 @given(files=datasets(), command=st.sampled_from(COMMANDS))
 def test_the_command_line_keeps_its_contract_in_process(previous_output, files, command):
     with tempfile.TemporaryDirectory() as temporary:
@@ -606,7 +647,7 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-@settings(max_examples=CHILD_CASES, **_SETTINGS)
+@settings(_SETTINGS, max_examples=CHILD_CASES)
 @given(files=datasets())
 def test_the_command_line_keeps_its_contract_in_bounded_memory_and_time(files):
     """In a child process under a 2 GiB address-space limit: a build either ends in time

@@ -30,8 +30,7 @@ def _nt_line(iri: str) -> str:
 
 def _oxigraph_reads(data: bytes, fmt: ox.RdfFormat) -> set[tuple[str, str, str]]:
     return {
-        (t.subject.value, t.predicate.value, t.object.value)  # type: ignore[union-attr]
-        for t in ox.parse(data, format=fmt)
+        (t.subject.value, t.predicate.value, t.object.value) for t in ox.parse(data, format=fmt)
     }
 
 
