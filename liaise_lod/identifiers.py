@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._internal.quoting import quote
+
 
 @dataclass(frozen=True)
 class IdentifierScheme:
@@ -46,28 +48,28 @@ def _ror(text: str) -> str:
     found = _ROR.fullmatch(text.strip().lower())
     if not found:
         raise ValueError(
-            f"'{text}' is not a ROR id: write it as 0 and 8 characters, e.g. 03yrm5c26"
+            f"{quote(text)} is not a ROR id: write it as 0 and 8 characters, e.g. 03yrm5c26"
         )
     ror = found.group(1)
     number = 0
     for character in ror[1:7]:
         number = number * 32 + _ROR_DIGITS.index(character)
     if 98 - (number * 100) % 97 != int(ror[7:]):
-        raise ValueError(f"'{text}' is not a ROR id: its check digits do not match")
+        raise ValueError(f"{quote(text)} is not a ROR id: its check digits do not match")
     return ror
 
 
 def _wikidata(text: str) -> str:
     found = _WIKIDATA.fullmatch(text.strip())
     if not found:
-        raise ValueError(f"'{text}' is not a Wikidata item: write its Q number, e.g. Q458")
+        raise ValueError(f"{quote(text)} is not a Wikidata item: write its Q number, e.g. Q458")
     return found.group(1)
 
 
 def _pic(text: str) -> str:
     pic = text.strip()
     if not re.fullmatch(r"[0-9]{9}", pic):
-        raise ValueError(f"'{text}' is not a Participant Identification Code: it has 9 digits")
+        raise ValueError(f"{quote(text)} is not a Participant Identification Code: it has 9 digits")
     return pic
 
 
@@ -78,10 +80,12 @@ def _vat(text: str) -> str:
     try:
         return str(vat.validate(text))
     except exceptions.InvalidChecksum:
-        raise ValueError(f"'{text}' is not a VAT number: its check digits do not match") from None
+        raise ValueError(
+            f"{quote(text)} is not a VAT number: its check digits do not match"
+        ) from None
     except exceptions.ValidationError:
         raise ValueError(
-            f"'{text}' is not an EU VAT number: give the country code and the number, "
+            f"{quote(text)} is not an EU VAT number: give the country code and the number, "
             "e.g. BE0403019261"
         ) from None
 
@@ -90,7 +94,7 @@ def _funder(text: str) -> str:
     found = _FUNDER.fullmatch(text.strip())
     if not found:
         raise ValueError(
-            f"'{text}' is not a Crossref Funder ID: write its number or DOI, "
+            f"{quote(text)} is not a Crossref Funder ID: write its number or DOI, "
             "e.g. 10.13039/501100000780"
         )
     return found.group(1)
@@ -100,7 +104,7 @@ def _project_doi(text: str) -> str:
     found = _PROJECT_DOI.fullmatch(text.strip())
     if not found:
         raise ValueError(
-            f"'{text}' is not a CORDIS project DOI: write it as 10.3030/ and the grant "
+            f"{quote(text)} is not a CORDIS project DOI: write it as 10.3030/ and the grant "
             "agreement number, e.g. 10.3030/101021817"
         )
     return f"10.3030/{found.group(1)}"
@@ -110,7 +114,7 @@ def _digits(what: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         number = text.strip()
         if not _DIGITS.fullmatch(number):
-            raise ValueError(f"'{text}' is not {what}: write its number, 4 to 10 digits")
+            raise ValueError(f"{quote(text)} is not {what}: write its number, 4 to 10 digits")
         return number
 
     return check

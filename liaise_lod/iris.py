@@ -7,16 +7,15 @@ record's IRI also describes them, and no blank node is ever needed.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from rdflib import URIRef
 
+from ._internal.iri_syntax import base_iri_problem
+from ._internal.quoting import quote
 from .errors import ConfigError
 from .model import SLUG_PATTERN, Record
 
 _SLUG = re.compile(SLUG_PATTERN)
-_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f#?]")
-_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 class Iris:
@@ -55,13 +54,7 @@ def check_base(base: str | None) -> str:
             "no base IRI: set 'base' in the dataset settings or pass --base "
             "(e.g. https://data.example.org/liaise/)"
         )
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or _FORBIDDEN.search(base):
-        raise ConfigError(
-            f"base IRI '{base}' must be an absolute http(s) IRI without query or fragment"
-        )
-    if _DOT_SEGMENT.search(parts.path):
-        # Clients remove dot segments when they resolve links, so pages would not be where
-        # the IRIs say they are.
-        raise ConfigError(f"base IRI '{base}' must not have '.' or '..' segments in its path")
+    problem = base_iri_problem(base)
+    if problem:
+        raise ConfigError(f"base IRI {quote(base)} is not usable: {problem}")
     return base if base.endswith("/") else base + "/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import csv
 import difflib
+import io
 import json
 import re
 import typing
@@ -23,11 +24,22 @@ import yaml
 from pydantic import ValidationError
 
 from ._internal.allocation import bulk_allocation
+from ._internal.quoting import NAME_LENGTH, printable, quote
 from .errors import InputError, Problem
-from .model import BY_COLLECTION, Dataset, DatasetInfo, Record, Source, check_dataset
+from .model import (
+    BY_COLLECTION,
+    LONGEST_NUMBER_TEXT,
+    NUMBER_BOUNDS,
+    Dataset,
+    DatasetInfo,
+    Record,
+    Source,
+    check_dataset,
+)
 from .vocabulary import normalise_language_tag
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+_ACCEPTED = "a dataset is a folder, or one file named .yaml, .yml, .json or .csv"
 SETTINGS_KEY = "dataset"
 LIST_SEPARATOR = "|"
 
@@ -219,7 +231,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Locat
         key = str(loader.construct_object(key_node, deep=True))
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
+                None, None, f"duplicate key {quote(key)}", key_node.start_mark
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
@@ -233,8 +245,31 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Loc
     return result
 
 
+def _bounded_number(construct: Callable[[Any, yaml.ScalarNode], Any]) -> Callable:
+    """A constructor of numbers that refuses a number too long to be one of ours before making
+    it: Python reads no int of over 4,300 digits, and a sexagesimal one grows without bound."""
+
+    def bounded(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > LONGEST_NUMBER_TEXT:
+            raise yaml.constructor.ConstructorError(
+                None, None, _too_long_number(node.value), node.start_mark
+            )
+        return construct(loader, node)
+
+    return bounded
+
+
+def _too_long_number(text: str) -> str:
+    return f"a number of {len(text):,} characters: {NUMBER_BOUNDS}"
+
+
 _YamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _YamlLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+for _tag, _construct in (
+    ("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float),
+):
+    _YamlLoader.add_constructor(_tag, _bounded_number(_construct))
 
 
 def _parse_yaml(text: str) -> Any:
@@ -261,8 +296,13 @@ def _raise_if_out_of_bounds(text: str, refused: yaml.MarkedYAMLError) -> None:
         end = text.find("\n", end + 1)
         if end < 0:
             break
+    end = len(text) if end < 0 else end + 1
+    if text.count("[", 0, end) + text.count("{", 0, end) <= MAX_DEPTH:
+        # Not enough flow collections to go past our bound: no need to read the text again,
+        # in Python, slowly (20 MB on one line took 50 seconds).
+        return
     try:
-        _PythonComposer(text if end < 0 else text[: end + 1]).get_single_node()
+        _PythonComposer(text[:end]).get_single_node()
     except _BoundExceeded as ours:
         raise ours from None
     except yaml.YAMLError:
@@ -287,26 +327,85 @@ class DataFile:
     locate: Callable[[Path_], int | None]
 
 
-def _read_yaml(path: Path) -> DataFile:
+def _read_text(path: Path, newlines: bool = True) -> str:
+    """The file's text: UTF-8, with or without a byte order mark; every line break made a line
+    feed (as Python's text files make them) unless ``newlines`` is false."""
+    data = path.read_bytes()
     try:
-        data = _parse_yaml(path.read_text(encoding="utf-8"))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise _FileProblem(
+            f"the file is not UTF-8 text: byte {data[error.start]:#04x} cannot stand there "
+            "(save the file as UTF-8)",
+            line,
+        ) from None
+    if newlines and "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _read_yaml(path: Path) -> DataFile:
+    text = _read_text(path)
+    try:
+        data = _parse_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise _FileProblem(_yaml_message(error), mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError:
+        raise _unreadable_character(text) from None
     return DataFile(path, data, lambda where: line_of(data, where))
+
+
+# What YAML 1.1 lets a file hold (its "printable" characters).
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unreadable_character(text: str) -> _FileProblem:
+    """The problem with the first character a YAML reader refuses (which its error locates
+    in bytes or characters, depending on the reader)."""
+    found = _NOT_YAML.search(text)
+    if found is None:
+        return _FileProblem("the file holds a character YAML does not allow")
+    return _FileProblem(
+        f"a YAML file may not hold the character U+{ord(found.group()):04X} (a control "
+        "character or a noncharacter): remove it",
+        text.count("\n", 0, found.start()) + 1,
+    )
 
 
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     return " ".join(part for part in (error.context, error.problem) if part) or str(error)
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+class _TooLongNumber(ValueError):
+    def __init__(self, text: str):
+        super().__init__(_too_long_number(text))
+        self.text = text
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     result: dict = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key '{key}'")
+            raise _DuplicateKey(f"duplicate key {quote(key)}")
         result[key] = value
     return result
+
+
+def _json_int(text: str) -> int:
+    """An int, if it is short enough to be one of ours: Python reads none of over 4,300
+    digits."""
+    if len(text) > LONGEST_NUMBER_TEXT:
+        raise _TooLongNumber(text)
+    return int(text)
+
+
+_JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicate_keys, parse_int=_json_int)
 
 
 class _JsonLines:
@@ -369,7 +468,6 @@ class _JsonLines:
         return members
 
 
-_JSON = json.JSONDecoder()
 _CLOSING = {"{": "}", "[": "]"}
 _SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -379,12 +477,15 @@ def _skip_space(text: str, at: int) -> int:
 
 
 def _read_json(path: Path) -> DataFile:
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        data = _JSON.decode(text)
     except json.JSONDecodeError as error:
         raise _FileProblem(f"invalid JSON: {error.msg}", error.lineno) from None
-    except ValueError as error:  # a duplicate key: YAML's reading says where
+    except _TooLongNumber as error:
+        line = text.count("\n", 0, max(text.find(error.text), 0)) + 1
+        raise _FileProblem(str(error), line) from None
+    except _DuplicateKey as error:  # YAML's reading says where
         line = None
         try:
             _parse_yaml(text)
@@ -406,8 +507,8 @@ def _read_csv(path: Path) -> DataFile:
         )
     records = LocatedList()
     records.line, records.lines = 1, []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+    reader = csv.DictReader(io.StringIO(_read_text(path, newlines=False), newline=""))
+    try:
         # Read the header now, so that line_num counts it before the first row.
         reader.fieldnames  # noqa: B018
         previous_line = reader.line_num
@@ -417,9 +518,20 @@ def _read_csv(path: Path) -> DataFile:
                 raise _FileProblem("this row has more cells than the header", start_line)
             records.append(_csv_record(row, model, start_line))
             records.lines.append(start_line)
+    except csv.Error as error:
+        raise _FileProblem(_csv_message(error), reader.reader.line_num or None) from None
     data = LocatedDict({collection: records})
     data.line, data.lines = 1, {collection: 1}
     return DataFile(path, data, lambda where: line_of(data, where))
+
+
+def _csv_message(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return (
+            f"a cell holds over {csv.field_size_limit():,} characters, the most a CSV cell may "
+            "hold: put long texts in a YAML or JSON file"
+        )
+    return f"invalid CSV: {error}"
 
 
 def _csv_record(row: dict[str, str], model: type[Record], line: int) -> LocatedDict:
@@ -459,9 +571,13 @@ READERS: dict[str, Callable[[Path], DataFile]] = {
 def data_files(path: Path) -> list[Path]:
     """The data files of a dataset: a file itself, or every data file below a folder, sorted."""
     if path.is_file():
+        if path.suffix.lower() not in SUFFIXES:
+            raise InputError([_file_problem(path, f"not a data file: {_ACCEPTED}")])
         return [path]
     if not path.is_dir():
-        raise InputError([Problem(str(path), None, None, None, "no such file or folder")])
+        exists = path.exists() or path.is_symlink()
+        message = "not a file or a folder" if exists else "no such file or folder"
+        raise InputError([_file_problem(path, message)])
     return sorted(
         candidate
         for candidate in path.rglob("*")
@@ -491,7 +607,7 @@ class _Loading:
         field_name: str | None = None,
     ) -> None:
         path = file.path if isinstance(file, DataFile) else file
-        self.problems.append(Problem(str(path), line, record, field_name, message))
+        self.problems.append(_bounded(Problem(str(path), line, record, field_name, message)))
 
 
 def load_dataset(path: str | Path) -> Dataset:
@@ -535,8 +651,8 @@ def _gather(file_path: Path, loading: _Loading) -> None:
     except _FileProblem as problem:
         loading.problem(file_path, problem.line, str(problem))
         return
-    except (OSError, UnicodeDecodeError) as error:
-        loading.problem(file_path, None, f"cannot read the file: {error}")
+    except OSError as error:
+        loading.problem(file_path, None, f"cannot read the file: {error.strerror or error}")
         return
     except RecursionError:
         loading.problem(file_path, None, "lists or mappings are nested too deeply to read")
@@ -630,7 +746,13 @@ def _check_whole(dataset: Dataset, loading: _Loading, failed_ids: set[str]) -> N
                 problem.field,
                 problem.message,
             )
-        loading.problems.append(problem)
+        elif problem.record == SETTINGS_KEY and loading.settings:  # e.g. an unknown publisher
+            file, _ = loading.settings[0]
+            where = (SETTINGS_KEY, *_parse_field_path(problem.field or ""))
+            problem = Problem(
+                str(file.path), file.locate(where), problem.record, problem.field, problem.message
+            )
+        loading.problems.append(_bounded(problem))
 
 
 class _FileSource:
@@ -695,13 +817,13 @@ def _message(detail: dict, loc: tuple, model: type) -> str:
         return f"missing required field '{name}'"
     if kind == "string_pattern_mismatch" and name == "id":
         return (
-            f"'{detail['input']}' is not a safe id: use lower-case letters, digits, '-' "
+            f"{quote(detail['input'])} is not a safe id: use lower-case letters, digits, '-' "
             "and '_', starting and ending with a letter or digit"
         )
     message = detail["msg"].removeprefix("Value error, ")
     value = detail.get("input")
     if kind not in ("value_error",) and isinstance(value, str | int | float) and value != "":
-        message += f" (got {value!r})"
+        message += f" (got {quote(value)})"
     return message
 
 
@@ -721,10 +843,27 @@ def _fields_at(model: type, loc: tuple) -> Iterable[str]:
 
 
 def _unknown(name: str, allowed: list[str], what: str) -> str:
-    close = difflib.get_close_matches(name, allowed, n=1)
+    # No name of ours is long: a long one is like none of them (and comparing is slow).
+    close = difflib.get_close_matches(name, allowed, n=1) if len(name) <= NAME_LENGTH else []
     hint = (
         f"; did you mean '{close[0]}'?"
         if close
         else f"; expected one of: {', '.join(sorted(allowed))}"
     )
-    return f"unknown {what} '{name}'{hint}"
+    return f"unknown {what} {quote(name)}{hint}"
+
+
+def _bounded(problem: Problem) -> Problem:
+    """The problem with every part of it on one line and of bounded length, whatever the input:
+    values are quoted short where messages are made, this is the net under them."""
+    return Problem(
+        printable(problem.file, 4096) if problem.file else None,
+        problem.line,
+        printable(problem.record, NAME_LENGTH) if problem.record else None,
+        printable(problem.field, NAME_LENGTH) if problem.field else None,
+        printable(problem.message),
+    )
+
+
+def _file_problem(path: Path, message: str) -> Problem:
+    return _bounded(Problem(str(path), None, None, None, message))

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, Protocol
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +34,8 @@ from pydantic import (
 )
 
 from . import identifiers, vocabulary
+from ._internal.iri_syntax import base_iri_problem, http_iri_problem
+from ._internal.quoting import quote
 from .errors import InputError, Problem
 
 # --------------------------------------------------------------------------- value types
@@ -125,7 +126,8 @@ def _when(value: Any) -> str:
         value = value.isoformat()
     if not isinstance(value, str) or not _WHEN.match(value.strip()):
         raise ValueError(
-            f"'{value}' is not a date: write 2016, 2016-05, 2016-05-26 or 2016-05-26T09:30+02:00"
+            f"{quote(value)} is not a date: write 2016, 2016-05, 2016-05-26 or "
+            "2016-05-26T09:30+02:00"
         )
     value = value.strip()
     precision = precision_of(value)
@@ -133,14 +135,14 @@ def _when(value: Any) -> str:
         if precision == "datetime":
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is None:
-                raise ValueError(f"'{value}' needs a time-zone offset, e.g. {value}+02:00")
+                raise ValueError(f"{quote(value)} needs a time-zone offset, e.g. +02:00")
             return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
         padded = {"year": "-01-01", "month": "-01", "day": ""}[precision]
         date.fromisoformat(value + padded)
     except ValueError as error:
         if "offset" in str(error):
             raise
-        raise ValueError(f"'{value}' is not a real calendar date") from None
+        raise ValueError(f"{quote(value)} is not a real calendar date") from None
     return value
 
 
@@ -156,20 +158,19 @@ When = Annotated[str, BeforeValidator(_when), Shown("date: year, month, day or d
 
 def _day(value: str) -> str:
     if precision_of(value) != "day":
-        raise ValueError(f"'{value}' is not a day (YYYY-MM-DD)")
+        raise ValueError(f"{quote(value)} is not a day (YYYY-MM-DD)")
     return value
 
 
 Day = Annotated[When, AfterValidator(_day), Shown("day (YYYY-MM-DD)")]
 
-_IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
-
 
 def http_url(value: str) -> str:
-    """`value` if it is an absolute http(s) URL that can stand in an IRI; else ValueError."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or _IRI_FORBIDDEN.search(value):
-        raise ValueError(f"'{value}' is not an http(s) URL")
+    """``value`` if it is an absolute http(s) IRI (RFC 3987) that every writer takes; else
+    ValueError saying which character of which part is wrong."""
+    problem = http_iri_problem(value)
+    if problem:
+        raise ValueError(f"{quote(value)} is not an http(s) URL: {problem}")
     return value
 
 
@@ -180,10 +181,65 @@ Url = Annotated[
 ]
 
 
+def _base_iri(value: str) -> str:
+    problem = base_iri_problem(value)
+    if problem:
+        raise ValueError(f"base IRI {quote(value)} is not usable: {problem}")
+    return value
+
+
+#: The base IRI of a dataset's resources: an http(s) IRI without query or fragment.
+BaseIri = Annotated[str, AfterValidator(_base_iri)]
+
+#: Digits a number may have before its decimal point and after it: what every SPARQL store
+#: compares exactly (Oxigraph's integers are 64-bit, its decimals have 18 decimal places).
+MAX_WHOLE_DIGITS = 18
+MAX_DECIMAL_PLACES = 18
+#: Longer text is no number within the bounds above, whatever its zeros: refused before it is
+#: read as one (the readers refuse longer number tokens too).
+LONGEST_NUMBER_TEXT = 1_000
+
+NUMBER_BOUNDS = (
+    f"a number has at most {MAX_WHOLE_DIGITS} digits before the decimal point "
+    f"and {MAX_DECIMAL_PLACES} after it"
+)
+
+
+def _number_text(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > LONGEST_NUMBER_TEXT:
+        raise ValueError(f"{quote(value)} is too long for a number: {NUMBER_BOUNDS}")
+    return value
+
+
+def _bounded_number(value: Decimal) -> Decimal:
+    """Refuses a number with too many digits, before anything writes it out: the digits of
+    ``1e999999999`` fill gigabytes."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # infinite or not a number: pydantic refused them before
+        raise ValueError(f"{quote(value)} is not a finite number")
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:  # zero
+        return value
+    exponent += len(digits) - len(significant)  # the exponent once trailing zeros are gone
+    if len(significant) + exponent > MAX_WHOLE_DIGITS or -exponent > MAX_DECIMAL_PLACES:
+        raise ValueError(f"{quote(value)} is out of range: {NUMBER_BOUNDS}")
+    return value
+
+
+_NUMBER_TEXT = BeforeValidator(_number_text)
+_BOUNDED_NUMBER = AfterValidator(_bounded_number)
+# Constraints stand inside the type, before the validators, so that the JSON Schema states them.
+Number = Annotated[Decimal, _NUMBER_TEXT, _BOUNDED_NUMBER]
+PositiveNumber = Annotated[Decimal, Field(gt=0), _NUMBER_TEXT, _BOUNDED_NUMBER]
+Rate = Annotated[Decimal, Field(gt=0, le=1), _NUMBER_TEXT, _BOUNDED_NUMBER]
+
+
 def _country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 2 or code not in vocabulary.countries():
-        raise ValueError(f"unknown country '{value}': use an ISO 3166-1 alpha-2 code such as FR")
+        raise ValueError(
+            f"unknown country {quote(value)}: use an ISO 3166-1 alpha-2 code such as FR"
+        )
     return code
 
 
@@ -201,7 +257,7 @@ class CodeIn:
         codes = vocabulary.scheme(self.scheme).codes
         if value not in codes:
             raise ValueError(
-                f"unknown {self.scheme.replace('-', ' ')} '{value}'; use one of: "
+                f"unknown {self.scheme.replace('-', ' ')} {quote(value)}; use one of: "
                 + ", ".join(codes)
             )
         return value
@@ -217,7 +273,7 @@ Topic = Annotated[str, AfterValidator(CodeIn("topic"))]
 
 def _currency(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
-        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as EUR")
+        raise ValueError(f"{quote(value)} is not an ISO 4217 currency code such as EUR")
     return value
 
 
@@ -294,9 +350,9 @@ class StatedFigure(Model):
     """A figure the source states, such as "29 partner organisations" or "over 100 participants"."""
 
     label: LangText
-    value: Decimal | None = None
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
+    value: Number | None = None
+    min_value: Number | None = None
+    max_value: Number | None = None
 
     @model_validator(mode="after")
     def _has_a_number(self) -> StatedFigure:
@@ -341,9 +397,9 @@ class Funding(Model):
     funder: OrganisationRef
     programme: OrganisationRef | None = None
     grant_id: NonEmpty | None = None
-    amount: Decimal | None = Field(default=None, gt=0)
+    amount: PositiveNumber | None = None
     currency: Currency | None = None
-    cofunding_rate: Decimal | None = Field(default=None, gt=0, le=1)
+    cofunding_rate: Rate | None = None
 
     @model_validator(mode="after")
     def _amount_has_currency(self) -> Funding:
@@ -586,7 +642,7 @@ class DatasetInfo(Model):
     """Settings of a dataset: where its IRIs live, its title, default language, licence,
     publisher, when it last changed, and the queries its site publishes."""
 
-    base: Url | None = None
+    base: BaseIri | None = None
     title: LangText | None = None
     description: LangText | None = None
     language: LanguageTag | None = None

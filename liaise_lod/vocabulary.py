@@ -13,6 +13,7 @@ from functools import cache
 
 from rdflib import Graph, URIRef
 
+from ._internal.quoting import quote
 from ._internal.resources import vocab_dir
 from .namespaces import CONCEPTS, EU_COUNTRY, EU_LANGUAGE, LLOD, SKOS
 
@@ -132,10 +133,10 @@ def normalise_language_tag(tag: str) -> str:
     """
     match = _LANGUAGE_TAG.match(tag)
     if not match:
-        raise ValueError(f"'{tag}' is not a BCP 47 language tag (e.g. en, fr, fr-BE)")
+        raise ValueError(f"{quote(tag)} is not a BCP 47 language tag (e.g. en, fr, fr-BE)")
     language = match["language"].lower()
     if language not in languages():
-        raise ValueError(f"'{tag}': unknown language '{language}' (use an ISO 639 code)")
+        raise ValueError(f"{quote(tag)}: unknown language '{language}' (use an ISO 639 code)")
     parts = tag.split("-")
     canonical = [language]
     for part in parts[1:]:

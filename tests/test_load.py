@@ -390,3 +390,317 @@ def test_json_lines_are_those_of_reading_the_file_as_yaml():
                 assert lines(path) == line_of(tree, path), (text, path)
                 checked += 1
     assert checked > 4000
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _run_cli(folder, *args, timeout=120):
+    """``liaise-lod ARGS`` in a child process: a hang or a crash fails the test, not the run."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "liaise_lod.cli", *args, str(folder)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_a_number_with_a_huge_exponent_is_refused_not_written_out(write_dataset):
+    """``1e999999999`` kept the build at 100 % CPU: writing its digits into a literal."""
+    body = (
+        "organisations:\n  - {id: o, name: O}\nprojects:\n  - id: p\n    name: P\n"
+        "    funding:\n      - {funder: o, amount: 1e999999999, currency: EUR}\n"
+        "    figures:\n      - {label: x, value: 1e999999999}\n      - {label: y, max_value: 1e-999999999}\n"
+    )
+    result = _run_cli(write_dataset(data__yaml=SETTINGS + body), "validate")
+    assert result.returncode == 2, result.stderr[-800:]
+    assert "Traceback" not in result.stderr
+    assert (
+        "data.yaml:10: record 'p', field 'funding[0].amount': 1E+999999999 is out of range"
+        in result.stderr
+    )
+    assert "data.yaml:12: record 'p', field 'figures[0].value'" in result.stderr
+    assert "data.yaml:13: record 'p', field 'figures[1].max_value'" in result.stderr
+
+
+NUMBERS = [
+    # (the number as written in YAML, whether it is taken)
+    ("1000.50", True),
+    ("123456789012345678", True),
+    ("0.123456789012345678", True),
+    ("123456789012345678.123456789012345678", True),
+    ("'1.000000000000000000000000000000'", True),  # zeros at the end are no digits
+    ("'1e17'", True),
+    ("1234567890123456789", False),
+    ("'1e18'", False),
+    ("0.0000000000000000001", False),
+    ("'1e999999999'", False),
+    ("'-1e-999999999'", False),
+    ("1.0e+308", False),
+    ("1.0e+999", False),  # a float beyond floats: infinity
+    (".nan", False),
+    ("'Infinity'", False),
+]
+
+
+@pytest.mark.parametrize(("number", "taken"), NUMBERS)
+def test_every_number_is_within_bounds(write_dataset, number, taken):
+    body = f"projects:\n  - id: p\n    name: P\n    figures: [{{label: x, value: {number}}}]\n"
+    folder = write_dataset(data__yaml=SETTINGS + body)
+    if taken:
+        assert load_dataset(folder).projects[0].figures[0].value is not None
+        return
+    problem = only_problem(folder)
+    assert (problem.record, problem.field, problem.line) == ("p", "figures[0].value", 7)
+    assert len(problem.message) < 200
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+@pytest.mark.parametrize("digits", [4_301, 1_001, 100_000])
+def test_an_integer_too_long_for_python_is_a_located_problem(write_dataset, suffix, digits):
+    """Python reads no int of over 4,300 digits: reading one was a traceback."""
+    number = "7" * digits
+    if suffix == "yaml":
+        text = SETTINGS + f"organisations:\n  - id: o\n    name: O\n    acronym: {number}\n"
+        line = 7
+    else:
+        text = (
+            '{"organisations": [\n {"id": "o", "name": {"en": "O"},\n "acronym": ' + number + "}]}"
+        )
+        line = 3
+    problem = only_problem(write_dataset(**{f"data__{suffix}": text}))
+    assert problem.line == line
+    assert problem.message.startswith(f"a number of {digits:,} characters")
+
+
+def test_sexagesimal_numbers_are_bounded_too(write_dataset):
+    """YAML 1.1 reads 1:30 as 90: a long one grew to a number of thousands of digits."""
+    number = ":".join(["59"] * 400)
+    folder = write_dataset(
+        data__yaml=SETTINGS + f"organisations:\n  - {{id: o, name: O, acronym: {number}}}\n"
+    )
+    assert only_problem(folder).message.startswith("a number of 1,199 characters")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+LONG = "x" * 1_000_000
+LONG_MESSAGES = [
+    # (record fields with a huge value, field the problem is about)
+    ({LONG: 1}, LONG[:10]),
+    ({"country": LONG}, "country"),
+    ({"kind": LONG}, "kind"),
+    ({"website": f"https://x.org/{LONG} y"}, "website"),
+    ({"description": {LONG: "text"}}, "description"),
+    ({"description": {"en": LONG + "\u0007"}}, "description"),
+    ({"parent": [LONG]}, "parent"),
+    ({"acronym": [LONG]}, "acronym"),
+    ({"acronym": {"a": LONG}}, "acronym"),
+    ({"same_as": [f"https://x.org/{LONG}%"]}, "same_as[0]"),
+]
+
+
+@pytest.mark.parametrize(("fields", "field"), LONG_MESSAGES)
+def test_messages_do_not_grow_with_the_input(write_dataset, fields, field):
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O", **fields}]
+    problems = problems_of(write_dataset(data__json=json.dumps(data)))
+    assert problems and all(len(str(problem)) < 700 for problem in problems), problems
+    assert any(problem.field and problem.field.startswith(field) for problem in problems)
+
+
+def test_a_huge_id_and_key_are_quoted_short(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + f"organisations:\n  - {{id: {LONG}, name: O}}\n? {LONG}\n: []\n"
+    )
+    problems = problems_of(folder)
+    assert len(problems) == 2 and all(len(str(problem)) < 700 for problem in problems)
+    assert "(1,000,000 characters)" in problems[0].message
+
+
+def test_control_characters_in_messages_are_shown_escaped(write_dataset):
+    """A value's escape sequences would repaint the terminal that shows the message."""
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O", "country": "\u001b[2J\u009b", "\u001bx": 1}]
+    problems = problems_of(write_dataset(data__json=json.dumps(data)))
+    assert len(problems) == 2
+    for problem in problems:
+        assert "\x1b" not in str(problem) and "\x9b" not in str(problem)
+    messages = {problem.field: problem.message for problem in problems}
+    assert messages["country"].startswith("unknown country '\\x1b[2J\\x9b'")
+    assert messages["\\x1bx"].startswith("unknown field '\\x1bx'")
+
+
+# --------------------------------------------------------------------------- URLs and the base
+
+
+BAD_URLS = [
+    # every one of these passed, then stopped build, publish, query or push with a traceback
+    ("https://x.org/a?[b]", "character 17, '[', may not stand in its query (write %5B)"),
+    ("https://x.org/%zz", "no percent-escape"),
+    ("https://x.org/a#b#c", "'#', may not stand in its fragment"),
+    ("https://x.org:99999/", "its port '99999' is past the highest port, 65535"),
+    ("https://user:secret@x.org/", "user name or password"),
+    ("https://[::1/", "is not an IPv6 address in brackets"),
+    ("https://x.org/a/../b", "'.' or '..' segments"),
+    ("https://x.org/a\u00a0b", "is a space (U+00A0)"),
+    ("https://:80/", "its host is empty"),
+]
+
+
+@pytest.mark.parametrize(("url", "words"), BAD_URLS)
+def test_urls_every_writer_would_refuse_are_located(write_dataset, url, words):
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O", "same_as": ["https://x.org/", url]}]
+    problem = only_problem(write_dataset(data__json=json.dumps(data, indent=1)))
+    assert (problem.record, problem.field, problem.line) == ("o", "same_as[1]", 12)
+    assert "is not an http(s) URL: " in problem.message and words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("base", "words"),
+    [
+        ("https://x.org/?q", "a base IRI has no query ('?') or fragment ('#')"),
+        ("https://x.org/a/../", "'.' or '..' segments"),
+        ("https://x.org/%zz/", "no percent-escape"),
+        ("https://x.org/a[1]/", "'[', may not stand in its path"),
+    ],
+)
+def test_a_bad_base_iri_in_the_settings_is_located(write_dataset, base, words):
+    folder = write_dataset(
+        data__yaml=f"organisations: []\ndataset:\n  language: en\n  base: '{base}'\n"
+    )
+    problem = only_problem(folder)
+    assert (problem.file.endswith("data.yaml"), problem.line) == (True, 4)
+    assert (problem.record, problem.field) == ("dataset", "base")
+    assert (
+        problem.message.startswith(f"base IRI '{base}' is not usable: ")
+        and words in problem.message
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_a_csv_cell_over_the_csv_limit_is_located(write_dataset):
+    folder = write_dataset(people__csv="id,name\nann,Ann\nbob," + "b" * 200_000 + "\n")
+    problem = only_problem(folder)
+    assert (problem.file.endswith("people.csv"), problem.line) == (True, 3)
+    assert "a cell holds over 131,072 characters" in problem.message
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x00", "\ufffe", "\x85\x9b"])
+def test_characters_yaml_does_not_allow_are_located(write_dataset, character):
+    """libyaml refuses them ("special characters are not allowed"): that was a traceback."""
+    folder = write_dataset(
+        data__yaml=SETTINGS + f"organisations:\n  - id: o\n    name: O{character}\n"
+    )
+    problem = only_problem(folder)
+    if character == "\x85\x9b":  # NEL is a YAML line break: the next one is refused
+        character = "\x9b"
+    assert problem.line == 6
+    assert f"may not hold the character U+{ord(character):04X}" in problem.message
+
+
+def test_a_file_with_an_unknown_suffix_names_the_accepted_ones(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("organisations: []\n")
+    problem = only_problem(notes)
+    assert problem.file == str(notes)
+    assert ".yaml, .yml, .json or .csv" in problem.message
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "csv"])
+def test_a_file_that_is_not_utf8_is_located(tmp_path, suffix):
+    path = tmp_path / f"people.{suffix}"
+    path.write_bytes(b"id,name\nann,Ann\nbob,B\xe9atrice\n")
+    problem = only_problem(path)
+    assert problem.line == 3 and "not UTF-8 text: byte 0xe9" in problem.message
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "csv"])
+def test_a_byte_order_mark_is_read_as_nothing(tmp_path, suffix):
+    texts = {
+        "yaml": SETTINGS + ORGS,
+        "json": json.dumps({"organisations": [{"id": "efus", "name": {"en": "Efus"}}]}),
+        "csv": "id,name.en\nefus,Efus\n",
+    }
+    path = tmp_path / f"organisations.{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + texts[suffix].encode())
+    assert load_dataset(path).organisations[0].id == "efus"
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "csv"])
+def test_an_empty_file_is_no_crash(tmp_path, suffix):
+    path = tmp_path / f"people.{suffix}"
+    path.write_bytes(b"")
+    try:
+        dataset = load_dataset(path)
+    except InputError as error:
+        assert [problem.line for problem in error.problems] == [1]  # JSON: no value
+    else:
+        assert dataset.people == []
+
+
+def test_a_fifo_or_a_folder_named_like_a_file_is_no_crash(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    assert only_problem(fifo).message == "not a file or a folder"
+    folder = tmp_path / "data"
+    (folder / "x.yaml").mkdir(parents=True)
+    os.mkfifo(folder / "y.yaml")  # never opened: reading it would wait for a writer
+    (folder / "z.yaml").write_text(SETTINGS + ORGS)
+    assert [o.id for o in load_dataset(folder).organisations] == ["efus"]
+
+
+def test_an_unreadable_file_is_located(write_dataset, monkeypatch):
+    from pathlib import Path
+
+    folder = write_dataset(data__yaml=SETTINGS + ORGS)
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    problem = only_problem(folder)
+    assert problem.file.endswith("data.yaml")
+    assert problem.message == "cannot read the file: Permission denied"
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "csv"])
+def test_a_huge_single_line_is_a_problem_in_bounded_time(tmp_path, suffix):
+    """Megabytes without a line break, then a mistake (20 MB took 50 s to refuse in YAML)."""
+    body = "x" * 4_000_000
+    texts = {
+        "yaml": f"organisations: [{{id: o, name: {{en: {body}}}, kind: [}}]\n",
+        "json": f'{{"organisations": [{{"id": "o", "name": {{"en": "{body}"}}, "kind": ]}}]}}',
+        "csv": f"id,name.en\no,{body}",
+    }
+    path = tmp_path / f"organisations.{suffix}"
+    path.write_text(texts[suffix])
+    result = _run_cli(path, "validate", timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-500:]
+    assert f"organisations.{suffix}:{2 if suffix == 'csv' else 1}: " in result.stderr
+    assert len(result.stderr) < 1_000
+
+
+def test_an_unknown_publisher_in_the_settings_is_located(write_dataset):
+    folder = write_dataset(data__yaml=SETTINGS + "  publisher: nobody\n" + ORGS)
+    problem = only_problem(folder)
+    assert (problem.file.endswith("data.yaml"), problem.line) == (True, 4)
+    assert (problem.record, problem.field) == ("dataset", "publisher")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_lines_are_counted_whatever_the_line_breaks(write_dataset, newline):
+    data = {"dataset": {"base": "https://data.example.org/t/", "language": "en"}}
+    data["organisations"] = [{"id": "o", "name": "O", "cuntry": "FR"}]
+    text = json.dumps(data, indent=1).replace("\n", newline)
+    folder = write_dataset(data__json=text, more__yaml=(SETTINGS + ORGS).replace("\n", newline))
+    problems = problems_of(folder)
+    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [
+        ("data.json", 10),
+        ("more.yaml", 1),
+    ]

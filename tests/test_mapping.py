@@ -209,3 +209,25 @@ def test_every_part_of_an_address_is_stated():
         "addressCountry": "NL",
     }
     assert not list(graph.predicate_objects(URIRef(base + "organisation/bare#address")))
+
+
+def test_numbers_are_written_with_every_digit():
+    """Decimal.normalize() rounded to 28 digits: a figure of 36 came out changed."""
+    from decimal import Decimal
+
+    from liaise_lod.mapping.emit import number_literal
+
+    cases = {
+        "123456789012345678.123456789012345678": (
+            "123456789012345678.123456789012345678",
+            XSD.decimal,
+        ),
+        "1.500": ("1.5", XSD.decimal),
+        "-0.000000000000000001": ("-0.000000000000000001", XSD.decimal),
+        "1.000000000000000000000000000000": ("1", XSD.integer),
+        "1E+17": ("100000000000000000", XSD.integer),
+        "-0": ("0", XSD.integer),
+    }
+    for text, (lexical, datatype) in cases.items():
+        literal = number_literal(Decimal(text))
+        assert (str(literal), literal.datatype) == (lexical, datatype), text

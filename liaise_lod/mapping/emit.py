@@ -208,7 +208,11 @@ def instant_literal(when: str) -> Literal:
 
 
 def number_literal(value: Decimal) -> Literal:
-    """An ``xsd:integer`` for whole numbers, else an ``xsd:decimal``."""
+    """An ``xsd:integer`` for whole numbers, else an ``xsd:decimal``, in canonical form.
+
+    The model bounds the digits (``liaise_lod.model.Number``); nothing here rounds them
+    (``Decimal.normalize`` would, to the context's 28 digits).
+    """
     if value == value.to_integral_value():
         return Literal(str(int(value)), datatype=XSD.integer)
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+    return Literal(format(value, "f").rstrip("0"), datatype=XSD.decimal)
