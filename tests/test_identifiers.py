@@ -36,7 +36,7 @@ BAD = [
     ("wikidata", "P31", "Q number"),
     ("wikidata", "Q0", "Q number"),
     ("pic", "12345678", "9 digits"),
-    ("vat", "BE0403019262", "wrong check digits"),
+    ("vat", "BE0403019262", "check digits do not match"),
     ("vat", "XX123456789", "EU VAT number"),
     ("funder_id", "10.1000/501100000780", "Crossref Funder ID"),
     ("grant_agreement", "10-1", "grant agreement number"),
