@@ -14,14 +14,14 @@ import io
 import json
 import re
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._internal.allocation import bulk_allocation
 from ._internal.quoting import NAME_LENGTH, printable, quote
@@ -105,11 +105,19 @@ class _BoundedComposer(yaml.composer.Composer):
     30,000 levels, killing the process.
     """
 
+    if TYPE_CHECKING:  # the parser it is mixed with has them
+
+        def check_event(self, *choices: Any) -> bool: ...
+
+        def peek_event(self) -> Any: ...
+
     def __init__(self) -> None:
         super().__init__()
         self._depth = 0
         self._composed = 0
         self._repeated = 0
+        #: id of each node composed so far -> how many values it stands for, expanded
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent: Any, index: Any) -> yaml.Node:
         is_key = isinstance(parent, yaml.MappingNode) and index is None
@@ -130,16 +138,16 @@ class _BoundedComposer(yaml.composer.Composer):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        assert node is not None  # an event was there to compose
         self._composed += 1
-        node.expanded_size = 1 + sum(  # type: ignore[attr-defined]
-            child.expanded_size for child in _children(node)
-        )
+        self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in _children(node))
         return node
 
     def _alias(self) -> yaml.Node:
         event = self.peek_event()
-        node = super().compose_node(None, None)
-        size = getattr(node, "expanded_size", None)
+        node = super().compose_node(None, None)  # type: ignore[arg-type]
+        assert node is not None
+        size = self._sizes.get(id(node))
         if size is None:
             raise _BoundExceeded(
                 f"alias *{event.anchor} stands inside the value it refers to", event.start_mark
@@ -163,6 +171,10 @@ def _children(node: yaml.Node) -> Iterable[yaml.Node]:
 
 
 class _BoundedScanner(yaml.scanner.Scanner):
+    if TYPE_CHECKING:  # the reader it is mixed with has it
+
+        def get_mark(self) -> yaml.Mark: ...
+
     def fetch_flow_collection_start(self, TokenClass: type) -> None:
         if self.flow_level >= MAX_DEPTH:
             raise _too_deep(self.get_mark())
@@ -186,7 +198,10 @@ def _fast_parser() -> type:
     return CParser
 
 
-_PARSER = _fast_parser()
+if TYPE_CHECKING:
+    _Parser = yaml.parser.Parser
+else:
+    _Parser = _fast_parser()
 
 
 class _PythonComposer(_BoundedComposer, _PythonParser, yaml.resolver.Resolver):
@@ -200,13 +215,13 @@ class _PythonComposer(_BoundedComposer, _PythonParser, yaml.resolver.Resolver):
 
 # Our composer comes first in the order: libyaml's parser has a composer of its own, in C.
 class _YamlLoader(
-    _BoundedComposer, _PARSER, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    _BoundedComposer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
 ):
     """YAML 1.1 loader without its traps: only true/false are booleans (``NO`` is Norway), and
     dates stay text so that the model checks them (``2016-02-30`` is reported, not a crash)."""
 
     def __init__(self, stream: str) -> None:
-        _PARSER.__init__(self, stream)
+        _Parser.__init__(self, stream)  # type: ignore[call-arg]
         _BoundedComposer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
@@ -274,9 +289,9 @@ for _tag, _construct in (
 
 def _parse_yaml(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_YamlLoader)
+        return yaml.load(text, Loader=_YamlLoader)  # type: ignore[arg-type]
     except yaml.MarkedYAMLError as error:
-        if _PARSER is not _PythonParser:
+        if _Parser is not _PythonParser:
             _raise_if_out_of_bounds(text, error)
         raise
 
@@ -406,6 +421,7 @@ def _json_int(text: str) -> int:
 
 
 _JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicate_keys, parse_int=_json_int)
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 class _JsonLines:
@@ -455,7 +471,7 @@ class _JsonLines:
         at = _skip_space(text, start + 1)
         while text[at] != closing:
             if closing == "}":
-                key, after_key = json.decoder.scanstring(text, at + 1)
+                key, after_key = _scanstring(text, at + 1)
                 value = _skip_space(text, _skip_space(text, after_key) + 1)  # past the colon
                 members[key] = (at, value)
             else:
@@ -632,7 +648,7 @@ def _load(root: Path) -> Dataset:
     context = {"language": language} if language else {}
     info = _settings(loading, context)
     collections, sources = _validate_records(loading, context)
-    dataset = Dataset.model_construct(info=info or DatasetInfo(), **collections)
+    dataset = Dataset.model_construct(None, info=info or DatasetInfo(), **collections)
     dataset._sources.update(sources)
     failed_ids = {
         raw["id"]
@@ -808,7 +824,7 @@ def _field_path(loc: tuple) -> str:
     return text
 
 
-def _message(detail: dict, loc: tuple, model: type) -> str:
+def _message(detail: Mapping[str, Any], loc: tuple, model: type[BaseModel]) -> str:
     kind = detail["type"]
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
@@ -827,7 +843,7 @@ def _message(detail: dict, loc: tuple, model: type) -> str:
     return message
 
 
-def _fields_at(model: type, loc: tuple) -> Iterable[str]:
+def _fields_at(model: type[BaseModel], loc: tuple) -> Iterable[str]:
     for step in loc:
         if isinstance(step, int):
             continue
