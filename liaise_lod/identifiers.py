@@ -36,41 +36,34 @@ class IdentifierScheme:
 # ------------------------------------------------------------------------------- the checks
 
 _ROR_DIGITS = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base 32, as ROR writes it
-_ROR = re.compile(r"(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})")
-_WIKIDATA = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9][0-9]*)")
 _DOI_RESOLVER = r"(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:)?"
-_FUNDER = re.compile(_DOI_RESOLVER + r"(?:10\.13039/)?([1-9][0-9]{8,11})")
-_PROJECT_DOI = re.compile(_DOI_RESOLVER + r"10\.3030/([1-9][0-9]{3,9})")
-_DIGITS = re.compile(r"[1-9][0-9]{3,9}")
+
+
+def _matching(pattern: str, wrong: str, kept: str = "{}") -> Callable[[str], str]:
+    """A check that the text (spaces around it aside) matches ``pattern``; its first group,
+    put in ``kept``, is the identifier. ``wrong`` ends the message of a mismatch."""
+    compiled = re.compile(pattern)
+
+    def check(text: str) -> str:
+        found = compiled.fullmatch(text.strip())
+        if not found:
+            raise ValueError(f"{quote(text)} is not {wrong}")
+        return kept.format(found.group(1))
+
+    return check
 
 
 def _ror(text: str) -> str:
-    found = _ROR.fullmatch(text.strip().lower())
-    if not found:
-        raise ValueError(
-            f"{quote(text)} is not a ROR id: write it as 0 and 8 characters, e.g. 03yrm5c26"
-        )
-    ror = found.group(1)
+    ror = _matching(
+        r"(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})",
+        "a ROR id: write it as 0 and 8 characters, e.g. 03yrm5c26",
+    )(text.lower())
     number = 0
     for character in ror[1:7]:
         number = number * 32 + _ROR_DIGITS.index(character)
     if 98 - (number * 100) % 97 != int(ror[7:]):
         raise ValueError(f"{quote(text)} is not a ROR id: its check digits do not match")
     return ror
-
-
-def _wikidata(text: str) -> str:
-    found = _WIKIDATA.fullmatch(text.strip())
-    if not found:
-        raise ValueError(f"{quote(text)} is not a Wikidata item: write its Q number, e.g. Q458")
-    return found.group(1)
-
-
-def _pic(text: str) -> str:
-    pic = text.strip()
-    if not re.fullmatch(r"[0-9]{9}", pic):
-        raise ValueError(f"{quote(text)} is not a Participant Identification Code: it has 9 digits")
-    return pic
 
 
 def _vat(text: str) -> str:
@@ -90,34 +83,25 @@ def _vat(text: str) -> str:
         ) from None
 
 
-def _funder(text: str) -> str:
-    found = _FUNDER.fullmatch(text.strip())
-    if not found:
-        raise ValueError(
-            f"{quote(text)} is not a Crossref Funder ID: write its number or DOI, "
-            "e.g. 10.13039/501100000780"
-        )
-    return found.group(1)
-
-
-def _project_doi(text: str) -> str:
-    found = _PROJECT_DOI.fullmatch(text.strip())
-    if not found:
-        raise ValueError(
-            f"{quote(text)} is not a CORDIS project DOI: write it as 10.3030/ and the grant "
-            "agreement number, e.g. 10.3030/101021817"
-        )
-    return f"10.3030/{found.group(1)}"
+_wikidata = _matching(
+    r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9][0-9]*)",
+    "a Wikidata item: write its Q number, e.g. Q458",
+)
+_pic = _matching(r"([0-9]{9})", "a Participant Identification Code: it has 9 digits")
+_funder = _matching(
+    _DOI_RESOLVER + r"(?:10\.13039/)?([1-9][0-9]{8,11})",
+    "a Crossref Funder ID: write its number or DOI, e.g. 10.13039/501100000780",
+)
+_project_doi = _matching(
+    _DOI_RESOLVER + r"10\.3030/([1-9][0-9]{3,9})",
+    "a CORDIS project DOI: write it as 10.3030/ and the grant agreement number, "
+    "e.g. 10.3030/101021817",
+    kept="10.3030/{}",
+)
 
 
 def _digits(what: str) -> Callable[[str], str]:
-    def check(text: str) -> str:
-        number = text.strip()
-        if not _DIGITS.fullmatch(number):
-            raise ValueError(f"{quote(text)} is not {what}: write its number, 4 to 10 digits")
-        return number
-
-    return check
+    return _matching(r"([1-9][0-9]{3,9})", f"{what}: write its number, 4 to 10 digits")
 
 
 SCHEMES: dict[str, IdentifierScheme] = {

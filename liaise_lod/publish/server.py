@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from .._internal.safe_text import neutralise
+from ..formats import graph_formats
 from .negotiate import FILE_TYPES, MEDIA_TYPES, TEXT_FILES, choose
 
 CONTENT_TYPES = {
@@ -36,9 +37,7 @@ CONTENT_TYPES = {
 #: What the site root offers besides its index page.
 ROOT_FILES = {
     ".html": "index.html",
-    ".ttl": "description.ttl",
-    ".jsonld": "description.jsonld",
-    ".nt": "description.nt",
+    **{fmt.extension: f"description{fmt.extension}" for fmt in graph_formats() if fmt.extension},
 }
 #: Seconds a client has to send its whole request, and each send of the answer may wait.
 REQUEST_TIMEOUT = 10.0

@@ -23,7 +23,7 @@ from ..iris import Iris
 from ..kinds import kind_named
 from ..model import http_url
 from ..pipeline import BuildResult, replacing_folder, validated
-from ..serialize import PARALLEL_DUMPS_MINIMUM, jsonld, ntriples, turtle, write_dumps
+from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import load_and_map
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
@@ -207,9 +207,8 @@ class SiteBuilder:
         files = self._copies()
         facts = self._facts()
         description = metadata.description_graph(facts, dumps)
-        files["description.ttl"] = turtle(description, None)
-        files["description.jsonld"] = jsonld(description)
-        files["description.nt"] = ntriples(description)
+        for fmt in graph_formats():
+            files[f"description{fmt.extension}"] = fmt.write(description, None)
         files["index.html"] = self._index(facts, dumps)
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
         files["robots.txt"] = sitemap.robots(self.iris.base)
