@@ -173,7 +173,7 @@ def _codes_section() -> list[str]:
         "The codes that fields of a scheme take, with their English names.",
         "",
     ]
-    for slug in vocabulary.SCHEME_SLUGS:
+    for slug in vocabulary.scheme_slugs():
         scheme = vocabulary.scheme(slug)
         lines += [f"### {slug}", ""]
         lines += [f"- `{code}`: {_label(scheme, code)}" for code in scheme.codes]

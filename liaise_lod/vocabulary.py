@@ -17,14 +17,12 @@ from ._internal.quoting import quote
 from ._internal.resources import vocab_dir
 from .namespaces import CONCEPTS, EU_COUNTRY, EU_LANGUAGE, LLOD, SKOS
 
-SCHEME_SLUGS = (
-    "role",
-    "organisation-kind",
-    "event-kind",
-    "publication-kind",
-    "deliverable-kind",
-    "topic",
-)
+
+@cache
+def scheme_slugs() -> tuple[str, ...]:
+    """Our SKOS schemes, one file each in ``vocab/`` named after the plural of their slug
+    (``role``: ``roles.ttl``; ``ontology.ttl`` is no scheme). A new scheme is a new file."""
+    return tuple(path.name.removesuffix("s.ttl") for path in sorted(vocab_dir().glob("*s.ttl")))
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def scheme(slug: str) -> Scheme:
 def schemes_graph() -> Graph:
     """All our schemes in one graph, as they are published with every dataset."""
     graph = Graph()
-    for slug in SCHEME_SLUGS:
+    for slug in scheme_slugs():
         graph += scheme(slug).graph
     return graph
 
