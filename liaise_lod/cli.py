@@ -13,7 +13,6 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
@@ -144,9 +143,14 @@ def run_validate(args: argparse.Namespace) -> int:
         if args.format == "text":
             raise
         from .sarif import problems_sarif
+        from .validation import ValidationReport
 
-        problems = [asdict(problem) for problem in error.problems]
-        document = problems_sarif(error.problems) if args.format == "sarif" else problems
+        sarif = args.format == "sarif"
+        document = (
+            problems_sarif(error.problems)
+            if sarif
+            else ValidationReport.problems_dict(error.problems)
+        )
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return error.exit_code
     if args.format == "sarif":
@@ -305,7 +309,9 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _processes_argument(parser)
     _strict_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
-    parser.add_argument("--license", help="licence IRI of the data (default: CC BY 4.0)")
+    parser.add_argument(
+        "--license", help="licence IRI of the data (default: the dataset's 'license' setting)"
+    )
     parser.add_argument(
         "--modified", help="date stated as last modified, YYYY-MM-DD (default: from the data)"
     )
@@ -357,6 +363,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not args.site.is_dir():
         raise ConfigError(f"{args.site} is not a folder")
+    if not (args.site / "index.html").is_file():
+        raise ConfigError(
+            f"{args.site} is not a published site (it has no index.html): make one with "
+            "liaise-lod publish DATASET --out SITE"
+        )
     try:
         server = make_server(args.site, args.host, args.port)
     except OSError as error:  # the port is taken, not ours to take, the host unknown

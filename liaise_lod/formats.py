@@ -39,6 +39,8 @@ class Format:
     #: Its code in the EU file-type authority table, for DCAT distributions (every graph
     #: format has one: the dumps are published as distributions).
     eu_file_type: str = ""
+    #: Other media types a client may ask for it by (JSON-LD is JSON).
+    also: tuple[str, ...] = ()
 
     def write(self, *arguments: Any) -> bytes:
         return _resolve(self.writer)(*arguments)
@@ -85,7 +87,14 @@ def _resolve(target: str) -> Callable[..., bytes]:
     return found
 
 
-def _graph(name: str, extension: str, media_type: str, label: str, eu_file_type: str) -> Format:
+def _graph(
+    name: str,
+    extension: str,
+    media_type: str,
+    label: str,
+    eu_file_type: str,
+    also: tuple[str, ...] = (),
+) -> Format:
     return Format(
         name,
         extension,
@@ -95,6 +104,7 @@ def _graph(name: str, extension: str, media_type: str, label: str, eu_file_type:
         f"liaise_lod.serialize:{name}",
         for_queries=True,
         eu_file_type=eu_file_type,
+        also=also,
     )
 
 
@@ -115,7 +125,9 @@ register_format(
     Format("html", ".html", "text/html", "HTML", "page", "liaise_lod.publish.pages:render")
 )
 register_format(_graph("turtle", ".ttl", "text/turtle", "Turtle", "RDF_TURTLE"))
-register_format(_graph("jsonld", ".jsonld", "application/ld+json", "JSON-LD", "JSON_LD"))
+register_format(
+    _graph("jsonld", ".jsonld", "application/ld+json", "JSON-LD", "JSON_LD", ("application/json",))
+)
 register_format(_graph("ntriples", ".nt", "application/n-triples", "N-Triples", "RDF_N_TRIPLES"))
 register_format(_results("table", None, "text/plain", "text table"))
 register_format(_results("csv", ".csv", "text/csv", "SPARQL results CSV"))

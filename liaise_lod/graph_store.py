@@ -249,13 +249,10 @@ def source_triples(source: Source, base: str | None = None) -> tuple[list[ox.Tri
 def _dump_triples(path: Path) -> list[ox.Triple]:
     import pyoxigraph as ox
 
-    rdf_format = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
-    try:
-        return [quad.triple for quad in ox.parse(path=path, format=rdf_format)]
-    except SyntaxError as error:
-        raise ConfigError(f"{path}: not valid RDF: {neutralise(str(error), 600)}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
+    from .sources import opened_dump
+
+    with opened_dump(path) as (stream, rdf_format):
+        return [quad.triple for quad in ox.parse(stream, rdf_format)]
 
 
 def chunked(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:

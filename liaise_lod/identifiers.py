@@ -87,7 +87,7 @@ _wikidata = _matching(
     r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9][0-9]*)",
     "a Wikidata item: write its Q number, e.g. Q458",
 )
-_pic = _matching(r"([0-9]{9})", "a Participant Identification Code: it has 9 digits")
+_pic = _matching(r"([0-9]{9})", "a Participant Identification Code: a PIC has 9 digits")
 _funder = _matching(
     _DOI_RESOLVER + r"(?:10\.13039/)?([1-9][0-9]{8,11})",
     "a Crossref Funder ID: write its number or DOI, e.g. 10.13039/501100000780",

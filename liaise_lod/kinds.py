@@ -147,7 +147,7 @@ register_kind(
 register_kind(
     RecordKind(
         NewsArticle,
-        "liaise_lod.mapping.publication:map_news",
+        "liaise_lod.mapping.news:map_news",
         shape="NewsArticle",
         label="News",
     )

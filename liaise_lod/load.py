@@ -35,10 +35,14 @@ from .model import (
     Record,
     Source,
     check_dataset,
+    raw_references,
+    reference_problem,
 )
 from .vocabulary import normalise_language_tag
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+#: JSON Schemas for editors (``liaise-lod schema > dataset.schema.json``), kept beside the data.
+SCHEMA_SUFFIX = ".schema.json"
 _ACCEPTED = "a dataset is a folder, or one file named .yaml, .yml, .json or .csv"
 SETTINGS_KEY = "dataset"
 LIST_SEPARATOR = "|"
@@ -599,6 +603,7 @@ def data_files(path: Path) -> list[Path]:
         for candidate in path.rglob("*")
         if candidate.suffix.lower() in SUFFIXES
         and candidate.is_file()
+        and not candidate.name.lower().endswith(SCHEMA_SUFFIX)
         and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
     )
 
@@ -613,6 +618,10 @@ class _Loading:
     problems: list[Problem] = field(default_factory=list)
     settings: list[tuple[DataFile, Any]] = field(default_factory=list)
     raw: list[tuple[DataFile, str, int, Any]] = field(default_factory=list)
+    #: Records that failed their own checks: their file, place, model and raw fields.
+    failed: list[tuple[DataFile, Path_, type[Record], dict]] = field(default_factory=list)
+    #: Whether a data file could not be read at all: then no reference is called unknown.
+    unreadable: bool = False
 
     def problem(
         self,
@@ -666,12 +675,15 @@ def _gather(file_path: Path, loading: _Loading) -> None:
         file = READERS[file_path.suffix.lower()](file_path)
     except _FileProblem as problem:
         loading.problem(file_path, problem.line, str(problem))
+        loading.unreadable = True
         return
     except OSError as error:
         loading.problem(file_path, None, f"cannot read the file: {error.strerror or error}")
+        loading.unreadable = True
         return
     except RecursionError:
         loading.problem(file_path, None, "lists or mappings are nested too deeply to read")
+        loading.unreadable = True
         return
     if file.data is None:
         return
@@ -745,6 +757,7 @@ def _validate_records(
             record = model.model_validate(raw, context=context)
         except ValidationError as error:
             _report(error, loading, file, where, record_id, model)
+            loading.failed.append((file, where, model, raw))
             continue
         collections[collection].append(record)
         sources[record.id] = _FileSource(file, where)
@@ -752,7 +765,9 @@ def _validate_records(
 
 
 def _check_whole(dataset: Dataset, loading: _Loading, failed_ids: set[str]) -> None:
-    for problem in check_dataset(dataset, failed_ids):
+    complete = not loading.unreadable
+    _check_failed_references(dataset, loading, failed_ids, complete)
+    for problem in check_dataset(dataset, failed_ids, complete=complete):
         source = dataset.source(problem.record) if problem.record else None
         if source is not None:
             problem = Problem(
@@ -769,6 +784,26 @@ def _check_whole(dataset: Dataset, loading: _Loading, failed_ids: set[str]) -> N
                 str(file.path), file.locate(where), problem.record, problem.field, problem.message
             )
         loading.problems.append(_bounded(problem))
+
+
+def _check_failed_references(
+    dataset: Dataset, loading: _Loading, failed_ids: set[str], complete: bool
+) -> None:
+    """The references of records that failed their own checks, as far as they read: every
+    problem is reported at once, not after the record's own are fixed."""
+    kinds = {record.id: record.record_kind for record in dataset.records()}
+    for _, _, model, raw in loading.failed:
+        if isinstance(raw.get("id"), str):
+            kinds.setdefault(raw["id"], model.record_kind)
+    for file, where, model, raw in loading.failed:
+        record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        for field_name, target, expected in raw_references(model, raw):
+            message = reference_problem(
+                target, expected, kinds, failed_ids - kinds.keys(), complete
+            )
+            if message:
+                line = file.locate(where + _parse_field_path(field_name))
+                loading.problem(file, line, message, record_id, field_name)
 
 
 class _FileSource:

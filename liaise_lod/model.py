@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -436,14 +436,14 @@ class Project(Record):
     wikidata: WikidataId | None = None
     same_as: list[Url] = []
 
-    @model_validator(mode="after")
-    def _doi_names_the_grant(self) -> Project:
-        number = self.doi.partition("/")[2] if self.doi else None
-        if number and self.grant_agreement and number != self.grant_agreement:
-            raise ValueError(
-                f"the DOI {self.doi} names grant agreement {number}, not {self.grant_agreement}"
-            )
-        return self
+    @field_validator("doi")
+    @classmethod
+    def _doi_names_the_grant(cls, doi: str | None, info: ValidationInfo) -> str | None:
+        number = doi.partition("/")[2] if doi else None
+        grant = info.data.get("grant_agreement")
+        if number and grant and number != grant:
+            raise ValueError(f"the DOI {doi} names grant agreement {number}, not {grant}")
+        return doi
 
 
 class Organisation(Record):
@@ -531,9 +531,17 @@ class _Work(Record):
         """A plain-text title of a work in one stated language is in that language."""
         if isinstance(data, dict) and isinstance(data.get("title"), str):
             langs = data.get("languages")
-            if isinstance(langs, list) and len(langs) == 1 and isinstance(langs[0], str):
+            if isinstance(langs, list) and len(langs) == 1 and _is_language_tag(langs[0]):
                 data = {**data, "title": {langs[0]: data["title"]}}
         return data
+
+
+def _is_language_tag(value: Any) -> bool:
+    """Whether ``value`` is a tag ``languages`` accepts (a wrong one is reported there only)."""
+    try:
+        return isinstance(value, str) and bool(vocabulary.normalise_language_tag(value))
+    except ValueError:
+        return False
 
 
 class Publication(_Work):
@@ -728,39 +736,36 @@ BY_COLLECTION: dict[str, type[Record]] = {cls.collection: cls for cls in RECORD_
 BY_KIND: dict[str, type[Record]] = {cls.record_kind: cls for cls in RECORD_TYPES}
 
 
-def check_dataset(dataset: Dataset, also_known: Iterable[str] = ()) -> list[Problem]:
-    """Problems that only show across records: duplicate ids, dangling or mistyped references.
+def check_dataset(
+    dataset: Dataset, also_known: Iterable[str] = (), *, complete: bool = True
+) -> list[Problem]:
+    """Problems that only show across records: duplicate ids, dangling or mistyped references,
+    and references that lead a record back to itself (its own parent, its own super-event).
 
     ``also_known`` are ids of records that exist but failed their own checks: references to them
-    are not reported again.
+    are not reported again. Without ``complete`` (a file could not be read) no reference is
+    called unknown: its target may be in that file.
     """
     problems: list[Problem] = []
     kinds: dict[str, str] = {}
-    unchecked = set(also_known)
     for record in dataset.records():
-        if record.id in kinds:
+        if record.id not in kinds:
+            kinds[record.id] = record.record_kind
+        else:
             problems.append(
                 _problem(
                     record,
                     "id",
                     f"duplicate id '{record.id}' (ids are unique "
-                    f"across the dataset; also used by a {kinds[record.id]})",
+                    f"across the dataset; also used by {_a(kinds[record.id])})",
                 )
             )
-        else:
-            kinds[record.id] = record.record_kind
     for record in dataset.records():
         for field_name, target, expected in _references(record):
-            actual = kinds.get(target)
-            if actual is None and target in unchecked:
-                continue
-            if actual is None:
-                problems.append(_problem(record, field_name, f"unknown reference '{target}'"))
-            elif expected and actual not in expected:
-                wanted = " or ".join(expected)
-                problems.append(
-                    _problem(record, field_name, f"'{target}' is a {actual}, expected a {wanted}")
-                )
+            problem = reference_problem(target, expected, kinds, set(also_known), complete)
+            if problem:
+                problems.append(_problem(record, field_name, problem))
+    problems += _cycles(dataset)
     problems += _duplicate_participations(dataset)
     problems += _duplicate_fundings(dataset)
     if dataset.info.publisher and kinds.get(dataset.info.publisher) != "organisation":
@@ -774,6 +779,110 @@ def check_dataset(dataset: Dataset, also_known: Iterable[str] = ()) -> list[Prob
             )
         )
     return problems
+
+
+def reference_problem(
+    target: str,
+    expected: tuple[str, ...],
+    kinds: Mapping[str, str],
+    also_known: set[str],
+    complete: bool = True,
+) -> str | None:
+    """What is wrong with a reference to ``target`` (``None``: nothing)."""
+    actual = kinds.get(target)
+    if actual is None:
+        if target in also_known or not complete:
+            return None
+        return f"unknown reference {quote(target)}"
+    if expected and actual not in expected:
+        return f"{quote(target)} is {_a(actual)}, expected {_a(' or '.join(expected))}"
+    return None
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+#: References that must not lead a record back to itself, directly or through others; and
+#: those that may (two projects related to each other) but not to the record itself.
+ACYCLIC = ("parent", "super_event", "translation_of", "continues")
+NOT_TO_ITSELF = ("related",)
+
+
+def _cycles(dataset: Dataset) -> list[Problem]:
+    """Each record that reaches itself through one kind of reference (its own parent, a
+    super-event of its own super-event), once per loop."""
+    problems = []
+    for name in (*ACYCLIC, *NOT_TO_ITSELF):
+        targets: dict[str, list[str]] = {}
+        records: dict[str, Record] = {}
+        for record in dataset.records():
+            value = getattr(record, name, None)
+            if value:
+                targets[record.id] = value if isinstance(value, list) else [value]
+                records.setdefault(record.id, record)
+        for start, loop in _loops(targets):
+            if name in NOT_TO_ITSELF and len(loop) > 2:
+                continue
+            path = " → ".join(f"'{step}'" for step in loop)
+            what = f"'{start}' refers to itself" if len(loop) == 2 else f"a loop: {path}"
+            problems.append(_problem(records[start], name, what))
+    return problems
+
+
+def _loops(targets: dict[str, list[str]]) -> Iterator[tuple[str, list[str]]]:
+    """(first record, the loop from it back to it) for each loop among the references."""
+    finished: set[str] = set()
+    for start in sorted(targets):
+        if start in finished:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        stack = [(start, iter(sorted(targets.get(start, []))))]
+        path.append(start)
+        on_path[start] = 0
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                finished.add(node)
+                on_path.pop(node, None)
+                path.pop()
+            elif child in on_path:
+                loop = [*path[on_path[child] :], child]
+                yield loop[0], loop
+            elif child not in finished and child in targets:
+                on_path[child] = len(path)
+                path.append(child)
+                stack.append((child, iter(sorted(targets[child]))))
+
+
+def raw_references(
+    model: type[Model], raw: Mapping[str, Any]
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """As ``_references``, over the raw fields of a record that failed its own checks: the
+    references that read as ids."""
+    for name, marker in _reference_fields(model):
+        value = raw.get(name)
+        if marker is not None:
+            for target in value if isinstance(value, list) else [value]:
+                if isinstance(target, str):
+                    yield name, target, marker.kinds
+        elif isinstance(value, list):
+            nested = _nested_model(model, name)
+            for index, item in enumerate(value):
+                if nested is not None and isinstance(item, Mapping):
+                    for field_name, target, kinds in raw_references(nested, item):
+                        yield f"{name}[{index}].{field_name}", target, kinds
+
+
+def _nested_model(model: type[Model], name: str) -> type[Model] | None:
+    annotation = model.model_fields[name].annotation
+    for argument in typing.get_args(annotation):
+        if isinstance(argument, type) and issubclass(argument, Model):
+            return argument
+    return None
 
 
 def _references(record: Model) -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -818,9 +927,12 @@ def _ref_marker(annotation: Any) -> RefTo | None:
 def _duplicate_participations(dataset: Dataset) -> list[Problem]:
     seen: set[tuple[str, str, str]] = set()
     problems = []
+    ids: set[str] = set()
     for participation in dataset.participations:
         key = (participation.project, participation.organisation, participation.role)
-        if key in seen:
+        repeated_id = participation.id in ids  # said already: a duplicate id
+        ids.add(participation.id)
+        if key in seen and not repeated_id:
             problems.append(
                 _problem(
                     participation,

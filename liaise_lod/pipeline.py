@@ -21,7 +21,7 @@ from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .iris import Iris
 from .model import Dataset
 from .serialize import turtle, write_dumps
-from .sources import load_and_map
+from .sources import input_path, load_and_map
 from .validation import ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
@@ -40,7 +40,7 @@ class BuildResult:
 
 
 def check(
-    path: str | Path,
+    path: str | Path | Dataset,
     base: str | None = None,
     *,
     processes: int | None = 1,
@@ -79,7 +79,7 @@ def validated(
 
 
 def build(
-    path: str | Path,
+    path: str | Path | Dataset,
     out: str | Path,
     *,
     base: str | None = None,
@@ -98,7 +98,7 @@ def build(
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base
-    with replacing_folder(Path(out), protect=Path(path)) as folder:
+    with replacing_folder(Path(out), protect=input_path(path)) as folder:
         try:
             with stage("write"), long_lived():
                 result.files = write_outputs(result, folder, iri_base, processes)

@@ -53,7 +53,6 @@ MAX_NESTING = 100
 #: The longest timeout taken, in seconds (a week); longer ones overflow the clocks waited on.
 MAX_TIMEOUT = 7 * 24 * 3600
 
-_RDF_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 _JSON = ox.QueryResultsFormat.JSON
 _XSD = str(XSD)
 _NUMERIC_NAMES = (
@@ -94,16 +93,11 @@ def _store_of(graph: Graph) -> ox.Store:
 
 
 def _store_of_file(path: Path) -> ox.Store:
+    from .sources import opened_dump
+
     store = ox.Store()
-    try:
-        store.bulk_load(path=path, format=_RDF_FILES[path.suffix])
-    except SyntaxError as error:
-        raise ConfigError(f"{path}: not valid RDF: {neutralise(str(error), 300)}") from None
-    except MemoryError as error:  # pyoxigraph's parser reads no term over 16 MB
-        message = neutralise(str(error), 300)
-        raise ConfigError(f"{path}: too large a term to load: {message}") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    with opened_dump(path) as (stream, rdf_format):
+        store.bulk_load(stream, rdf_format)
     return store
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import groupby
@@ -30,6 +30,7 @@ from ._internal.allocation import bulk_allocation, long_lived
 from ._internal.parallel import fork_map, processes_for
 from ._internal.pyshacl_tuning import RawResult, raw_results, tuned
 from ._internal.resources import shapes_dir
+from .errors import Problem
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD, shorten
 
@@ -220,6 +221,18 @@ class ValidationReport:
                 for rule in self.rules()
             ],
             "results": [asdict(result) for result in self.results],
+            "problems": [],
+        }
+
+    @staticmethod
+    def problems_dict(problems: Iterable[Problem]) -> dict[str, Any]:
+        """Input problems in the shape of ``to_dict()``: what tools read either way."""
+        listed = [asdict(problem) for problem in problems]
+        return {
+            **ValidationReport(results=()).to_dict(),
+            "conforms": False,
+            "summary": f"{_count(len(listed), 'problem')} in the input",
+            "problems": listed,
         }
 
 

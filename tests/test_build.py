@@ -390,3 +390,12 @@ def test_a_read_only_output_while_swapping_is_an_output_error(tmp_path, monkeypa
         build(MINI, out)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_dataset_made_in_python_builds_and_publishes(tmp_path, mini_dataset):
+    from liaise_lod.publish import publish
+
+    result = build(mini_dataset, tmp_path / "out")
+    assert (tmp_path / "out" / "dataset.ttl").is_file() and result.report.conforms
+    site = publish(mini_dataset, tmp_path / "site")
+    assert (tmp_path / "site" / "project" / "alpha.html").is_file() and site.pages

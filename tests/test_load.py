@@ -119,7 +119,7 @@ def test_reference_to_the_wrong_kind(write_dataset):
     body = "projects:\n  - {id: p, name: P, lead: q}\n  - {id: q, name: Q}\n"
     problem = only_problem(write_dataset(data__yaml=SETTINGS + body))
     assert (problem.record, problem.field) == ("p", "lead")
-    assert "'q' is a project, expected a organisation" in problem.message
+    assert "'q' is a project, expected an organisation" in problem.message
 
 
 def test_all_problems_in_one_pass(write_dataset):
@@ -704,3 +704,57 @@ def test_lines_are_counted_whatever_the_line_breaks(write_dataset, newline):
         ("data.json", 10),
         ("more.yaml", 1),
     ]
+
+
+def test_a_record_may_not_lead_back_to_itself(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS
+        + "organisations:\n"
+        + "  - {id: o1, name: O1, parent: o1}\n"
+        + "  - {id: o2, name: O2, parent: o3}\n"
+        + "  - {id: o3, name: O3, parent: o2}\n"
+        + "events:\n  - {id: e, name: E, super_event: e}\n"
+        + "projects:\n  - {id: a, name: A, related: [b]}\n  - {id: b, name: B, related: [a]}\n"
+    )
+    found = sorted((p.record, p.field, p.message) for p in problems_of(folder))
+    assert found == [
+        ("e", "super_event", "'e' refers to itself"),
+        ("o1", "parent", "'o1' refers to itself"),
+        ("o2", "parent", "a loop: 'o2' → 'o3' → 'o2'"),
+    ]  # two projects related to each other are fine
+
+
+def test_the_references_of_a_record_that_fails_are_checked_too(write_dataset):
+    """Every problem at once: a record with a bad field still has its references checked."""
+    folder = write_dataset(
+        data__yaml=SETTINGS
+        + "organisations:\n  - {id: o, name: O, country: XX, parent: nowhere}\n"
+        + "people:\n  - {id: someone, name: Someone}\n"
+        + "projects:\n  - {id: p, name: P, start: 2020, end: 2019-05, lead: someone}\n"
+    )
+    found = sorted((p.record, p.field, p.line) for p in problems_of(folder))
+    assert found == [
+        ("o", "country", 5),
+        ("o", "parent", 5),
+        ("p", "end", 9),
+        ("p", "lead", 9),
+    ]
+    messages = {p.field: p.message for p in problems_of(folder)}
+    assert messages["lead"] == "'someone' is a person, expected an organisation"
+
+
+def test_references_are_not_called_unknown_when_a_file_cannot_be_read(write_dataset):
+    folder = write_dataset(
+        data__yaml=SETTINGS + "projects:\n  - {id: p, name: P, lead: efus}\n",
+        organisations__yaml="organisations:\n  - {id: efus, name: [unclosed\n",
+    )
+    problem = only_problem(folder)
+    assert problem.file.endswith("organisations.yaml")
+
+
+def test_a_json_schema_beside_the_data_is_not_data(write_dataset):
+    from liaise_lod.schema import json_schema
+
+    folder = write_dataset(data__yaml=SETTINGS + ORGS)
+    (folder / "dataset.schema.json").write_text(json.dumps(json_schema()), encoding="utf-8")
+    assert [o.id for o in load_dataset(folder).organisations] == ["efus"]

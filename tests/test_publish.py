@@ -767,3 +767,26 @@ def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_a
     assert f"The first 2 of {len(organisations)}" in index
     assert "The first" not in (tmp_path / "whole" / "index.html").read_text()
     assert len(whole.pages) > 100
+
+
+def test_no_licence_is_stated_that_nobody_chose(tmp_path, write_dataset):
+    """Without a licence in the settings or on the command line the site states none (and
+    says so), and publish warns."""
+    import warnings as python_warnings
+
+    from liaise_lod import LiaiseWarning
+
+    folder = write_dataset(
+        data__yaml="dataset: {base: 'https://data.example.org/n/', language: en}\n"
+        "organisations:\n  - {id: o, name: O}\n"
+    )
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        publish(folder, tmp_path / "site")
+    assert any(
+        issubclass(w.category, LiaiseWarning) and "no licence" in str(w.message) for w in caught
+    )
+    page = (tmp_path / "site" / "organisation" / "o.html").read_text(encoding="utf-8")
+    assert "No licence is stated" in page and 'rel="license"' not in page
+    description = (tmp_path / "site" / "description.nt").read_text(encoding="utf-8")
+    assert "http://purl.org/dc/terms/license" not in description

@@ -29,6 +29,8 @@ ALL = [".html", ".jsonld", ".nt", ".ttl"]
         ("text/turtle;q=0, */*", ".html"),
         ("image/png", None),
         ("text/turtle;q=0", None),
+        ("application/json", ".jsonld"),  # JSON-LD is JSON
+        ("application/json;q=0.5, text/turtle", ".ttl"),
     ],
 )
 def test_choose_honours_q_values(accept, expected):
@@ -104,3 +106,11 @@ def test_serve_refuses_a_missing_folder(tmp_path):
     from liaise_lod.cli import main
 
     assert main(["serve", str(Path(tmp_path) / "none")]) == 2
+
+
+def test_serve_refuses_a_folder_that_is_no_site(tmp_path, capsys):
+    from liaise_lod.cli import main
+
+    (tmp_path / "dataset.ttl").write_text("", encoding="utf-8")  # a build, say
+    assert main(["serve", str(tmp_path)]) == 2
+    assert "is not a published site" in capsys.readouterr().err

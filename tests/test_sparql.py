@@ -397,3 +397,16 @@ def test_cli_exit_codes(capsysbinary):
         capsysbinary, str(EXAMPLE), "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"
     )
     assert code == 2 and "turtle, jsonld, ntriples" in err
+
+
+def test_a_gzipped_dump_as_publish_writes_it_is_a_source(tmp_path):
+    import gzip
+
+    from liaise_lod.mapping import to_graph
+    from liaise_lod.serialize import ntriples, turtle
+
+    mapped = to_graph(load_dataset(EXAMPLE))
+    for name, data in (("d.ttl.gz", turtle(mapped)), ("d.nt.gz", ntriples(mapped))):
+        (tmp_path / name).write_bytes(gzip.compress(data))
+        result = query(tmp_path / name, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        assert result.values() == [(len(mapped),)], name

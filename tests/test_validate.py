@@ -650,3 +650,14 @@ def test_validate_sarif_gives_input_problems_too(capsys, write_dataset):
     assert all(r["ruleId"] == "input" and r["level"] == "error" for r in results)
     assert any("nmae" in r["message"]["text"] for r in results)
     assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_validate_json_has_one_shape_for_reports_and_input_problems(capsys, write_dataset):
+    _, out, _ = _cli(capsys, "validate", str(EXAMPLE), "--format", "json")
+    report = json.loads(out)
+    folder = write_dataset(data__yaml="organisations:\n  - {id: o, nmae: O}\n")
+    code, out, _ = _cli(capsys, "validate", str(folder), "--format", "json")
+    problems = json.loads(out)
+    assert code == 2 and set(problems) == set(report)
+    assert not problems["conforms"] and problems["problems"] and report["problems"] == []
+    assert problems["problems"][0]["line"] == 2

@@ -59,10 +59,6 @@ def reference() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _command_row(name: str, sub: argparse.ArgumentParser) -> str:
-    return f"| [`{name}`](#liaise-lod-{name}) | {_cell(sub.description)} |"
-
-
 def updated(page: str) -> str:
     """``page`` with its generated part replaced by the current ``reference()``."""
     start, end = page.find(BEGIN), page.find(END)

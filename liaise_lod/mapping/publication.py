@@ -1,8 +1,8 @@
-"""Publications and news articles: schema.org CreativeWorks with Dublin Core alongside."""
+"""Publications: schema.org CreativeWorks with Dublin Core alongside."""
 
 from __future__ import annotations
 
-from ..model import NewsArticle, Publication
+from ..model import Publication
 from ..namespaces import DCTERMS, SCHEMA
 from .emit import Emitter
 
@@ -32,17 +32,3 @@ def map_publication(publication: Publication, out: Emitter) -> None:
         out.plain(media, SCHEMA.encodingFormat, publication.media_type)
     out.refs(iri, (SCHEMA.about,), publication.about)
     out.topics(iri, publication.topics)
-
-
-def map_news(article: NewsArticle, out: Emitter) -> None:
-    iri = out.iris.of(article)
-    out.types(iri, SCHEMA.NewsArticle)
-    out.text(iri, (SCHEMA.headline,), article.headline)
-    out.text(iri, (SCHEMA.description,), article.summary)
-    out.date(iri, SCHEMA.datePublished, article.date)
-    for category in article.categories:
-        out.plain(iri, SCHEMA.articleSection, category)
-    out.refs(iri, (SCHEMA.about,), article.about)
-    out.refs(iri, (SCHEMA.publisher,), filter(None, [article.publisher]))
-    out.url(iri, SCHEMA.url, article.url)
-    out.topics(iri, article.topics)

@@ -32,7 +32,6 @@ class Link:
     text: str
     href: str | None = None
     lang: str | None = None
-    external: bool = False
 
     def __html__(self) -> str:
         """The value as HTML, every part escaped: a link, a text marked with its language, or
@@ -155,7 +154,7 @@ class Describer:
             if fragment:  # a value node: named as the heading of its section
                 return Link(self._node_title(iri, fragment), f"{url}#{fragment}")
             return Link(self.label(document), url)
-        return Link(self.compact(target), iri, external=True)
+        return Link(self.compact(target), iri)
 
     def _path(self, document: str) -> str | None:
         """The site path of a document's page; ``None`` if it has none."""

@@ -57,7 +57,7 @@ class DatasetFacts:
     base: str
     title: dict[str, str]
     description: dict[str, str]
-    license: str
+    license: str | None
     publisher: str | None
     modified: str | None
     triples: int
@@ -79,7 +79,8 @@ def description_graph(facts: DatasetFacts, dumps: list[Dump]) -> Graph:
         graph.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
     for lang, text in sorted(facts.description.items()):
         graph.add((dataset, DCTERMS.description, Literal(text, lang=lang)))
-    graph.add((dataset, DCTERMS.license, URIRef(facts.license)))
+    if facts.license:
+        graph.add((dataset, DCTERMS.license, URIRef(facts.license)))
     graph.add((dataset, DCAT.landingPage, dataset))
     if facts.publisher:
         graph.add((dataset, DCTERMS.publisher, URIRef(facts.publisher)))
@@ -107,6 +108,8 @@ def _distribution(graph: Graph, dataset: URIRef, facts: DatasetFacts, dump: Dump
     url = URIRef(facts.base + dump.name)
     graph.add((dataset, DCAT.distribution, node))
     graph.add((dataset, VOID.dataDump, url))
+    if facts.license:
+        graph.add((node, DCTERMS.license, URIRef(facts.license)))
     for triple in (
         (node, RDF.type, DCAT.Distribution),
         (node, DCTERMS.title, Literal(dump.title, lang="en")),
@@ -115,7 +118,6 @@ def _distribution(graph: Graph, dataset: URIRef, facts: DatasetFacts, dump: Dump
         (node, DCAT.mediaType, URIRef(IANA + dump.media_type)),
         (node, DCAT.compressFormat, GZIP),
         (node, DCTERMS.format, EU_FILE_TYPE[dump.file_type]),
-        (node, DCTERMS.license, URIRef(facts.license)),
         (node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)),
         (node, SPDX.checksum, checksum),
         (checksum, RDF.type, SPDX.Checksum),
@@ -147,7 +149,6 @@ def schema_dataset(facts: DatasetFacts, dumps: list[Dump], language: str = "en")
         "@type": "Dataset",
         "name": _texts(facts.title),
         "description": _texts(facts.description),
-        "license": {"@id": facts.license},
         "url": {"@id": facts.base},
         "distribution": [
             {
@@ -159,6 +160,8 @@ def schema_dataset(facts: DatasetFacts, dumps: list[Dump], language: str = "en")
             for dump in dumps
         ],
     }
+    if facts.license:
+        document["license"] = {"@id": facts.license}
     if facts.publisher:
         document["publisher"] = {"@id": facts.publisher}
     if facts.modified:

@@ -11,6 +11,14 @@ MEDIA_TYPES: dict[str, str] = {
     for fmt in all_formats()
     if fmt.extension and fmt.kind in ("page", "graph")
 }
+#: Every media type a client may ask for a representation by, with its extension: the
+#: formats' own first, then the others they answer to (JSON-LD to ``application/json``).
+ACCEPTED: list[tuple[str, str]] = [(media, ext) for ext, media in MEDIA_TYPES.items()] + [
+    (media, fmt.extension)
+    for fmt in all_formats()
+    if fmt.extension in MEDIA_TYPES
+    for media in fmt.also
+]
 #: The media type of every kind of file a site holds, by extension.
 FILE_TYPES: dict[str, str] = {
     **MEDIA_TYPES,
@@ -70,7 +78,11 @@ def choose(header: str | None, available: list[str]) -> str | None:
     accepts none of them."""
     ranges = parse_accept(header)
     scored = [
-        (_quality(MEDIA_TYPES[ext], ranges), -list(MEDIA_TYPES).index(ext), ext)
+        (
+            max(_quality(media, ranges) for media, of in ACCEPTED if of == ext),
+            -list(MEDIA_TYPES).index(ext),
+            ext,
+        )
         for ext in available
         if ext in MEDIA_TYPES
     ]

@@ -23,8 +23,9 @@ class SiteInfo:
 
     title: str
     base: str
-    license: str
-    license_name: str
+    #: None where neither the settings nor --license name one: the site states no licence.
+    license: str | None
+    license_name: str | None
 
 
 @cache

@@ -4,6 +4,7 @@ in whole."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,14 +18,14 @@ from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
 from .._internal.resources import shapes_dir, vocab_dir
-from ..errors import ConfigError, InvalidGraphError, OutputError
+from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import kind_named
-from ..model import http_url
+from ..model import Dataset, http_url
 from ..pipeline import BuildResult, replacing_folder, validated
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
-from ..sources import load_and_map
+from ..sources import input_path, load_and_map
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
@@ -34,7 +35,8 @@ from .pages import ResourceFiles, SiteInfo, render
 from .paths import SiteFolder, site_path
 from .queries import Query, published_queries
 
-DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+#: What --license's message gives as an example.
+EXAMPLE_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
 #: Resources per unit of work handed to a process.
 PAGE_BATCH = 50
@@ -74,7 +76,7 @@ def licence_names() -> dict[str, str]:
 
 
 def publish(
-    path: str | Path,
+    path: str | Path | Dataset,
     out: str | Path,
     settings: Settings = Settings(),
     progress: Progress | None = None,
@@ -86,7 +88,8 @@ def publish(
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
-    queries = published_queries(Path(path), dataset.info.queries)
+    # A dataset made in Python names its queries from the current folder.
+    queries = published_queries(input_path(path) or Path.cwd(), dataset.info.queries)
     # A large dataset's dumps are written by a process of their own as soon as the graph is
     # made, while this one indexes the site (as other processes start validating), validates
     # and writes the pages: the dumps take up the time a core would idle. They are written
@@ -96,7 +99,7 @@ def publish(
     try:
         with (
             long_lived(),
-            replacing_folder(Path(out), protect=Path(path)) as folder,
+            replacing_folder(Path(out), protect=input_path(path)) as folder,
             forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
         ):
             build = validated(
@@ -140,7 +143,7 @@ def _check_license(value: str | None) -> None:
         http_url(value)
     except ValueError:
         raise ConfigError(
-            f"--license '{value}' is not an http(s) IRI (e.g. {DEFAULT_LICENSE})"
+            f"--license '{value}' is not an http(s) IRI (e.g. {EXAMPLE_LICENSE})"
         ) from None
 
 
@@ -185,9 +188,18 @@ class SiteBuilder:
         #: for pages whose resource states no date
         self.dataset_modified = settings.modified or build.dataset.info.modified
         info = build.dataset.info
-        licence = settings.license or info.license or DEFAULT_LICENSE
+        licence = settings.license or info.license
+        if licence is None:
+            warnings.warn(
+                "no licence: neither the dataset settings ('license') nor --license name one, "
+                "so the site states none, and others cannot tell whether they may reuse the "
+                f"data; name one, e.g. license: {EXAMPLE_LICENSE}",
+                LiaiseWarning,
+                stacklevel=2,
+            )
         title = _pick(info.title) or "Linked Open Data"
-        self.site = SiteInfo(title, self.iris.base, licence, licence_names().get(licence, licence))
+        name = licence_names().get(licence, licence) if licence else None
+        self.site = SiteInfo(title, self.iris.base, licence, name)
 
     def write(self, dumps: Callable[[], list[metadata.Dump]]) -> None:
         """The pages and, beside them, everything else: copies of the shapes and schemes,
@@ -311,8 +323,8 @@ class SiteBuilder:
             shapes=[name for name, _ in _tree(shapes_dir(), "")],
             schemes=[p.name for p in sorted(vocab_dir().glob("*.ttl")) if p.name != "ontology.ttl"],
             queries=[(query.name, query.text) for query in self.queries],
-            citation=f"{self.site.title}. {self.site.base}. Licensed under "
-            f"{self.site.license_name}.",
+            citation=f"{self.site.title}. {self.site.base}."
+            + (f" Licensed under {self.site.license_name}." if self.site.license_name else ""),
         )
 
     def _sitemap_entries(self) -> list[tuple[str, str | None]]:
@@ -385,4 +397,4 @@ def _generated_description(counts: dict[str, list[str]]) -> str:
     return f"Linked Open Data about European cooperation projects: {parts}."
 
 
-__all__ = ["DEFAULT_LICENSE", "PublishResult", "Settings", "publish"]
+__all__ = ["PublishResult", "Settings", "publish"]

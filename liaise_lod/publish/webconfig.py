@@ -14,7 +14,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ConfigError
-from .negotiate import FILE_TYPES, MEDIA_TYPES, TEXT_FILES
+from .negotiate import ACCEPTED, FILE_TYPES, TEXT_FILES
 
 #: What no folder's name can hold: a site whose base IRI's path holds it cannot be served.
 _UNSERVABLE = "\x00"
@@ -94,7 +94,9 @@ def _nginx_files() -> str:
 
 
 def _order() -> list[tuple[str, str]]:
-    return [(ext, media) for ext, media in MEDIA_TYPES.items() if ext != ".html"]
+    """(extension, media type) to look for in Accept, in order: the data formats' own media
+    types, then those they also answer to."""
+    return [(ext, media) for media, ext in ACCEPTED if ext != ".html"]
 
 
 def htaccess() -> bytes:
