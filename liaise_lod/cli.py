@@ -184,6 +184,12 @@ def run_new(args: argparse.Namespace) -> int:
 
 def _schema_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "dataset",
+        type=Path,
+        nargs="?",
+        help="a dataset folder whose own vocabularies (vocab/*.ttl) add codes to the schema",
+    )
+    parser.add_argument(
         "--format",
         choices=("json", "markdown"),
         default="json",
@@ -199,8 +205,10 @@ def run_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(markdown())
         return 0
     from .schema import json_schema
+    from .schemes import read_vocabulary, vocabulary_files
 
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    vocabulary = read_vocabulary(vocabulary_files(args.dataset)) if args.dataset else None
+    print(json.dumps(json_schema(vocabulary), indent=2, ensure_ascii=False))
     return 0
 
 

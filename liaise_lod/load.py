@@ -38,6 +38,7 @@ from .model import (
     raw_references,
     reference_problem,
 )
+from .schemes import Vocabulary, read_vocabulary_with_problems, vocabulary_files
 from .vocabulary import normalise_language_tag
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -653,12 +654,16 @@ def _load(root: Path) -> Dataset:
         loading.problem(root, None, "no data files (.yaml, .yml, .json, .csv) found")
     for file_path in files:
         _gather(file_path, loading)
+    vocabulary = _vocabulary(root, loading)
     language = _default_language(loading)
-    context = {"language": language} if language else {}
+    context: dict[str, Any] = {"vocabulary": vocabulary}
+    if language:
+        context["language"] = language
     info = _settings(loading, context)
     collections, sources = _validate_records(loading, context)
     dataset = Dataset.model_construct(None, info=info or DatasetInfo(), **collections)
     dataset._sources.update(sources)
+    dataset._vocabulary = vocabulary
     failed_ids = {
         raw["id"]
         for _, _, _, raw in loading.raw
@@ -668,6 +673,14 @@ def _load(root: Path) -> Dataset:
     if loading.problems:
         raise InputError(loading.problems)
     return dataset
+
+
+def _vocabulary(root: Path, loading: _Loading) -> Vocabulary:
+    """Ours, with the dataset's own ``vocab/*.ttl``; what is wrong in those is a problem of
+    the load."""
+    vocabulary, problems = read_vocabulary_with_problems(vocabulary_files(root))
+    loading.problems.extend(problems)
+    return vocabulary
 
 
 def _gather(file_path: Path, loading: _Loading) -> None:

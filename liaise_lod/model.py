@@ -34,9 +34,11 @@ from pydantic import (
 )
 
 from . import identifiers, vocabulary
+from ._internal.cycles import loops
 from ._internal.iri_syntax import base_iri_problem, http_iri_problem
 from ._internal.quoting import quote
 from .errors import InputError, Problem
+from .schemes import Vocabulary
 
 # --------------------------------------------------------------------------- value types
 
@@ -248,18 +250,15 @@ Country = Annotated[str, AfterValidator(_country), Shown("country code (ISO 3166
 
 @dataclass(frozen=True)
 class CodeIn:
-    """Marks a field whose values are codes of one of our SKOS schemes (the JSON Schema lists
-    them) and checks them."""
+    """Marks a field whose values name a concept of one of the SKOS schemes, by code or IRI
+    (the JSON Schema lists the codes), and checks them: against ours, or the vocabulary the
+    validation context gives (``{"vocabulary": ...}``, a dataset's with its own schemes)."""
 
     scheme: str
 
-    def __call__(self, value: str) -> str:
-        codes = vocabulary.scheme(self.scheme).codes
-        if value not in codes:
-            raise ValueError(
-                f"unknown {self.scheme.replace('-', ' ')} {quote(value)}; use one of: "
-                + ", ".join(codes)
-            )
+    def __call__(self, value: str, info: ValidationInfo) -> str:
+        vocabulary = (info.context or {}).get("vocabulary") or Vocabulary.ours()
+        vocabulary.resolve(self.scheme, value)
         return value
 
 
@@ -698,6 +697,7 @@ class Dataset(BaseModel):
     people: list[Person] = []
 
     _sources: dict[str, Source] = PrivateAttr(default_factory=dict)
+    _vocabulary: Vocabulary | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_whole(self) -> Dataset:
@@ -714,6 +714,11 @@ class Dataset(BaseModel):
     def source(self, record_id: str) -> Source | None:
         """Where the record with this id was written, when it came from a file."""
         return self._sources.get(record_id)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The SKOS schemes its codes come from: ours, and its own (``vocab/*.ttl``)."""
+        return self._vocabulary or Vocabulary.ours()
 
     def memberships(self) -> list[Participation]:
         """Every participation, including the coordinator role implied by a project's ``lead``."""
@@ -821,41 +826,13 @@ def _cycles(dataset: Dataset) -> list[Problem]:
             if value:
                 targets[record.id] = value if isinstance(value, list) else [value]
                 records.setdefault(record.id, record)
-        for start, loop in _loops(targets):
+        for start, loop in loops(targets):
             if name in NOT_TO_ITSELF and len(loop) > 2:
                 continue
             path = " → ".join(f"'{step}'" for step in loop)
             what = f"'{start}' refers to itself" if len(loop) == 2 else f"a loop: {path}"
             problems.append(_problem(records[start], name, what))
     return problems
-
-
-def _loops(targets: dict[str, list[str]]) -> Iterator[tuple[str, list[str]]]:
-    """(first record, the loop from it back to it) for each loop among the references."""
-    finished: set[str] = set()
-    for start in sorted(targets):
-        if start in finished:
-            continue
-        path: list[str] = []
-        on_path: dict[str, int] = {}
-        stack = [(start, iter(sorted(targets.get(start, []))))]
-        path.append(start)
-        on_path[start] = 0
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                finished.add(node)
-                on_path.pop(node, None)
-                path.pop()
-            elif child in on_path:
-                loop = [*path[on_path[child] :], child]
-                yield loop[0], loop
-            elif child not in finished and child in targets:
-                on_path[child] = len(path)
-                path.append(child)
-                stack.append((child, iter(sorted(targets[child]))))
 
 
 def raw_references(

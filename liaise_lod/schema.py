@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from . import vocabulary
 from .model import RECORD_TYPES, CodeIn, DatasetInfo
 from .namespaces import LLOD_HOME
+from .schemes import Vocabulary
 
 SCHEMA_IRI = LLOD_HOME + "dataset.schema.json"
 
@@ -27,15 +27,17 @@ DataFile = create_model(
 )
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a YAML or JSON data file."""
+def json_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a YAML or JSON data file, listing the codes of our
+    schemes, or of ``vocabulary`` (a dataset's, with its own)."""
+    vocabulary = vocabulary or Vocabulary.ours()
     schema = DataFile.model_json_schema()
     for model in _models(DataFile):
         definition = schema["$defs"].get(model.__name__)
         for name, info in model.model_fields.items():
             coded = _code_marker(info.annotation, info.metadata)
             if definition is not None and coded is not None:
-                codes = vocabulary.scheme(coded.scheme).codes
+                codes = vocabulary.codes(coded.scheme)
                 _add_codes(definition["properties"][name], codes)
     _add_docs(schema["$defs"])
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_IRI, **schema}
@@ -86,9 +88,20 @@ def _add_docs(definitions: dict[str, Any]) -> None:
 
 
 def _add_codes(property_schema: dict[str, Any], codes: tuple[str, ...]) -> None:
+    """A field that names a concept: one of these codes, or a concept's full IRI."""
+    named = {"anyOf": [{"type": "string", "enum": list(codes)}, _CONCEPT_IRI]}
     if property_schema.get("type") == "array":
-        property_schema["items"] = {"type": "string", "enum": list(codes)}
+        property_schema["items"] = named
         return
     for option in property_schema.get("anyOf", [property_schema]):
         if option.get("type") == "string":
-            option["enum"] = list(codes)
+            option.clear()
+            option.update(named)
+
+
+_CONCEPT_IRI = {
+    "type": "string",
+    "format": "iri",
+    "pattern": "^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$",
+    "description": "the full IRI of a concept the dataset's vocab/ folder describes",
+}

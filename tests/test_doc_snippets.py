@@ -7,7 +7,7 @@ Every fenced block is read with its info string (```` ```python ````, ```` ```sh
   installed ``liaise-lod`` (the one beside ``sys.executable``); it must exit 0;
 - ``text`` whose first line is ``$ liaise-lod ...``: a transcript; the command is run and its
   output must read as shown (a line ``...`` stands for lines left out);
-- ``yaml``/``json``/``csv`` with ``file=PATH``: written to PATH for the blocks after it;
+- ``yaml``/``json``/``csv``/``turtle`` with ``file=PATH``: written to PATH for the blocks after it;
   with ``dataset``: loaded with ``load_dataset``, which must find no problem.
 
 A block (or one line of a ``sh`` block, by a trailing ``# norun``) that must not run (it
@@ -38,7 +38,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELLS = {"sh", "bash", "shell"}
-DATA = {"yaml", "json", "csv"}
+DATA = {"yaml", "json", "csv", "turtle"}
 #: Every language a block may be written in; a block without one fails.
 LANGUAGES = {"python", "text", "turtle", "sparql", "json", "jsonld", "nginx", "html", "http"}
 LANGUAGES |= SHELLS | DATA

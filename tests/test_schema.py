@@ -15,7 +15,22 @@ def test_published_schema_is_current():
 
 def test_schema_lists_the_codes_of_the_skos_schemes():
     definitions = json_schema()["$defs"]
-    roles = definitions["Participation"]["properties"]["role"]
-    assert set(roles["enum"]) == {"coordinator", "partner", "associate-partner", "contact"}
+    roles = definitions["Participation"]["properties"]["role"]["anyOf"]
+    assert set(roles[0]["enum"]) == {"coordinator", "partner", "associate-partner", "contact"}
+    assert roles[1]["format"] == "iri"  # or a concept's full IRI
     assert "city" in json.dumps(definitions["Organisation"]["properties"]["kind"])
     assert definitions["Organisation"]["additionalProperties"] is False
+
+
+def test_a_datasets_schema_offers_its_own_codes(capsys):
+    from pathlib import Path
+
+    from liaise_lod.cli import main
+
+    climate = Path(__file__).parent / "data" / "climate"
+    assert main(["schema", str(climate)]) == 0
+    definitions = json.loads(capsys.readouterr().out)["$defs"]
+    topics = definitions["Project"]["properties"]["topics"]["items"]["anyOf"][0]["enum"]
+    assert {"adaptation", "sea-level-rise", "radicalisation"} <= set(topics)
+    kinds = json.dumps(definitions["Organisation"]["properties"]["kind"])
+    assert "water-authority" in kinds

@@ -351,10 +351,17 @@ CASES = [
     case("Project-event AnyEvent", add(P, "schema:event", r(GUIDE)), P, "must point to an event"),
     case("Project-related", add(P2, "llod:continues", r(EFUS)), P2, "other projects"),
     case(
-        "Project-topic TopicConcept TopicConcept-scheme",
-        add(P, "dcterms:subject", c("role/partner")),
+        "Project-topic TopicConcept TopicConcept-class",
+        add(P, "dcterms:subject", r(EFUS)),
         P,
-        "topic scheme",
+        "SKOS concept the dataset describes",
+    ),
+    case(
+        "Project-topic TopicConcept TopicConcept-label",
+        add(P, "dcterms:subject", "<http://eurovoc.europa.eu/0>")
+        + "INSERT DATA { <http://eurovoc.europa.eu/0> a skos:Concept } ;\n",
+        P,
+        "SKOS concept the dataset describes",
     ),
     case("Project-figure", add(P, "llod:statedFigure", r(EFUS)), P, "schema:PropertyValue"),
     case(
@@ -588,9 +595,9 @@ CASES = [
     ),
     case(
         "Publication-topic",
-        add(GUIDE, "dcterms:subject", c("organisation-kind/ngo")),
+        add(GUIDE, "dcterms:subject", r(EFUS)),
         GUIDE,
-        "topic scheme",
+        "SKOS concept the dataset describes",
     ),
     case("Publication-producer", add(GUIDE, "schema:producer", r(EFUS)), GUIDE, "a project"),
     # deliverables
@@ -641,7 +648,7 @@ CASES = [
     case("NewsArticle-about", add(NEWS, "schema:about", '"LIAISE"'), NEWS, "by IRI"),
     case("NewsArticle-publisher", swap(NEWS, "schema:publisher", r(JANE)), NEWS, "publisher"),
     case("NewsArticle-website", swap(NEWS, "schema:url", '"https://x.org"'), NEWS, "web page"),
-    case("NewsArticle-topic", add(NEWS, "dcterms:subject", c("role/partner")), NEWS, "topic"),
+    case("NewsArticle-topic", add(NEWS, "dcterms:subject", r(EFUS)), NEWS, "topic"),
     # grants and amounts
     case("Grant-fundedItem", drop(GRANT, "schema:fundedItem"), GRANT, "schema:fundedItem"),
     case("Grant-funder", add(GRANT, "schema:funder", r(JANE)), GRANT, "funder"),

@@ -10,7 +10,6 @@ from ..iris import Iris
 from ..kinds import record_kinds
 from ..model import Dataset
 from ..namespaces import PREFIXES
-from ..vocabulary import schemes_graph
 from .emit import Emitter
 
 
@@ -18,7 +17,8 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
     """Map a dataset to one RDF graph speaking schema.org and the W3C Organization Ontology.
 
     ``base`` overrides the dataset's own base IRI. With ``vocabularies`` (the default) the SKOS
-    schemes the data points at are included, so that roles and kinds carry their labels.
+    schemes the data points at are included, whole (and the concepts of outside thesauri it
+    names, as the dataset describes them), so that roles, kinds and topics carry their labels.
     """
     iris = Iris(base or dataset.info.base)
     graph = new_graph()
@@ -29,7 +29,7 @@ def to_graph(dataset: Dataset, base: str | None = None, *, vocabularies: bool = 
             for record in kind.records_of(dataset):
                 mapper(record, out)
     if vocabularies:
-        graph += schemes_graph()
+        graph += dataset.vocabulary.used(out.concepts.values())
     return graph
 
 

@@ -12,7 +12,7 @@ from ..identifiers import SCHEMES
 from ..iris import Iris
 from ..model import Dataset, Event, Organisation, Record, StatedFigure, precision_of
 from ..namespaces import DCTERMS, LLOD, OWL, RDF_TYPE, SCHEMA, TIME, XSD
-from ..vocabulary import country_iri, language_iri, scheme
+from ..vocabulary import country_iri, language_iri
 
 DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date, "datetime": XSD.dateTime}
 INSTANT_PROPERTIES = {
@@ -36,6 +36,9 @@ class Emitter:
         self._context = graph
         self.kinds = {record.id: record.record_kind for record in dataset.records()}
         self._terms: dict[Node, Node] = {}
+        self.vocabulary = dataset.vocabulary
+        #: (scheme, code or IRI) -> the concept: every concept the records name, once
+        self.concepts: dict[tuple[str, str], URIRef] = {}
 
     def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
         # One object per distinct term, however many triples use it: an organisation's IRI
@@ -94,7 +97,15 @@ class Emitter:
         self, subject: URIRef, predicate: URIRef, scheme_slug: str, code: str | None
     ) -> None:
         if code is not None:
-            self.add(subject, predicate, scheme(scheme_slug).concept(code))
+            self.add(subject, predicate, self.concept_iri(scheme_slug, code))
+
+    def concept_iri(self, scheme_slug: str, code: str) -> URIRef:
+        """The concept a field of ``scheme_slug`` names with ``code`` (a code or an IRI)."""
+        key = (scheme_slug, code)
+        concept = self.concepts.get(key)
+        if concept is None:
+            concept = self.concepts[key] = self.vocabulary.resolve(scheme_slug, code)
+        return concept
 
     def kind_type(
         self, subject: URIRef, scheme_slug: str, code: str | None, default: URIRef
@@ -102,7 +113,8 @@ class Emitter:
         """The schema.org class a resource of this kind gets (the kind's ``llod:schemaType``),
         and always ``default`` too: consumers without inference (SPARQL, search engines, the
         shapes' ``sh:class``) then find every event as a ``schema:Event``."""
-        schema_type = scheme(scheme_slug).schema_type(code) if code else None
+        concept = self.concept_iri(scheme_slug, code) if code else None
+        schema_type = self.vocabulary.schema_type(concept) if concept else None
         self.types(subject, default, schema_type if schema_type != default else None)
 
     def languages(self, subject: URIRef, tags: Iterable[str]) -> None:

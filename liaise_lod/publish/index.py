@@ -3,6 +3,7 @@ those of its ``#parts``), the labels of what it links to, and what links to it."
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from rdflib.term import Node
 
 from .._internal.store import all_triples
 from ..iris import Iris
+from ..kinds import kind_named
 from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, Triple, same_term
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
 #: What a linked resource's description brings along besides labels.
 CONTEXT = frozenset({*LABELS, RDF_TYPE, SCHEMA.url})
+#: A path under the base that a page can have (see ``paths.site_path``).
+_SAFE_PATH = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
 #: Records with no names of their own, described as part of the resources that link to them.
 INLINE_KINDS = frozenset({"participation"})
 
@@ -76,10 +80,16 @@ class SiteIndex:
 
     def _kind(self, iri: str) -> str | None:
         split = self.iris.split(iri)
-        if split is not None:
+        if split is not None and kind_named(split[0]) is not None:
             return split[0]
         if iri.startswith(str(CONCEPTS)):  # vocab/{scheme} or vocab/{scheme}/{concept}
             return "concept" if "/" in iri[len(CONCEPTS) :] else "scheme"
+        if iri.startswith(self.iris.base) and _SAFE_PATH.fullmatch(iri[len(self.iris.base) :]):
+            types = {o for s, p, o in self.own.get(iri, ()) if same_term(p, RDF_TYPE)}
+            if SKOS.ConceptScheme in types:  # the dataset's own
+                return "scheme"
+            if SKOS.Concept in types:
+                return "concept"
         return None
 
     def page_resources(self) -> list[str]:

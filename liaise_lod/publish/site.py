@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
 
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
@@ -23,9 +24,11 @@ from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import kind_named
 from ..model import Dataset, http_url
+from ..namespaces import CONCEPTS
 from ..pipeline import BuildResult, replacing_folder, validated
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
+from ..vocabulary import scheme_slugs
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
@@ -180,6 +183,7 @@ class SiteBuilder:
         self.index = index
         self.iris = index.iris
         self.resources = index.page_resources()
+        _refuse_shared_pages(self.resources, self.iris)
         self.queries = queries
         self.writer = writer
         self.progress = progress
@@ -268,13 +272,23 @@ class SiteBuilder:
         files = {"context.jsonld": (vocab_dir() / "context.jsonld").read_bytes()}
         for relative, path in _tree(shapes_dir(), "shapes"):
             files[relative] = path.read_bytes()
-        for path in sorted(vocab_dir().glob("*.ttl")):
-            if path.name != "ontology.ttl":
-                files[f"schemes/{path.name}"] = path.read_bytes()
+        for name, path in self._scheme_files():
+            files[f"schemes/{name}"] = path.read_bytes()
         files["ontology.ttl"] = (vocab_dir() / "ontology.ttl").read_bytes()
         for query in self.queries:
             files[query.site_path] = query.text.encode("utf-8")
         return files
+
+    def _scheme_files(self) -> list[tuple[str, Path]]:
+        """The files of the schemes the site publishes: those of ours its data uses, and the
+        dataset's own vocabulary files (``own/``)."""
+        used = {str(s) for s in self.build.graph.subjects(RDF.type, SKOS.ConceptScheme)}
+        ours = [
+            (f"{slug}s.ttl", vocab_dir() / f"{slug}s.ttl")
+            for slug in scheme_slugs()
+            if str(CONCEPTS[slug]) in used
+        ]
+        return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
 
     def _facts(self) -> metadata.DatasetFacts:
         info = self.build.dataset.info
@@ -321,7 +335,7 @@ class SiteBuilder:
             triples=facts.triples,
             dumps=dumps,
             shapes=[name for name, _ in _tree(shapes_dir(), "")],
-            schemes=[p.name for p in sorted(vocab_dir().glob("*.ttl")) if p.name != "ontology.ttl"],
+            schemes=[name for name, _ in self._scheme_files()],
             queries=[(query.name, query.text) for query in self.queries],
             citation=f"{self.site.title}. {self.site.base}."
             + (f" Licensed under {self.site.license_name}." if self.site.license_name else ""),
@@ -363,6 +377,20 @@ def _first_links(describer: Describer, iris: list[str]) -> list[Link]:
     """Links to the first ``INDEX_LISTED`` of these resources from the index page, by name."""
     links = sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key)
     return links[:INDEX_LISTED]
+
+
+def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
+    """Two resources whose pages would be one file: a concept of the dataset's own IRI'd
+    ``{base}vocab/role`` and our scheme ``vocab/role``, say."""
+    pages: dict[str, str] = {}
+    for iri in resources:
+        path = site_path(iri, iris)
+        if path in pages:
+            raise ConfigError(
+                f"<{pages[path]}> and <{iri}> would both have the page {path}: give the "
+                "dataset's own concept another IRI"
+            )
+        pages[path] = iri
 
 
 #: Headings of the resources that are not records.
