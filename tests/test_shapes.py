@@ -713,6 +713,19 @@ CASES = [
         f"{FINAL}#place-address",
         "one region",
     ),
+    # concepts
+    case(
+        "Concept-label",
+        add("x", "skos:prefLabel", '"Other"@en').replace(r("x"), c("role/partner")),
+        "https://w3id.org/liaise-lod/vocab/role/partner",
+        "at most one per language",
+    ),
+    case(
+        "Concept-code",
+        add("x", "skos:notation", '"other"').replace(r("x"), c("role/partner")),
+        "https://w3id.org/liaise-lod/vocab/role/partner",
+        "at most one code",
+    ),
     # identifiers
     case(
         "Identifier-node",
@@ -830,7 +843,7 @@ def declared(shape: str, predicate: URIRef) -> list:
 
 
 def iri(focus: str) -> str:
-    return focus if focus.startswith("http://") else BASE + focus
+    return focus if focus.startswith(("http://", "https://")) else BASE + focus
 
 
 # --------------------------------------------------------------------------- the shapes graph
