@@ -33,7 +33,7 @@ from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
 from .index import SiteIndex
-from .jsonld_island import script_json
+from .jsonld_island import plain_dates, script_json
 from .pages import ResourceFiles, SiteInfo, render
 from .paths import SiteFolder, site_path
 from .queries import Query, published_queries
@@ -329,7 +329,7 @@ class SiteBuilder:
             site=self.site,
             title=self.site.title,
             root="",
-            island=script_json(metadata.schema_dataset(facts, dumps)),
+            island=script_json(plain_dates(metadata.schema_dataset(facts, dumps))),
             description=sorted(facts.description.items()),
             kinds=kinds,
             triples=facts.triples,
