@@ -383,3 +383,46 @@ def test_the_rich_result_rules_and_the_search_engines_profile_agree_on_events(pu
         verdicts[document["@id"]] = conforms
     assert len(verdicts) == 13 and len(ineligible) == 3
     assert {event for event, conforms in verdicts.items() if not conforms} == ineligible
+
+
+GOOGLE_WANTS = """dataset:
+  base: https://data.example.org/r/
+  language: en
+  license: https://creativecommons.org/licenses/by/4.0/
+organisations:
+  - id: host
+    name: Host
+    website: https://host.example.org/
+    logo: https://host.example.org/logo.png
+events:
+  - id: seminar
+    name: Seminar
+    start: 2025-06-02
+    street: 1 Main Street
+    locality: Gent
+    country: BE
+    status: rescheduled
+    attendance_mode: mixed
+    organisers: [host]
+"""
+
+
+def test_islands_carry_what_google_recommends_where_the_data_states_it(write_dataset, tmp_path):
+    """An organisation's url and logo; an event's place with its address, its status and
+    attendance mode, its organiser with its name and url: as Google's examples nest them."""
+    out = tmp_path / "site"
+    publish(write_dataset(data__yaml=GOOGLE_WANTS), out)
+    (host,) = extracted(out / "organisation/host.html")
+    assert host["url"] == {"@id": "https://host.example.org/"}
+    assert host["logo"] == {"@id": "https://host.example.org/logo.png"}
+    (event,) = extracted(out / "event/seminar.html")
+    assert event["startDate"] == "2025-06-02"
+    assert event["eventStatus"] == {"@id": "http://schema.org/EventRescheduled"}
+    assert event["eventAttendanceMode"] == {"@id": "http://schema.org/MixedEventAttendanceMode"}
+    address = event["location"]["address"]
+    assert (address["@type"], address["streetAddress"]) == ("PostalAddress", "1 Main Street")
+    organiser = event["organizer"]
+    assert organiser["name"] == {"@value": "Host", "@language": "en"}
+    assert organiser["url"] == {"@id": "https://host.example.org/"}
+    conforms, text = search_engine_report(to_graph(event), event["@id"])
+    assert conforms, text
