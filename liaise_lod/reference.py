@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel
+from typing_extensions import TypeAliasType
 
 from . import vocabulary
 from ._internal.resources import vocab_dir
@@ -60,6 +61,8 @@ def value_kind(annotation: Any, metadata: list[Any] | None = None, plural: bool 
     described = _described(metadata or [], plural)
     if described:
         return described
+    if isinstance(annotation, TypeAliasType):  # named for the JSON Schema: LangText, Url...
+        return value_kind(annotation.__value__, plural=plural)
     origin = typing.get_origin(annotation)
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin is typing.Annotated:

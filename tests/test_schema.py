@@ -16,6 +16,11 @@ def test_published_schema_is_current():
 def test_schema_lists_the_codes_of_the_skos_schemes():
     definitions = json_schema()["$defs"]
     roles = definitions["Participation"]["properties"]["role"]
-    assert set(roles["enum"]) == {"coordinator", "partner", "associate-partner", "contact"}
+    assert set(roles["anyOf"][0]["enum"]) == {
+        "coordinator",
+        "partner",
+        "associate-partner",
+        "contact",
+    }
     assert "city" in json.dumps(definitions["Organisation"]["properties"]["kind"])
     assert definitions["Organisation"]["additionalProperties"] is False
