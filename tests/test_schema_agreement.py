@@ -24,6 +24,7 @@ import functools
 import json
 import math
 import os
+import re
 import subprocess
 import typing
 from collections import Counter
@@ -640,7 +641,6 @@ SAMPLES = [
 def test_every_pattern_reads_the_same_in_ecma_262_as_in_python():
     """Editors match patterns with JavaScript's RegExp (the u flag): each pattern compiles
     there and takes the same samples as Python's re does (the jsonschema judge)."""
-    import re
 
     node = require_executable("node", "apt-get install nodejs")
     patterns = sorted(set(_patterns(SCHEMA)))
@@ -671,3 +671,48 @@ def test_every_pattern_reads_the_same_in_ecma_262_as_in_python():
 def test_the_number_bounds_are_those_of_the_model():
     assert math.isclose(10.0**model.MAX_WHOLE_DIGITS, 1e18)
     assert model.LONGEST_NUMBER_TEXT == 1000
+
+
+# --------------------------------------------------------------------------- the constants
+
+
+def _matching(body: str) -> set[str]:
+    """Every character the class ``[body]`` matches."""
+    return set(re.findall(f"[{body}]", EVERY_CHARACTER))
+
+
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+LETTERS = [c for c in EVERY_CHARACTER if c.isalpha()]
+
+
+def test_the_spaces_are_those_pydantic_and_python_strip():
+    from pydantic import BaseModel, ConfigDict
+
+    class Stripped(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True)
+        text: str
+
+    candidates = {
+        c
+        for c in _matching("\\s\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2060-\\u206f\\ufeff")
+        if not 0xD800 <= ord(c) <= 0xDFFF  # pydantic takes no str holding one
+    }
+    stripped = {c for c in candidates if Stripped(text=f"x{c}").text == "x"}
+    assert stripped == _matching(schema_patterns.STRIPPED)
+    assert {c for c in candidates if c.isspace()} == _matching(schema_patterns.STRIPPED_BY_PYTHON)
+
+
+def test_unprintable_is_the_model_s_class():
+    assert _matching(schema_patterns.UNPRINTABLE) == set(
+        model._UNPRINTABLE.findall(EVERY_CHARACTER)
+    )
+
+
+def test_the_case_mappings_are_those_of_this_python():
+    beyond_ascii = [c for c in LETTERS if not c.isascii()]
+    uppers = {c: c.upper() for c in beyond_ascii if len(c.upper()) == 1 and c.upper().isascii()}
+    lowers = {c: c.lower() for c in beyond_ascii if len(c.lower()) == 1 and c.lower().isascii()}
+    assert uppers == {c: u for u, c in schema_patterns._UPPER_PREIMAGES.items()}
+    assert lowers == {c: u for u, c in schema_patterns._LOWER_PREIMAGES.items()}
+    ignoring_case = set(re.findall("[a-z]", EVERY_CHARACTER, re.IGNORECASE))
+    assert ignoring_case == _matching(schema_patterns.IGNORECASE_LETTERS)
