@@ -83,7 +83,8 @@ def one_of(words: Iterable[str], *, upper: bool = True) -> str:
 
 
 def uppers_to(codes: Iterable[str]) -> list[str]:
-    """Single characters whose upper case is one of the two-letter ``codes`` (ß is SS)."""
+    """Single characters whose upper case is one of the two-letter ``codes`` (ß is SS, ﬁ is
+    FI); none beyond the Basic Multilingual Plane has such an upper case."""
     wanted = set(codes)
     return sorted(
         character
