@@ -626,12 +626,24 @@ class Participation(Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_id(cls, data: Any) -> Any:
+    def _default_id(cls, data: Any, info: ValidationInfo) -> Any:
         if isinstance(data, dict) and not data.get("id"):
-            parts = [data.get(key) for key in ("project", "organisation", "role")]
-            if all(isinstance(part, str) for part in parts):
-                data = {**data, "id": "--".join(str(part) for part in parts)}
+            project, organisation, role = (data.get(k) for k in ("project", "organisation", "role"))
+            if isinstance(project, str) and isinstance(organisation, str) and isinstance(role, str):
+                made = f"{project}--{organisation}--{_role_code(role, info)}"
+                data = {**data, "id": made}
         return data
+
+
+def _role_code(role: str, info: ValidationInfo) -> str:
+    """A role named by its concept's IRI stands in an id by the concept's code."""
+    if ":" not in role:
+        return role
+    vocabulary = (info.context or {}).get("vocabulary") or Vocabulary.ours()
+    try:
+        return vocabulary.code(vocabulary.resolve("role", role.strip())) or role
+    except ValueError:
+        return role  # the role field says what is wrong with it
 
 
 class Event(Record):

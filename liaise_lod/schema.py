@@ -145,14 +145,19 @@ def _participation_id(definition: dict[str, Any]) -> None:
     slug_id = {k: v for k, v in properties["id"].items() if k != "default"}
     properties["id"] = {"anyOf": [slug_id, {"enum": _NO_ID}]}
     slug, spaces = SLUG_PATTERN[1:-1], patterns.STRIPPED
-    roles = properties["role"]["anyOf"][0]["enum"]
+    roles, role_iris = (properties["role"]["anyOf"][i]["enum"] for i in (0, 1))
     definition["if"] = {"properties": {"id": {"enum": _NO_ID}}}
     role = "|".join(map(patterns.escape, roles))
+    role_iri = "|".join(map(patterns.escape, role_iris))
     definition["then"] = {
         "properties": {
             "project": {"pattern": patterns.readable(f"^[{spaces}]*(?:{slug})$(?!\\n)")},
             "organisation": {"pattern": patterns.exact(slug)},
-            "role": {"pattern": patterns.readable(f"^(?:{role})[{spaces}]*$")},
+            "role": {
+                "pattern": patterns.readable(
+                    f"^(?:{role})[{spaces}]*$|^[{spaces}]*(?:{role_iri})[{spaces}]*$"
+                )
+            },
         }
     }
 

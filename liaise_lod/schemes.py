@@ -88,6 +88,11 @@ class Vocabulary:
                 codes |= set(self._codes.get(own, {}))
         return tuple(sorted(codes))
 
+    def code(self, concept: URIRef) -> str | None:
+        """The code of a concept, if it has one."""
+        found = self._concepts.get(concept)
+        return found.code if found is not None else None
+
     def iris(self, field_scheme: str) -> tuple[str, ...]:
         """The IRIs of the concepts a field of ``field_scheme`` takes."""
         return tuple(

@@ -253,6 +253,7 @@ def _identifiers(name: str) -> st.SearchStrategy[str]:
     return _mostly(_padded(st.sampled_from(valid), PYTHON_SPACES), _regex(pattern))
 
 
+ROLE = "https://w3id.org/liaise-lod/vocab/role"
 SCHEMES = (
     "role",
     "organisation-kind",
@@ -583,6 +584,8 @@ KNOWN = [
     ("Participation", {"organisation": "o", "project": " p", "role": "partner "}, True),
     ("Participation", {"organisation": "o ", "project": "p", "role": "partner"}, False),
     ("Participation", {"id": False, "organisation": "o", "project": "p", "role": "partner"}, True),
+    ("Participation", {"organisation": "o", "project": "p", "role": f" {ROLE}/partner "}, True),
+    ("Participation", {"organisation": "o", "project": "p", "role": f"{ROLE}/nobody"}, False),
     ("Person", {"id": "x", "name": "x", "publish_contact": "Yes", "phone": " +33 1 23 45 "}, True),
     ("Person", {"id": "x", "name": "x", "publish_contact": "true\n"}, False),
     ("DatasetInfo", {"dataset": 1}, False),
