@@ -603,6 +603,7 @@ class Organisation(Record):
     region: NonEmpty | None = None
     country: Country | None = None
     website: Url | None = None
+    logo: Url | None = None
     parent: OrganisationRef | None = None
     ror: RorId | None = None
     wikidata: WikidataId | None = None
