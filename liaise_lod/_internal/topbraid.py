@@ -11,8 +11,9 @@ goes through a shell and downloads what it misses. Here Java is started directly
   it is killed;
 - no network: TopBraid reads files into Jena ontology models, which fetch every ``owl:imports``
   as they read (its ``-noImports`` flag is applied only after reading), so the caller writes no
-  ``owl:imports`` triple (``without_imports``); and any HTTP(S) request goes to a proxy that
-  does not exist.
+  ``owl:imports`` triple (``without_imports``; tests/test_shacl_engines.py saw the fetch
+  without it). As a second line, Java's HTTP(S) proxy is a closed port; it did not stop that
+  fetch from 127.0.0.1, which Java does not proxy, so it is no defence on its own.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ appender.console.layout.pattern = %-5p %c{1} :: %m%n
 rootLogger.level = WARN
 rootLogger.appenderRef.stderr.ref = STDERR
 """
-#: Any HTTP(S) request Java would make goes to a proxy on a port nothing listens on.
+#: HTTP(S) requests to other hosts go to a proxy on a port nothing listens on (a second line).
 _NO_NETWORK = [
     "-Djava.net.useSystemProxies=false",
     *(f"-D{scheme}.proxyHost=127.0.0.1" for scheme in ("http", "https")),
