@@ -17,7 +17,7 @@ from test_validate import example_with_violations
 from conftest import EXAMPLE
 from liaise_lod import namespaces
 from liaise_lod._internal import topbraid
-from liaise_lod.errors import ConfigError
+from liaise_lod.errors import ConfigError, LiaiseError
 from liaise_lod.namespaces import OWL, SCHEMA, SH
 from liaise_lod.pipeline import check
 from liaise_lod.validation import ValidationReport, dataset_sources, engine_available, validate
@@ -182,18 +182,22 @@ def fake_java(tmp_path: Path, monkeypatch, script: str) -> None:
 
 
 def test_a_failing_java_is_reported_with_its_last_words(
-    tmp_path, monkeypatch, run_topbraid
+    tmp_path, monkeypatch, run_topbraid, capsys
 ) -> None:
+    from liaise_lod.cli import main
+
     fake_java(tmp_path, monkeypatch, "echo 'starting' >&2; echo 'Error: no such class' >&2; exit 3")
-    with pytest.raises(ConfigError, match=r"^TopBraid SHACL failed: Error: no such class$"):
+    with pytest.raises(LiaiseError, match=r"^TopBraid SHACL failed: Error: no such class$"):
         run_topbraid()
+    assert main(["validate", str(EXAMPLE), "--shacl-engine", "topbraid"]) == 1
+    assert capsys.readouterr().err == "liaise-lod: TopBraid SHACL failed: Error: no such class\n"
 
 
 def test_a_half_written_report_is_a_failure(tmp_path, monkeypatch, run_topbraid) -> None:
     fake_java(
         tmp_path, monkeypatch, "echo '@prefix sh: <http://www.w3.org/ns/shacl#> . [] a'; exit 1"
     )
-    with pytest.raises(ConfigError, match="TopBraid SHACL failed: exit status 1"):
+    with pytest.raises(LiaiseError, match="TopBraid SHACL failed: exit status 1"):
         run_topbraid()
 
 
@@ -201,7 +205,7 @@ def test_java_out_of_memory_says_how_to_give_it_more(tmp_path, monkeypatch, run_
     script = "echo 'java.lang.OutOfMemoryError: Java heap space' >&2; exit 3"
     fake_java(tmp_path, monkeypatch, script)
     monkeypatch.setenv(topbraid.MEMORY_SETTING, "64m")
-    with pytest.raises(ConfigError, match=r"out of memory \(-Xmx64m\): set LIAISE_LOD_JAVA_MEMORY"):
+    with pytest.raises(LiaiseError, match=r"out of memory \(-Xmx64m\): set LIAISE_LOD_JAVA_MEMORY"):
         run_topbraid()
 
 
@@ -209,7 +213,7 @@ def test_java_past_its_deadline_is_stopped(tmp_path, monkeypatch, run_topbraid) 
     pid_file = tmp_path / "pid"
     fake_java(tmp_path, monkeypatch, f"echo $$ > {pid_file}; exec sleep 60")
     monkeypatch.setenv(topbraid.TIMEOUT_SETTING, "1")
-    with pytest.raises(ConfigError, match="ran longer than 1 s and was stopped"):
+    with pytest.raises(LiaiseError, match="ran longer than 1 s and was stopped"):
         run_topbraid()
     with pytest.raises(ProcessLookupError):  # killed and reaped
         os.kill(int(pid_file.read_text()), 0)

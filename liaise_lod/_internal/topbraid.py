@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import ConfigError
+from ..errors import ConfigError, LiaiseError
 
 Triple = TypeVar("Triple", bound=tuple[Any, Any, Any])
 
@@ -173,7 +173,7 @@ def validate(
                 meanwhile()
             process.wait(timeout=settings.timeout)
         except subprocess.TimeoutExpired:
-            raise ConfigError(
+            raise LiaiseError(
                 f"TopBraid SHACL ran longer than {settings.timeout:g} s and was stopped "
                 f"(set {TIMEOUT_SETTING} to give it longer)"
             ) from None
@@ -190,7 +190,7 @@ def _check(code: int, report: Path, errors: str, settings: Settings) -> None:
     fails, so a report that ends as Turtle does is what tells them apart."""
     if "OutOfMemoryError" in errors:
         heap = f"-Xmx{settings.memory}" if settings.memory else "half of the memory"
-        raise ConfigError(
+        raise LiaiseError(
             f"TopBraid SHACL ran out of memory ({heap}): set {MEMORY_SETTING} higher (e.g. 8g)"
         )
     if "UnsupportedClassVersionError" in errors:
@@ -201,7 +201,7 @@ def _check(code: int, report: Path, errors: str, settings: Settings) -> None:
     if code in (0, 1) and _ends_as_turtle(report):
         return
     detail = errors.strip().splitlines()[-1] if errors.strip() else f"exit status {code}"
-    raise ConfigError(f"TopBraid SHACL failed: {detail}")
+    raise LiaiseError(f"TopBraid SHACL failed: {detail}")
 
 
 def _ends_as_turtle(report: Path) -> bool:
