@@ -81,7 +81,7 @@ def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         default=DEFAULT_ENGINE,
         help="the engine that validates: pyshacl (default) or topbraid, TopBraid SHACL in Java "
-        "(pip install 'liaise-lod[topbraid]'; faster on large datasets, same report)",
+        "(pip install 'liaise-lod[topbraid]'; same results, more memory)",
     )
 
 
