@@ -74,10 +74,23 @@ def _strict_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
+    from ._internal.shacl_engines import DEFAULT_ENGINE, ENGINES
+
+    parser.add_argument(
+        "--shacl-engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="the engine that validates: pyshacl (default) or topbraid, TopBraid SHACL in Java "
+        "(pip install 'liaise-lod[topbraid]'; same results, more memory)",
+    )
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -100,6 +113,7 @@ def run_build(args: argparse.Namespace) -> int:
             allow_invalid=args.allow_invalid,
             processes=args.processes,
             strict=args.strict,
+            shacl_engine=args.shacl_engine,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
@@ -119,6 +133,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json", "sarif"),
@@ -139,7 +154,13 @@ def run_validate(args: argparse.Namespace) -> int:
     from .pipeline import check
 
     try:
-        report = check(args.dataset, args.base, processes=args.processes, strict=args.strict).report
+        report = check(
+            args.dataset,
+            args.base,
+            processes=args.processes,
+            strict=args.strict,
+            shacl_engine=args.shacl_engine,
+        ).report
     except InputError as error:
         if args.format == "text":
             raise
@@ -317,6 +338,7 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument(
         "--license", help="licence IRI of the data (default: the dataset's 'license' setting)"
@@ -337,6 +359,7 @@ def run_publish(args: argparse.Namespace) -> int:
         modified=args.modified,
         processes=args.processes,
         strict=args.strict,
+        shacl_engine=args.shacl_engine,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:

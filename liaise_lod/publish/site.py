@@ -29,6 +29,7 @@ from ..pipeline import BuildResult, replacing_folder, validated
 from ..rich_results import DEFAULT_TITLE
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
+from ..validation import DEFAULT_ENGINE
 from ..vocabulary import scheme_slugs
 from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
@@ -63,6 +64,8 @@ class Settings:
     processes: int | None = 1
     #: Report completeness warnings too (``None``: as the dataset's settings say).
     strict: bool | None = None
+    #: The SHACL engine that validates (``validate``'s ``engine``).
+    shacl_engine: str = DEFAULT_ENGINE
 
 
 @dataclass
@@ -113,6 +116,7 @@ def publish(
                 processes=settings.processes,
                 meanwhile=index,
                 strict=settings.strict,
+                shacl_engine=settings.shacl_engine,
             )
             if not build.report.conforms:
                 raise InvalidGraphError(build.report)
