@@ -696,8 +696,8 @@ class ContactPoint(Model):
 
 class DatasetInfo(Model):
     """Settings of a dataset: where its IRIs live, its title, default language, licence,
-    publisher, contact, themes, when it was issued and last changed, and the queries its site
-    publishes."""
+    publisher, contact, rights statement, themes, when it was issued and last changed, and the
+    queries its site publishes."""
 
     base: BaseIri | None = None
     title: LangText | None = None
@@ -707,6 +707,8 @@ class DatasetInfo(Model):
     publisher: Publisher | None = None
     #: Stated only when given: liaise-lod never makes up a contact.
     contact: ContactPoint | None = None
+    #: What the licence and access rights leave unsaid (a copyright or attribution notice).
+    rights: LangText | None = None
     #: Codes of the EU data-theme table the dataset is filed under (data portals' categories).
     themes: Annotated[list[DataThemeCode], Field(max_length=14)] = []
     #: The day the dataset was first published.

@@ -151,6 +151,7 @@ def test_semics_vocabulary_shapes_catch_a_value_from_the_wrong_table(
         "a distribution without access URL",
         "a licence that is no licence document",
         "a byte size that is no whole number",
+        "a rights statement that is a bare string",
     ],
 )
 def test_semics_shapes_and_our_profile_fail_a_broken_description(example, semic, breakage):
@@ -166,8 +167,10 @@ def test_semics_shapes_and_our_profile_fail_a_broken_description(example, semic,
         data.remove((distribution, ns.DCAT.accessURL, None))
     elif breakage == "a licence that is no licence document":
         data.remove((licence, ns.RDF.type, None))
-    else:
+    elif breakage == "a byte size that is no whole number":
         data.set((distribution, ns.DCAT.byteSize, Literal("12.5", datatype=ns.XSD.decimal)))
+    else:
+        data.add((distribution, ns.DCTERMS.rights, Literal("All rights reserved")))
     assert results(data, semic)["Violation"], breakage
     assert not dcat_ap_conforms(data), breakage
 
@@ -302,6 +305,7 @@ def test_settings_state_the_contact_themes_and_publisher(tmp_path):
         "  publisher: forum\n  themes: [just, REGI]\n  issued: 2024-03-01\n"
         "  contact: {name: Data desk, email: data@forum.example.org, "
         "website: 'https://forum.example.org/contact'}\n"
+        "  rights: {en: Texts quoted from the forum's pages., fr: Textes cités des pages du forum.}\n"
     )
     (folder / "dataset.yaml").write_text(
         text.replace("  language: en\n", "  language: en\n" + settings, 1)
@@ -326,10 +330,17 @@ def test_settings_state_the_contact_themes_and_publisher(tmp_path):
     assert data.value(period, ns.DCAT.startDate) == Literal("2014", datatype=ns.XSD.gYear)
     assert data.value(period, ns.DCAT.endDate) == Literal("2018-01", datatype=ns.XSD.gYearMonth)
     assert data.value(dataset, ns.DCTERMS.issued) == Literal("2024-03-01", datatype=ns.XSD.date)
+    for distribution in data.objects(dataset, ns.DCAT.distribution):
+        statement = data.value(distribution, ns.DCTERMS.rights)
+        assert (statement, ns.RDF.type, ns.DCTERMS.RightsStatement) in data
+        assert {(t.language, str(t)) for t in data.objects(statement, ns.RDFS.label)} == {
+            ("en", "Texts quoted from the forum's pages."),
+            ("fr", "Textes cités des pages du forum."),
+        }
     assert dcat_ap_conforms(data)
-    # all but a rights statement, which no setting states
-    assert result.quality.score == 400
-    assert [r.id for r in result.quality.results if r.missing] == ["rights"]
+    assert results(data, semic_shapes())["Violation"] == []
+    # every indicator, when the settings state what the data cannot
+    assert (result.quality.score, [r.id for r in result.quality.results if r.missing]) == (405, [])
 
 
 @pytest.mark.parametrize(

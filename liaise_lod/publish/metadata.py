@@ -111,6 +111,8 @@ class DatasetFacts:
     vocabularies: list[str]
     issued: str | None = None
     contact: Contact | None = None
+    #: The rights statement, by language (what the licence and access rights leave unsaid).
+    rights: dict[str, str] | None = None
     #: EU data-theme codes.
     themes: tuple[str, ...] = ()
     #: (language, text) of the names of the topics the records are about.
@@ -209,6 +211,16 @@ def _licence(graph: Graph, node: URIRef, facts: DatasetFacts) -> None:
         graph.add((licence, RDFS.seeAlso, URIRef(facts.license)))
 
 
+def _rights(graph: Graph, node: URIRef, facts: DatasetFacts) -> None:
+    if not facts.rights:
+        return
+    statement = URIRef(facts.base + "#rights")
+    graph.add((node, DCTERMS.rights, statement))
+    graph.add((statement, RDF.type, DCTERMS.RightsStatement))
+    for lang, text in sorted(facts.rights.items()):
+        graph.add((statement, RDFS.label, Literal(text, lang=lang)))
+
+
 def _contact(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
     contact = facts.contact
     if contact is None:
@@ -270,6 +282,7 @@ def _catalog(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
     _dates(graph, catalog, facts)
     _publisher(graph, catalog, facts)
     _licence(graph, catalog, facts)
+    _rights(graph, catalog, facts)
     graph.add((catalog, FOAF.homepage, URIRef(facts.landing_page)))
     for country in facts.countries:
         graph.add((catalog, DCTERMS.spatial, EU_COUNTRY[country]))
@@ -308,6 +321,7 @@ def _distribution(graph: Graph, dataset: URIRef, facts: DatasetFacts, dump: Dump
     graph.add((dataset, DCAT.distribution, node))
     graph.add((dataset, VOID.dataDump, url))
     _licence(graph, node, facts)
+    _rights(graph, node, facts)
     _dates(graph, node, facts)
     for triple in (
         (node, RDF.type, DCAT.Distribution),

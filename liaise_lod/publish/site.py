@@ -325,6 +325,7 @@ class SiteBuilder:
             vocabularies=metadata.vocabularies_used(self.index.terms),
             issued=self.issued,
             contact=_contact(info.contact),
+            rights=info.rights,
             themes=tuple(info.themes),
             keywords=_keywords(self.build.graph),
             countries=tuple(
