@@ -346,6 +346,10 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--modified", help="date stated as last modified, YYYY-MM-DD (default: from the data)"
     )
+    parser.add_argument(
+        "--issued",
+        help="date stated as first published, YYYY-MM-DD (default: the 'issued' setting)",
+    )
 
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
@@ -357,6 +361,7 @@ def run_publish(args: argparse.Namespace) -> int:
         base=args.base,
         license=args.license,
         modified=args.modified,
+        issued=args.issued,
         processes=args.processes,
         strict=args.strict,
         shacl_engine=args.shacl_engine,
@@ -372,6 +377,8 @@ def run_publish(args: argparse.Namespace) -> int:
         bar.close()  # so that a message after a failure starts on its own line
     print(result.build.report.headline())
     print(f"{len(result.pages)} pages, {len(result.files)} files written to {args.out}")
+    if result.quality:
+        print("\n".join(result.quality.lines()))
     return 0
 
 
