@@ -312,6 +312,44 @@ def run_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    for name, which in (("old", "the old version"), ("new", "the new version")):
+        parser.add_argument(
+            name,
+            type=Path,
+            help=f"{which}: a dataset, a folder written by build or publish, or a dump "
+            "(.nt, .ttl, .jsonld, gzipped or not)",
+        )
+    parser.add_argument(
+        "--format",
+        choices=("patch", "table", "json"),
+        help="patch: RDF Patch; table: a block per resource; json: the same as data "
+        "(default: table on a terminal, patch otherwise)",
+    )
+    _base_argument(parser)
+
+
+@command("diff", "say which triples changed between two versions, per resource (exit 1 if any)")(
+    _diff_arguments
+)
+def run_diff(args: argparse.Namespace) -> int:
+    from .graph_diff import diff
+    from .sparql import for_terminal
+
+    changes = diff(args.old, args.new, base=args.base)
+    terminal = sys.stdout.isatty()
+    fmt = args.format or ("table" if terminal else "patch")
+    if fmt == "table":
+        data = changes.table().encode("utf-8")
+    else:
+        data = changes.to_json() if fmt == "json" else changes.patch()
+    if terminal:  # what the data holds must not drive the terminal (escape sequences)
+        data = for_terminal(data)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return 0 if changes.equal else 1
+
+
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
