@@ -290,6 +290,14 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         help="give up on a request after S seconds in all, from connecting to the last byte of "
         f"the answer (default {TIMEOUT_SECONDS:g})",
     )
+    parser.add_argument(
+        "--changes",
+        type=Path,
+        metavar="OLD",
+        help="send only what changed since OLD (the version the store holds: a dataset, a "
+        "folder written by build or publish, or a dump), as one SPARQL Update; refused unless "
+        "the store's graph is OLD, triple for triple (needs --update-endpoint)",
+    )
 
 
 @command("push", "load a dataset's graph into a triple store (SPARQL 1.1 Graph Store Protocol)")(
@@ -307,6 +315,7 @@ def run_push(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         base=args.base,
         timeout=args.timeout,
+        changes_from=args.changes,
     )
     print(result.summary())
     return 0
