@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from test_diff import edited_example
 from test_push import (  # the fixtures start this module's own servers
     Store,
     a_graph,
@@ -23,7 +22,6 @@ from conftest import EXAMPLE
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
 from liaise_lod.graph_store import push
-from liaise_lod.pipeline import build
 
 __all__ = ["gate", "oxigraph", "virtuoso"]  # fixtures, used by name
 
@@ -34,15 +32,12 @@ AWKWARD = (
 
 
 @pytest.fixture(scope="module")
-def versions(tmp_path_factory) -> tuple[Path, Path, Path]:
+def versions(tmp_path_factory, example_versions) -> tuple[Path, Path, Path]:
     """(old build folder, new dataset folder, new dump with an awkward literal)."""
-    tmp = tmp_path_factory.mktemp("versions")
-    build(EXAMPLE, tmp / "old")
-    new = edited_example(tmp / "new")
-    build(new, tmp / "new-out")
-    dump = tmp / "awkward.nt"
-    dump.write_text((tmp / "new-out" / "dataset.nt").read_text() + AWKWARD, encoding="utf-8")
-    return tmp / "old", new, dump
+    dump = tmp_path_factory.mktemp("awkward") / "awkward.nt"
+    text = (example_versions.new / "dataset.nt").read_text(encoding="utf-8")
+    dump.write_text(text + AWKWARD, encoding="utf-8")
+    return example_versions.old, example_versions.new_data, dump
 
 
 def held(store: Store, graph: str) -> set:
@@ -91,7 +86,7 @@ def test_changes_give_the_graph_a_full_push_gives(oxigraph, versions, which):
     assert held(oxigraph, graph) == held(oxigraph, reference)
     assert len(held(oxigraph, graph)) == result.triples
     assert result.removed and result.added and result.chunks == 1
-    written = new_data.parent / "new-out" / "dataset.nt" if which == "dataset" else dump
+    written = new_data.parent / "new" / "dataset.nt" if which == "dataset" else dump
     assert held(oxigraph, graph) == set(Graph().parse(written, format="nt"))
 
 
