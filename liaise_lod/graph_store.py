@@ -229,7 +229,7 @@ def _check_holds(store: _Store, graph: str, old: GraphText) -> None:
     held = store.read(graph, at_most=len(old))
     if held == set(old.lines):
         return
-    if len(held) > len(old):
+    if held is None:
         holds = f"more than {_triples(len(old))}"
     else:
         holds = f"{_triples(len(held))} ({GraphText(sorted(held)).version})"
@@ -506,10 +506,10 @@ class _Store:
             return False
         return answer.ok or answer.status == 404
 
-    def read(self, graph: str, at_most: int) -> set[str]:
+    def read(self, graph: str, at_most: int) -> set[str] | None:
         """The triples the store holds in ``graph`` as canonical N-Triples statements (without
-        the final `` .``; none when it has no such graph); once past ``at_most`` the rest is
-        not read."""
+        the final `` .``; none when it has no such graph); ``None`` once it sent more than
+        ``at_most`` statements (the rest is not read)."""
         url = graph_url(self.endpoint, graph)
         reader = _TripleReader(at_most)
         answer = self.client.request("GET", url, accept=N_TRIPLES, reader=reader)
@@ -517,14 +517,13 @@ class _Store:
             return set()
         if not answer.ok:
             raise _http_error("GET", url, answer, self.client.with_credentials)
-        held = reader.finish()
-        if held is None:
+        if not reader.readable and reader.received:
             raise PushError(
                 f"GET {shown(url)}: the store sent the graph as "
                 f"'{neutralise(answer.media_type, 100)}', not N-Triples: it cannot be compared "
                 "with the old version"
             )
-        return held
+        return reader.finish()
 
     def count(self, graph: str, at_most: int) -> int:
         """The triples the store holds in ``graph`` (0 when it has no such graph), read as
@@ -582,48 +581,52 @@ class _TripleCounter:
 
 class _TripleReader:
     """Reads an N-Triples (or N-Quads) answer as it arrives, a run of whole lines at a time,
-    into a set of canonical statements; stops once past ``at_most`` distinct triples. A line
-    longer than ``LINE_LIMIT`` bytes is refused (pyoxigraph reads no longer term)."""
+    into a set of canonical statements; stops once past ``at_most`` statements (repeated ones
+    counted too, so that a store repeating one triple cannot keep it reading). A line longer
+    than ``LINE_LIMIT`` bytes is refused (pyoxigraph reads no longer term)."""
 
     LINE_LIMIT = 16 * 1024 * 1024
 
     def __init__(self, at_most: int):
         self.at_most = at_most
         self.statements: set[str] = set()
+        self.read = 0
         self.readable = True
-        self._received = 0
+        self.received = 0
         self._rest = bytearray()
 
     def start(self, media_type: str) -> None:
         self.readable = media_type in _TripleCounter.LINE_FORMATS
 
     def feed(self, piece: bytes) -> bool:
-        self._received += len(piece)
+        self.received += len(piece)
         if not self.readable:
             return False
         end = piece.rfind(b"\n")
         if end < 0:
             self._rest += piece
             if len(self._rest) > self.LINE_LIMIT:
-                raise PushError("the store sent an N-Triples line longer than 16 MB")
+                raise PushError(
+                    f"the store sent an N-Triples line longer than {self.LINE_LIMIT} bytes"
+                )
             return True
         self._take(bytes(self._rest) + piece[: end + 1])
         self._rest = bytearray(piece[end + 1 :])
-        return len(self.statements) <= self.at_most
+        return self.read <= self.at_most
 
     def finish(self) -> set[str] | None:
-        """The statements; ``None`` for an answer in another format (and not empty)."""
-        if not self.readable:
-            return None if self._received else set()
-        self._take(bytes(self._rest))
-        return self.statements
+        """The statements; ``None`` once past ``at_most`` of them."""
+        if self.read <= self.at_most and self.readable:
+            self._take(bytes(self._rest))
+        return self.statements if self.read <= self.at_most else None
 
     def _take(self, lines: bytes) -> None:
         import pyoxigraph as ox
 
         try:
-            quads = ox.parse(lines, ox.RdfFormat.N_QUADS)
-            self.statements.update(str(quad.triple) for quad in quads)
+            for quad in ox.parse(lines, ox.RdfFormat.N_QUADS):
+                self.statements.add(str(quad.triple))
+                self.read += 1
         except SyntaxError as error:
             message = neutralise(str(error), 300)
             raise PushError(f"the store sent the graph as malformed N-Triples: {message}") from None
