@@ -312,6 +312,14 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         help="give up on a request after S seconds in all, from connecting to the last byte of "
         f"the answer (default {TIMEOUT_SECONDS:g})",
     )
+    parser.add_argument(
+        "--changes",
+        type=Path,
+        metavar="OLD",
+        help="send only what changed since OLD (the version the store holds: a dataset, a "
+        "folder written by build or publish, or a dump), as one SPARQL Update; refused unless "
+        "the store's graph is OLD, triple for triple (needs --update-endpoint)",
+    )
 
 
 @command("push", "load a dataset's graph into a triple store (SPARQL 1.1 Graph Store Protocol)")(
@@ -329,9 +337,48 @@ def run_push(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         base=args.base,
         timeout=args.timeout,
+        changes_from=args.changes,
     )
     print(result.summary())
     return 0
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    for name, which in (("old", "the old version"), ("new", "the new version")):
+        parser.add_argument(
+            name,
+            type=Path,
+            help=f"{which}: a dataset, a folder written by build or publish, or a dump "
+            "(.nt, .ttl, .jsonld, gzipped or not)",
+        )
+    parser.add_argument(
+        "--format",
+        choices=("patch", "table", "json"),
+        help="patch: RDF Patch; table: a block per resource; json: the same as data "
+        "(default: table on a terminal, patch otherwise)",
+    )
+    _base_argument(parser)
+
+
+@command("diff", "say which triples changed between two versions, per resource (exit 1 if any)")(
+    _diff_arguments
+)
+def run_diff(args: argparse.Namespace) -> int:
+    from .graph_diff import diff
+    from .sparql import for_terminal
+
+    changes = diff(args.old, args.new, base=args.base)
+    terminal = sys.stdout.isatty()
+    fmt = args.format or ("table" if terminal else "patch")
+    if fmt == "table":
+        data = changes.table().encode("utf-8")
+    else:
+        data = changes.to_json() if fmt == "json" else changes.patch()
+    if terminal:  # what the data holds must not drive the terminal (escape sequences)
+        data = for_terminal(data)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return 0 if changes.equal else 1
 
 
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
