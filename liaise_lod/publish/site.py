@@ -34,7 +34,7 @@ from .facts import Describer
 from .gzipped import gzip_writer
 from .home import home, search_index
 from .index import SiteIndex
-from .interface import check_page_languages
+from .interface import check_page_languages, interface
 from .jsonld_island import script_json
 from .pages import QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
 from .paths import PageLanguages, SiteFolder, site_path
@@ -45,6 +45,11 @@ EXAMPLE_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
 #: Resources per unit of work handed to a process.
 PAGE_BATCH = 50
+#: The queries page's opening sentence, also its description for search engines.
+QUERIES_LEAD = (
+    "Questions these data answer, as SPARQL queries: run them with liaise-lod query, or on a "
+    "SPARQL endpoint holding the whole dataset."
+)
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
 #: The index page lists this many resources of each kind at most (by name): a large site's
@@ -360,7 +365,8 @@ class SiteBuilder:
                 files[f"{self.languages.page(QUERIES_PAGE, language)}.html"] = render(
                     "queries.html",
                     title="SPARQL",
-                    summary=None,
+                    summary=interface(language)(QUERIES_LEAD),
+                    lead=QUERIES_LEAD,
                     queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
                     **frame(self.site, QUERIES_PAGE, language),
                 )
