@@ -25,8 +25,11 @@ _MAX_LANES = 4
 _GAP = 0.065
 
 
-def country_bars(counts: Sequence[tuple[str, int]], ui: Interface, total: int) -> Markup:
-    """A horizontal bar per country, longest first: how many partners each has."""
+def country_bars(
+    counts: Sequence[tuple[str, int]], ui: Interface, total: int, countries: int
+) -> Markup:
+    """A horizontal bar per country, longest first: how many partners each has. ``countries``
+    is how many are countries (a bar may be for the partners whose country is not stated)."""
     if not counts:
         return Markup("")
     largest = max(count for _, count in counts)
@@ -36,7 +39,7 @@ def country_bars(counts: Sequence[tuple[str, int]], ui: Interface, total: int) -
     description = ui(
         "{count} partner organisations in {countries} countries: {list}.",
         count=total,
-        countries=len(counts),
+        countries=countries,
         list=", ".join(f"{country} {count}" for country, count in counts),
     )
     rows = []

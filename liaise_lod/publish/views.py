@@ -486,20 +486,27 @@ def _partners(view: View) -> dict[str, Any] | None:
             per_country[country].add(str(member))
     if not by_role:
         return None
+    unknown = view.ui("Country not stated")
     roles = [
-        (role, [(c, sorted(links, key=link_key)) for c, links in sorted(countries.items())])
+        (
+            role,
+            [
+                (c, sorted(links, key=link_key))
+                for c, links in sorted(countries.items(), key=lambda i: (i[0] == unknown, i[0]))
+            ],
+        )
         for role, countries in sorted(by_role.items(), key=lambda item: role_order[item[0]])
     ]
-    unknown = view.ui("Country not stated")
     counts = sorted(
         ((c, len(m)) for c, m in per_country.items()), key=lambda i: (i[0] == unknown, -i[1], i[0])
     )
     partners = len({m for members in per_country.values() for m in members})
+    countries = len([c for c in per_country if c != unknown])
     return {
         "roles": roles,
         "count": partners,
-        "countries": len([c for c in per_country if c != unknown]),
-        "chart": charts.country_bars(counts, view.ui, partners),
+        "countries": countries,
+        "chart": charts.country_bars(counts, view.ui, partners, countries),
     }
 
 
@@ -610,10 +617,12 @@ def _works(view: View, works: Iterable[str]) -> list[Work]:
         shown = next((v for v in family if view.language in view.language_of(v)), work)
         date = view.first(SCHEMA.datePublished, shown)
         kind = view.first(DCTERMS.type, shown)
+        link = view.version_link(shown)
+        kind_name = view.name(str(kind)) if kind is not None else ""
         listed.append(
             Work(
-                view.version_link(shown),
-                view.name(str(kind)) if kind is not None else "",
+                link,
+                kind_name if kind_name != link.text else "",  # not "Project description" twice
                 view.date(date) if date is not None else "",
                 sorted((v for v in versions if v is not None), key=link_key),
                 shown,
