@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from conftest import EXAMPLE
 from liaise_lod.publish import Settings, publish
-from liaise_lod.publish.interface import interface_languages
+from liaise_lod.publish.interface import interface, interface_languages
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "liaise_lod" / "publish" / "templates"
 UI_TEXT = re.compile(r"""ui\(\s*(["'])(.+?)\1\s*[,)]""", re.S)
@@ -71,6 +71,26 @@ def test_an_event_page_says_when_where_who(site):
     assert facts["Where"] == "The Hague, Netherlands"
     assert "Confederation of European Probation" in facts["Organisers"]
     assert "Tim Chapman" in facts["Speakers"]
+
+
+def test_a_span_of_days_is_written_out_in_key_facts_and_short_in_lists(site):
+    page = read(site, "event/cep-vienna-2025")
+    assert key_facts(page)["When"] == "14–16 October 2025"
+    listed = read(site, "organisation/cep").select('#events time[datetime="2025-10-14"]')
+    assert listed[0].get_text() == "14–16 Oct 2025"
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [
+        ("en", "29 September\u2009–\u20093 October 2025", "29 Sept\u2009–\u20093 Oct 2025"),
+        ("fr", "29 septembre\u2009–\u20093 octobre 2025", "29 sept.\u2009–\u20093 oct. 2025"),
+    ],
+)
+def test_periods_are_written_in_the_pages_language(language, long, short):
+    ui = interface(language)
+    assert ui.period("2025-09-29", "2025-10-03") == long
+    assert ui.period("2025-09-29", "2025-10-03", "short") == short
 
 
 def test_an_organisation_page_lists_projects_by_role_and_events(site):

@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_interval, format_skeleton
+from babel.dates import format_interval, format_skeleton, match_skeleton, parse_pattern
 
 from ..errors import ConfigError
 
@@ -26,6 +26,7 @@ SOURCE_LANGUAGE = "en"
 #: own: the site speaks to a European audience (29 March 2017, not March 29, 2017).
 _FORMAT_LOCALES = {"en": "en_150"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_WIDE_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2}))?")
 
 
@@ -112,23 +113,41 @@ class Interface:
             return f"{written}, {format_skeleton('Hm', day, locale=self._locale)}"
         return written
 
-    def period(self, start: str | None, end: str | None) -> str:
-        """A span of dates: 26–27 May 2016, January 2016 – January 2018; one end alone as
-        "from"/"until"."""
+    def period(self, start: str | None, end: str | None, style: str = "long") -> str:
+        """A span of dates: 26–27 May 2016, January 2016 – January 2018 (``short``: 11–12 Oct
+        2016); one end alone as "from"/"until"."""
         if start and end:
             first, last = parse_date(start), parse_date(end)
             if first and last and first[1:] == last[1:] and not first[2]:
-                skeleton = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}[first[1]]
+                month = "MMM" if style == "short" else "MMMM"
+                skeleton = {"year": "y", "month": f"y{month}", "day": f"y{month}d"}[first[1]]
                 if first[0] == last[0]:
-                    return self.date(start)
+                    return self.date(start, style)
                 if first[0] < last[0]:
-                    return format_interval(first[0], last[0], skeleton, locale=self._locale)
-            return f"{self.date(start)} – {self.date(end)}"
+                    return self._interval(first[0], last[0], skeleton)
+            return f"{self.date(start, style)} – {self.date(end, style)}"
         if start:
-            return self("from {date}", date=self.date(start))
+            return self("from {date}", date=self.date(start, style))
         if end:
-            return self("until {date}", date=self.date(end))
+            return self("until {date}", date=self.date(end, style))
         return ""
+
+    def _interval(self, first: datetime.date, last: datetime.date, skeleton: str) -> str:
+        """``format_interval``, but with months as wide as the skeleton asks: CLDR lets a
+        locale without a "14–16 October 2025" pattern widen its "14–16 Oct 2025" one, which
+        Babel does not do."""
+        formats = self._locale.interval_formats
+        if skeleton in formats or "MMMM" not in skeleton:
+            return format_interval(first, last, skeleton, locale=self._locale)
+        narrower = match_skeleton(skeleton.replace("MMMM", "MMM"), formats)
+        differs = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+        patterns = formats[narrower].get(differs) if narrower else None
+        if not patterns:
+            return format_interval(first, last, skeleton, locale=self._locale)
+        return "".join(
+            parse_pattern(_WIDE_MONTH.sub("MMMM", pattern)).apply(day, self._locale)
+            for pattern, day in zip(patterns, (first, last), strict=False)
+        )
 
     def time_of(self, value: str) -> str | None:
         """The time of day of a ``dateTime`` (09:30), or None for a date."""

@@ -138,9 +138,11 @@ class View:
     def date(self, value: Node | None, style: str = "long") -> str:
         return self.ui.date(str(value), style) if value is not None else ""
 
-    def period(self, start: Node | None, end: Node | None) -> str:
+    def period(self, start: Node | None, end: Node | None, style: str = "long") -> str:
         return self.ui.period(
-            str(start) if start is not None else None, str(end) if end is not None else None
+            str(start) if start is not None else None,
+            str(end) if end is not None else None,
+            style,
         )
 
     def country(self, subject: str) -> str | None:
@@ -554,7 +556,7 @@ def _when(view: View, event: str) -> str:
     start, end = view.first(SCHEMA.startDate, event), view.first(SCHEMA.endDate, event)
     if start is not None and end is None:
         return view.date(start, "short")
-    return view.period(start, end)
+    return view.period(start, end, "short")
 
 
 def _timeline(view: View) -> dict[str, Any] | None:
