@@ -46,6 +46,7 @@ from .schemes import Vocabulary
 # --------------------------------------------------------------------------- value types
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$"
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -602,6 +603,7 @@ class Organisation(Record):
     region: NonEmpty | None = None
     country: Country | None = None
     website: Url | None = None
+    logo: Url | None = None
     parent: OrganisationRef | None = None
     ror: RorId | None = None
     wikidata: WikidataId | None = None
@@ -954,7 +956,7 @@ def check_dataset(
                     record,
                     "id",
                     f"duplicate id '{record.id}' (ids are unique "
-                    f"across the dataset; also used by {_a(kinds[record.id])})",
+                    f"across the dataset; also used by {with_article(kinds[record.id])})",
                 )
             )
     for record in dataset.records():
@@ -985,18 +987,22 @@ def reference_problem(
     also_known: set[str],
     complete: bool = True,
 ) -> str | None:
-    """What is wrong with a reference to ``target`` (``None``: nothing)."""
+    """What is wrong with a reference to ``target`` (``None``: nothing, or nothing more than its
+    field's own check says: no record has an id that is not one)."""
+    if not _SLUG.fullmatch(target.strip()):
+        return None
     actual = kinds.get(target)
     if actual is None:
         if target in also_known or not complete:
             return None
         return f"unknown reference {quote(target)}"
     if expected and actual not in expected:
-        return f"{quote(target)} is {_a(actual)}, expected {_a(' or '.join(expected))}"
+        wanted = with_article(" or ".join(expected))
+        return f"{quote(target)} is {with_article(actual)}, expected {wanted}"
     return None
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
@@ -1044,6 +1050,19 @@ def raw_references(
                 if nested is not None and isinstance(item, Mapping):
                     for field_name, target, kinds in raw_references(nested, item):
                         yield f"{name}[{index}].{field_name}", target, kinds
+
+
+def referenced_kinds(model: type[Model], loc: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The kinds of record the field at ``loc`` refers to (empty: any), or ``None`` if it makes
+    no reference."""
+    names = [step for step in loc if isinstance(step, str)]
+    for name in names[:-1]:
+        nested = _nested_model(model, name) if name in model.model_fields else None
+        if nested is None:
+            return None
+        model = nested
+    marker = dict(_reference_fields(model)).get(names[-1]) if names else None
+    return marker.kinds if marker is not None else None
 
 
 def _nested_model(model: type[Model], name: str) -> type[Model] | None:

@@ -74,6 +74,7 @@ def validated(
             processes=processes,
             meanwhile=meanwhile,
             strict=dataset.info.strict if strict is None else strict,
+            info=dataset.info,
         )
     return BuildResult(dataset, graph, report)
 

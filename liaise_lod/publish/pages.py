@@ -132,10 +132,12 @@ class ResourceFiles:
         language and its data files."""
         path = site_path(iri, self.index.iris)
         parts = self.index.parts(iri)
-        script = script_json(island(iri, triples_of(parts)))
+        triples = triples_of(parts)
         files = {}
         for language in self.site.languages.all:
             page = views.page(self.describer, iri, language)
+            # the page, served here (a concept IRI is not), in this language
+            canonical = self.site.base + self.site.languages.page(path, language)
             files[f"{page.path}.html"] = render(
                 "resource.html",
                 page=page,
@@ -143,7 +145,7 @@ class ResourceFiles:
                 summary=page.summary,
                 kind_heading=views.kind_label(page.kind),
                 name=path.rpartition("/")[2],
-                island=script,
+                island=script_json(island(iri, triples, canonical)),
                 formats=graph_formats(),
                 **frame(self.site, path, language),
             )

@@ -26,6 +26,7 @@ from ..kinds import record_kinds
 from ..model import Dataset, http_url
 from ..namespaces import CONCEPTS
 from ..pipeline import BuildResult, replacing_folder, validated
+from ..rich_results import DEFAULT_TITLE
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
 from ..vocabulary import scheme_slugs
@@ -35,7 +36,7 @@ from .gzipped import gzip_writer
 from .home import home, search_index
 from .index import SiteIndex
 from .interface import check_page_languages, interface
-from .jsonld_island import script_json
+from .jsonld_island import plain_dates, script_json
 from .pages import QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
 from .paths import PageLanguages, SiteFolder, site_path
 from .queries import Query, published_queries
@@ -217,7 +218,11 @@ class SiteBuilder:
                 LiaiseWarning,
                 stacklevel=2,
             )
-        title = _pick(info.title) or "Linked Open Data"
+        for line in build.report.rich_result_summary():
+            warnings.warn(
+                f"{line}; liaise-lod validate --strict lists them", LiaiseWarning, stacklevel=2
+            )
+        title = _pick(info.title) or DEFAULT_TITLE
         name = licence_names().get(licence, licence) if licence else None
         self.site = SiteInfo(title, self.iris.base, licence, name, self.languages, bool(queries))
 
@@ -340,7 +345,7 @@ class SiteBuilder:
         language."""
         describer = Describer(self.index, self.languages)
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
-        island = script_json(metadata.schema_dataset(facts, dumps))
+        island = script_json(plain_dates(metadata.schema_dataset(facts, dumps)))
         files = {}
         for language in self.languages.all:
             page = self.languages.page("", language)
