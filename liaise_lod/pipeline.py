@@ -22,7 +22,7 @@ from .iris import Iris
 from .model import Dataset
 from .serialize import turtle, write_dumps
 from .sources import input_path, load_and_map
-from .validation import ValidationReport, dataset_sources, validate
+from .validation import DEFAULT_ENGINE, ValidationReport, dataset_sources, validate
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
 OUTPUT_MARKER = ".liaise-lod-output"
@@ -45,11 +45,15 @@ def check(
     *,
     processes: int | None = 1,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``;
-    ``strict``: report completeness warnings too (default: as the dataset's settings say)."""
+    ``strict``: report completeness warnings too (default: as the dataset's settings say);
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
     dataset, graph = load_and_map(path, base)
-    return validated(dataset, graph, base, processes=processes, strict=strict)
+    return validated(
+        dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
+    )
 
 
 def validated(
@@ -60,10 +64,12 @@ def validated(
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """``dataset`` and its graph with their validation report. ``meanwhile()``: work this
     process does while others start validating (see ``validate``). ``strict``: report
-    completeness warnings too; ``None`` takes the dataset's ``strict`` setting."""
+    completeness warnings too; ``None`` takes the dataset's ``strict`` setting.
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
     iris = Iris(base or dataset.info.base)
     sources = dataset_sources(dataset, iris.base)
     with stage("validate"):
@@ -75,6 +81,7 @@ def validated(
             meanwhile=meanwhile,
             strict=dataset.info.strict if strict is None else strict,
             info=dataset.info,
+            engine=shacl_engine,
         )
     return BuildResult(dataset, graph, report)
 
@@ -87,6 +94,7 @@ def build(
     allow_invalid: bool = False,
     processes: int | None = 1,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -94,8 +102,9 @@ def build(
     output is built in a temporary folder beside ``out`` and swapped in, so a failed build
     leaves the previous output as it was. ``processes`` caps the processes that validate and
     write the dumps: 1 (the default) starts none, ``None`` one per core for large graphs.
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``).
     """
-    result = check(path, base, processes=processes, strict=strict)
+    result = check(path, base, processes=processes, strict=strict, shacl_engine=shacl_engine)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     iri_base = Iris(base or result.dataset.info.base).base
