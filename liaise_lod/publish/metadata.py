@@ -410,10 +410,21 @@ def schema_dataset(facts: DatasetFacts, dumps: list[Dump], language: str = "en")
     if facts.license:
         document["license"] = {"@id": facts.license}
     if facts.publisher:
-        document["publisher"] = {"@id": facts.publisher.iri}
+        document["publisher"] = _island_agent(facts.publisher)
     if facts.modified:
         document["dateModified"] = {"@value": facts.modified, "@type": str(XSD.date)}
     return document
+
+
+def _island_agent(agent: Agent) -> dict[str, Any]:
+    """The publisher as a typed node with its name, as search engines want it where they read
+    it (an agent named in the settings has no page of its own to say so)."""
+    node: dict[str, Any] = {"@id": agent.iri, "@type": "Organization"}
+    if agent.names:
+        node["name"] = _language_values(agent.names)
+    if agent.website:
+        node["url"] = {"@id": agent.website}
+    return node
 
 
 def _language_values(texts: dict[str, str]) -> Any:
