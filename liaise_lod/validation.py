@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from ._internal.allocation import bulk_allocation, long_lived
 from ._internal.parallel import fork_map, processes_for
-from ._internal.pyshacl_tuning import RawResult, raw_results, tuned
+from ._internal.pyshacl_tuning import RawResult, focused, is_tunable, raw_results, tuned
 from ._internal.resources import shapes_dir
 from .errors import Problem
 from .iris import Iris
@@ -306,11 +306,51 @@ def validate(
     report is the same whatever the number. ``meanwhile()``, if given, is called in this
     process while the others start validating (see ``fork_map``).
     """
+    found = find_results(graph, base=base, processes=processes, meanwhile=meanwhile)
+    return report_of(found, base=base, sources=sources, strict=strict)
+
+
+def find_results(
+    graph: Graph,
+    *,
+    base: str,
+    processes: int | None = 1,
+    meanwhile: Callable[[], object] | None = None,
+    focus: frozenset[Node] | None = None,
+) -> Found:
+    """The results of validating ``graph``, not yet located nor sorted (see ``report_of``).
+    With ``focus``, only the shapes' targets among those nodes are validated (in this
+    process): their results are those a whole validation gives them (``can_focus()``)."""
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
+    if focus is not None:
+        if not can_focus():
+            raise ValueError("this pySHACL cannot validate chosen focus nodes alone")
+        with long_lived(), tuned(), focused(focus):
+            if meanwhile:
+                meanwhile()
+            return _pyshacl(graph, shapes)
     processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
     with long_lived(), tuned():
-        found = _run(graph, shapes, processes, meanwhile)
+        return _run(graph, shapes, processes, meanwhile)
+
+
+def can_focus() -> bool:
+    """Whether ``find_results`` can take ``focus`` (with the pySHACL releases it is tuned for)."""
+    return is_tunable()
+
+
+def report_of(
+    found: Found,
+    *,
+    base: str,
+    sources: Sources | None = None,
+    strict: bool = False,
+    held_back: int = 0,
+) -> ValidationReport:
+    """The report of results found by ``find_results`` (see ``validate``); ``held_back``
+    completeness warnings left out before are counted with those left out here."""
+    iris = Iris(base)
     with bulk_allocation():
         located = _Locator(iris, sources)
         ordered = sorted(
@@ -322,7 +362,7 @@ def validate(
     return ValidationReport(
         results=tuple(result for result, _ in kept),
         descriptions=tuple(description for _, description in kept),
-        held_back=len(ordered) - len(kept),
+        held_back=held_back + len(ordered) - len(kept),
     )
 
 
