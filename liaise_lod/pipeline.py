@@ -129,13 +129,14 @@ def build(
     with stage("map"):
         graph = to_graph(dataset, iri_base, subjects_of=subjects_of)
     strict = dataset.info.strict if strict is None else strict
-    records = incremental_build.records_of(dataset, subjects_of)
-    vocabulary_subjects = sorted(map(str, subjects_of.get(incremental_build.VOCABULARY, ())))
-    settings = f"{dataset.info.model_dump_json()}\0{iri_base}\0{strict}"
-    fingerprint = manifests.fingerprint(settings, dataset.vocabulary.files)
-    plan = None
-    if incremental:
-        with stage("compare"):
+    with stage("compare"):
+        records = incremental_build.records_of(dataset, subjects_of)
+        vocabulary = subjects_of.get(incremental_build.VOCABULARY, ())
+        vocabulary_subjects = incremental_build.subject_texts(vocabulary)
+        settings = f"{dataset.info.model_dump_json()}\0{iri_base}\0{strict}"
+        fingerprint = manifests.fingerprint(settings, dataset.vocabulary.files)
+        plan = None
+        if incremental:
             plan = incremental_build.plan(
                 _resolved(Path(out)),
                 OUTPUT_MARKER,

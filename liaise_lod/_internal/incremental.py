@@ -11,7 +11,7 @@ Anything the manifest cannot account for gives ``None`` and says why: build from
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +43,19 @@ def records_of(dataset: Dataset, subjects_of: dict[str, set[Node]]) -> dict[str,
     found: dict[str, list[Any]] = {}
     for kind in record_kinds():
         for record in kind.records_of(dataset):
-            subjects = subjects_of.get(record.id, set())
             found[record.id] = [
                 kind.name,
                 manifests.record_hash(kind.name, record.model_dump_json()),
-                sorted(_subject_text(subject) for subject in subjects),
+                subject_texts(subjects_of.get(record.id, ())),
             ]
     return found
+
+
+def subject_texts(subjects: Iterable[Node]) -> list[str]:
+    """Subjects as a manifest keeps them, sorted: IRIs as they are, blank nodes ``_:id``."""
+    texts = [str(s) if type(s) is URIRef else _subject_text(s) for s in subjects]
+    texts.sort()
+    return texts
 
 
 def _subject_text(subject: Node) -> str:
