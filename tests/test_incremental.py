@@ -377,6 +377,9 @@ def test_files_whose_bytes_do_not_change_are_linked_not_written(edited):
         (lambda out: (out / manifests.NAME).unlink(), "the output has no manifest"),
         (lambda out: (out / manifests.NAME).write_text("{"), "its manifest cannot be read"),
         (lambda out: (out / manifests.NAME).write_text("[]"), "its manifest is damaged"),
+        (lambda out: _tamper(out, "files", {"../data/dataset.json": ""}), "manifest is damaged"),
+        (lambda out: _tamper(out, "results", [[1, 2]]), "its manifest is damaged"),
+        (lambda out: _tamper(out, "form", 99), "its manifest is of another form"),
         (
             lambda out: (out / "dataset.ttl").write_bytes(b"# edited by hand\n"),
             "dataset.ttl is not the file the manifest lists",
@@ -391,6 +394,12 @@ def test_what_the_manifest_cannot_account_for_means_a_full_build(edited, damage,
         build(dataset, out)
     assert any(line.startswith("full build: ") and reason in line for line in said), said
     _same_as_clean(dataset, out, out.parent / "clean")
+
+
+def _tamper(out: Path, key: str, value) -> None:
+    document = json.loads((out / manifests.NAME).read_text())
+    document[key] = value
+    (out / manifests.NAME).write_text(json.dumps(document))
 
 
 def test_a_full_disk_during_an_incremental_build_leaves_the_previous_output(edited, monkeypatch):

@@ -63,7 +63,7 @@ def read(folder: Path) -> tuple[Manifest | None, str]:
         document = json.loads((folder / NAME).read_bytes())
     except FileNotFoundError:
         return None, "the output has no manifest"
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         return None, f"its manifest cannot be read ({type(error).__name__})"
     try:
         if document.get("form") != FORM:
@@ -76,12 +76,33 @@ def read(folder: Path) -> tuple[Manifest | None, str]:
             held_back=dict(document["held_back"]),
             files=dict(document["files"]),
         )
-    except (AttributeError, KeyError, TypeError, ValueError):
+        _check(manifest)
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError):
         return None, "its manifest is damaged"
     for name, stated in manifest.files.items():
         if file_digest(folder / name) != stated:
             return None, f"{name} is not the file the manifest lists"
     return manifest, ""
+
+
+def _check(manifest: Manifest) -> None:
+    """Raise ValueError (or TypeError...) unless every part has the form a build writes: file
+    names name files in the output, and nothing else; results decode."""
+    for name in manifest.files:
+        if not isinstance(name, str) or Path(name).name != name or name in ("", ".", ".."):
+            raise ValueError(f"not a file of the output: {name!r}")
+    for kind, digest, subjects in manifest.records.values():
+        if not all(isinstance(text, str) for text in (kind, digest, *subjects)):
+            raise ValueError("a record that is not text")
+    if not all(isinstance(text, str) for text in manifest.vocabulary_subjects):
+        raise ValueError("a subject that is not text")
+    for result in manifest.results:
+        *texts, description = result
+        if len(texts) != 6 or not all(text is None or isinstance(text, str) for text in texts):
+            raise ValueError("a result of another form")
+        decode_node(description)
+    if not all(isinstance(count, int) for count in manifest.held_back.values()):
+        raise ValueError("a count that is not a number")
 
 
 def file_digest(path: Path) -> str | None:
