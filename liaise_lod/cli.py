@@ -68,8 +68,9 @@ def _strict_argument(parser: argparse.ArgumentParser) -> None:
         "--strict",
         action="store_const",
         const=True,
-        help="also report completeness warnings, which ask for what the data may not know "
-        "(default: as the dataset's 'strict' setting says)",
+        help="also report completeness warnings, which ask for what the data may not know, and "
+        "the items Google will show no rich result for (default: as the dataset's 'strict' "
+        "setting says)",
     )
 
 

@@ -30,13 +30,17 @@ from .model import (
     BY_COLLECTION,
     LONGEST_NUMBER_TEXT,
     NUMBER_BOUNDS,
+    SLUG_PATTERN,
     Dataset,
     DatasetInfo,
+    Model,
     Record,
     Source,
     check_dataset,
     raw_references,
     reference_problem,
+    referenced_kinds,
+    with_article,
 )
 from .schemes import Vocabulary, read_vocabulary_with_problems, vocabulary_files
 from .vocabulary import normalise_language_tag
@@ -879,16 +883,25 @@ def _message(detail: Mapping[str, Any], loc: tuple, model: type[BaseModel]) -> s
         return _unknown(str(name), list(_fields_at(model, loc[:-1])), "field")
     if kind == "missing":
         return f"missing required field '{name}'"
-    if kind == "string_pattern_mismatch" and name == "id":
-        return (
-            f"{quote(detail['input'])} is not a safe id: use lower-case letters, digits, '-' "
-            "and '_', starting and ending with a letter or digit"
-        )
+    if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == SLUG_PATTERN:
+        kinds = referenced_kinds(model, loc) if issubclass(model, Model) else None
+        return _not_an_id(detail["input"], kinds)
     message = detail["msg"].removeprefix("Value error, ")
     value = detail.get("input")
     if kind not in ("value_error",) and isinstance(value, str | int | float) and value != "":
         message += f" (got {quote(value)})"
     return message
+
+
+def _not_an_id(value: Any, kinds: tuple[str, ...] | None) -> str:
+    rule = "lower-case letters, digits, '-' and '_', starting and ending with a letter or digit"
+    if kinds is None:
+        return f"{quote(value)} is not a safe id: use {rule}"
+    named = " or ".join(kinds) or "record"
+    return (
+        f"{quote(value)} is not an id: this field names {with_article(named)} of the dataset "
+        f"by its id ({rule}); describe the {named} as a record of its own and give its id here"
+    )
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> Iterable[str]:

@@ -32,8 +32,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from typing_extensions import TypeAliasType
 
 from . import identifiers, vocabulary
+from ._internal import schema_patterns as patterns
 from ._internal.cycles import loops
 from ._internal.iri_syntax import base_iri_problem, http_iri_problem
 from ._internal.quoting import quote
@@ -43,6 +46,7 @@ from .schemes import Vocabulary
 # --------------------------------------------------------------------------- value types
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$"
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,24 @@ class Shown:
         return (self.plural or self.name + "s") if plural else self.name
 
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), Shown("id")]
-NonEmpty = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1), Shown("text", "texts")
+# Each value type states its JSON Schema (``liaise-lod schema``): what the loader takes, spaces
+# around it included, as exactly as a pattern can; what no pattern can say is listed in
+# reference.py's introduction to the data format.
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": patterns.padded(SLUG_PATTERN[1:-1])}),
+    Shown("id"),
 ]
+NonEmpty = TypeAliasType(
+    "NonEmpty",
+    Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1),
+        WithJsonSchema({"type": "string", "pattern": patterns.TEXT}),
+        Shown("text", "texts"),
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +102,27 @@ def _language_tag(value: str) -> str:
     return vocabulary.normalise_language_tag(value)
 
 
-LanguageTag = Annotated[
-    str, AfterValidator(_language_tag), Shown("language tag (BCP 47)", "language tags (BCP 47)")
-]
+def _language_tag_schema() -> dict[str, Any]:
+    letter = patterns.IGNORECASE_LETTERS
+    codes = sorted(vocabulary.languages().eu_codes, key=lambda code: (-len(code), code))
+    primary = patterns.one_of(codes, upper=False)
+    subtags = (
+        f"(?:-[{letter}]{{4}})?(?:-(?:[{letter}]{{2}}|[0-9]{{3}}))?"
+        f"(?:-(?:[{letter}0-9]{{5,8}}|[0-9][{letter}0-9]{{3}}))*"
+    )
+    return {"type": "string", "pattern": patterns.padded(f"(?:{primary}){subtags}")}
+
+
+# Named, so that the JSON Schema states its long pattern once, in its $defs.
+LanguageTag = TypeAliasType(
+    "LanguageTag",
+    Annotated[
+        str,
+        AfterValidator(_language_tag),
+        patterns.LazyJsonSchema(_language_tag_schema),
+        Shown("language tag (BCP 47)", "language tags (BCP 47)"),
+    ],
+)
 
 
 def _lang_text(value: Any, info: ValidationInfo) -> Any:
@@ -106,12 +142,19 @@ def _no_empty_text(value: dict[str, str]) -> dict[str, str]:
     return dict(sorted(value.items()))
 
 
-LangText = Annotated[
-    dict[LanguageTag, NonEmpty],
-    BeforeValidator(_lang_text),
-    AfterValidator(_no_empty_text),
-    Shown("text in one or more languages"),
-]
+LangText = TypeAliasType(
+    "LangText",
+    Annotated[
+        dict[LanguageTag, NonEmpty],
+        BeforeValidator(
+            _lang_text,
+            json_schema_input_type=NonEmpty
+            | Annotated[dict[LanguageTag, NonEmpty], Field(min_length=1)],
+        ),
+        AfterValidator(_no_empty_text),
+        Shown("text in one or more languages"),
+    ],
+)
 
 _WHEN = re.compile(
     r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?$"
@@ -155,7 +198,25 @@ def precision_of(when: str) -> str:
     return PRECISIONS[when.count("-")]
 
 
-When = Annotated[str, BeforeValidator(_when), Shown("date: year, month, day or date-time")]
+When = TypeAliasType(
+    "When",
+    Annotated[
+        str,
+        BeforeValidator(_when),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                    {
+                        "type": "string",
+                        "pattern": patterns.padded(patterns.WHEN, patterns.STRIPPED_BY_PYTHON),
+                    },
+                ]
+            }
+        ),
+        Shown("date: year, month, day or date-time"),
+    ],
+)
 
 
 def _day(value: str) -> str:
@@ -164,7 +225,14 @@ def _day(value: str) -> str:
     return value
 
 
-Day = Annotated[When, AfterValidator(_day), Shown("day (YYYY-MM-DD)")]
+Day = Annotated[
+    When,
+    AfterValidator(_day),
+    WithJsonSchema(
+        {"type": "string", "pattern": patterns.padded(patterns.DAY, patterns.STRIPPED_BY_PYTHON)}
+    ),
+    Shown("day (YYYY-MM-DD)"),
+]
 
 
 def http_url(value: str) -> str:
@@ -176,11 +244,15 @@ def http_url(value: str) -> str:
     return value
 
 
-Url = Annotated[
-    str,
-    AfterValidator(http_url),
-    Shown("web address (http or https)", "web addresses (http or https)"),
-]
+Url = TypeAliasType(
+    "Url",
+    Annotated[
+        str,
+        AfterValidator(http_url),
+        WithJsonSchema({"type": "string", "format": "iri", "pattern": patterns.http_iri()}),
+        Shown("web address (http or https)", "web addresses (http or https)"),
+    ],
+)
 
 
 def _base_iri(value: str) -> str:
@@ -191,7 +263,11 @@ def _base_iri(value: str) -> str:
 
 
 #: The base IRI of a dataset's resources: an http(s) IRI without query or fragment.
-BaseIri = Annotated[str, AfterValidator(_base_iri)]
+BaseIri = Annotated[
+    str,
+    AfterValidator(_base_iri),
+    WithJsonSchema({"type": "string", "format": "iri", "pattern": patterns.http_iri(base=True)}),
+]
 
 #: Digits a number may have before its decimal point and after it: what every SPARQL store
 #: compares exactly (Oxigraph's integers are 64-bit, its decimals have 18 decimal places).
@@ -228,12 +304,42 @@ def _bounded_number(value: Decimal) -> Decimal:
     return value
 
 
+def _ascii_digits(value: Any) -> Any:
+    """Refuses digits of other scripts (Decimal reads '٢' as 2), which no JSON Schema pattern
+    can list the same way in every Python's Unicode."""
+    if isinstance(value, str) and any(c.isdecimal() and not c.isascii() for c in value):
+        raise ValueError(f"{quote(value)} is not a number: write it with the digits 0 to 9")
+    return value
+
+
 _NUMBER_TEXT = BeforeValidator(_number_text)
+_ASCII_DIGITS = BeforeValidator(_ascii_digits)
 _BOUNDED_NUMBER = AfterValidator(_bounded_number)
-# Constraints stand inside the type, before the validators, so that the JSON Schema states them.
-Number = Annotated[Decimal, _NUMBER_TEXT, _BOUNDED_NUMBER]
-PositiveNumber = Annotated[Decimal, Field(gt=0), _NUMBER_TEXT, _BOUNDED_NUMBER]
-Rate = Annotated[Decimal, Field(gt=0, le=1), _NUMBER_TEXT, _BOUNDED_NUMBER]
+# Constraints stand inside the type, before the validators (the last before-validator runs
+# first: the length of a text before its digits).
+Number = Annotated[
+    Decimal,
+    _ASCII_DIGITS,
+    _NUMBER_TEXT,
+    _BOUNDED_NUMBER,
+    WithJsonSchema(patterns.number_schema("any")),
+]
+PositiveNumber = Annotated[
+    Decimal,
+    Field(gt=0),
+    _ASCII_DIGITS,
+    _NUMBER_TEXT,
+    _BOUNDED_NUMBER,
+    WithJsonSchema(patterns.number_schema("positive")),
+]
+Rate = Annotated[
+    Decimal,
+    Field(gt=0, le=1),
+    _ASCII_DIGITS,
+    _NUMBER_TEXT,
+    _BOUNDED_NUMBER,
+    WithJsonSchema(patterns.number_schema("rate")),
+]
 
 
 def _country(value: str) -> str:
@@ -245,7 +351,24 @@ def _country(value: str) -> str:
     return code
 
 
-Country = Annotated[str, AfterValidator(_country), Shown("country code (ISO 3166-1 alpha-2)")]
+def _country_schema() -> dict[str, Any]:
+    codes = sorted(code for code in vocabulary.countries().eu_codes if len(code) == 2)
+    written = [patterns.one_of(codes), *patterns.uppers_to(codes)]  # 'fr', 'Fr', 'ß' (SS)
+    return {
+        "type": "string",
+        "anyOf": [{"enum": codes}, {"pattern": patterns.padded("|".join(written))}],
+    }
+
+
+Country = TypeAliasType(
+    "Country",
+    Annotated[
+        str,
+        AfterValidator(_country),
+        patterns.LazyJsonSchema(_country_schema),
+        Shown("country code (ISO 3166-1 alpha-2)"),
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -260,6 +383,16 @@ class CodeIn:
         vocabulary = (info.context or {}).get("vocabulary") or Vocabulary.ours()
         vocabulary.resolve(self.scheme, value)
         return value
+
+    def json_schema(self, vocabulary: Vocabulary) -> JsonSchemaValue:
+        """What such a field takes in ``vocabulary``: a code or a concept's IRI, spaces around
+        it aside (the loader strips them); the codes also as a list for editors to offer."""
+        codes, iris = list(vocabulary.codes(self.scheme)), list(vocabulary.iris(self.scheme))
+        written = "|".join(patterns.escape(name) for name in [*codes, *iris])
+        return {
+            "type": "string",
+            "anyOf": [{"enum": codes}, {"enum": iris}, {"pattern": patterns.padded(written)}],
+        }
 
 
 Role = Annotated[str, AfterValidator(CodeIn("role"))]
@@ -276,7 +409,12 @@ def _currency(value: str) -> str:
     return value
 
 
-Currency = Annotated[str, AfterValidator(_currency), Shown("currency code (ISO 4217)")]
+Currency = Annotated[
+    str,
+    AfterValidator(_currency),
+    WithJsonSchema({"type": "string", "pattern": patterns.padded("[A-Z]{3}")}),
+    Shown("currency code (ISO 4217)"),
+]
 
 
 def _checks(name: str) -> BeforeValidator:
@@ -287,14 +425,20 @@ def _looks(name: str) -> Shown:
     return Shown(identifiers.SCHEMES[name].looks_like)
 
 
-RorId = Annotated[str, _checks("ror"), _looks("ror")]
-WikidataId = Annotated[str, _checks("wikidata"), _looks("wikidata")]
-Pic = Annotated[str, _checks("pic"), _looks("pic")]
-VatNumber = Annotated[str, _checks("vat"), _looks("vat")]
-FunderId = Annotated[str, _checks("funder_id"), _looks("funder_id")]
-GrantAgreementNumber = Annotated[str, _checks("grant_agreement"), _looks("grant_agreement")]
-CordisId = Annotated[str, _checks("cordis"), _looks("cordis")]
-ProjectDoi = Annotated[str, _checks("doi"), _looks("doi")]
+def _syntax(name: str) -> patterns.LazyJsonSchema:
+    return patterns.LazyJsonSchema(lambda: patterns.identifier_schema(name))
+
+
+RorId = Annotated[str, _checks("ror"), _looks("ror"), _syntax("ror")]
+WikidataId = Annotated[str, _checks("wikidata"), _looks("wikidata"), _syntax("wikidata")]
+Pic = Annotated[str, _checks("pic"), _looks("pic"), _syntax("pic")]
+VatNumber = Annotated[str, _checks("vat"), _looks("vat"), _syntax("vat")]
+FunderId = Annotated[str, _checks("funder_id"), _looks("funder_id"), _syntax("funder_id")]
+GrantAgreementNumber = Annotated[
+    str, _checks("grant_agreement"), _looks("grant_agreement"), _syntax("grant_agreement")
+]
+CordisId = Annotated[str, _checks("cordis"), _looks("cordis"), _syntax("cordis")]
+ProjectDoi = Annotated[str, _checks("doi"), _looks("doi"), _syntax("doi")]
 
 # --------------------------------------------------------------------------- records
 
@@ -459,6 +603,7 @@ class Organisation(Record):
     region: NonEmpty | None = None
     country: Country | None = None
     website: Url | None = None
+    logo: Url | None = None
     parent: OrganisationRef | None = None
     ror: RorId | None = None
     wikidata: WikidataId | None = None
@@ -483,12 +628,24 @@ class Participation(Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_id(cls, data: Any) -> Any:
+    def _default_id(cls, data: Any, info: ValidationInfo) -> Any:
         if isinstance(data, dict) and not data.get("id"):
-            parts = [data.get(key) for key in ("project", "organisation", "role")]
-            if all(isinstance(part, str) for part in parts):
-                data = {**data, "id": "--".join(str(part) for part in parts)}
+            project, organisation, role = (data.get(k) for k in ("project", "organisation", "role"))
+            if isinstance(project, str) and isinstance(organisation, str) and isinstance(role, str):
+                made = f"{project}--{organisation}--{_role_code(role, info)}"
+                data = {**data, "id": made}
         return data
+
+
+def _role_code(role: str, info: ValidationInfo) -> str:
+    """A role named by its concept's IRI stands in an id by the concept's code."""
+    if ":" not in role:
+        return role
+    vocabulary = (info.context or {}).get("vocabulary") or Vocabulary.ours()
+    try:
+        return vocabulary.code(vocabulary.resolve("role", role.strip())) or role
+    except ValueError:
+        return role  # the role field says what is wrong with it
 
 
 class Event(Record):
@@ -597,13 +754,31 @@ class NewsArticle(Record):
     url: Url | None = None
 
 
+_IN_ADDRESS = f"[^@{patterns.STRIPPED}{patterns.UNPRINTABLE}]+"
 EmailAddress = Annotated[
     str,
     StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": patterns.padded(f"{_IN_ADDRESS}@{_IN_ADDRESS}\\.{_IN_ADDRESS}"),
+        }
+    ),
     Shown("e-mail address", "e-mail addresses"),
 ]
 PhoneNumber = Annotated[
-    str, StringConstraints(pattern=r"^\+?[0-9 ().-]{5,}$"), Shown("phone number")
+    str,
+    StringConstraints(pattern=r"^\+?[0-9 ().-]{5,}$"),
+    # Spaces around the number are stripped before the pattern is matched.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": patterns.padded(
+                "\\+[0-9 ().-]{4,}[0-9().-]|[0-9().-][0-9 ().-]{3,}[0-9().-]"
+            ),
+        }
+    ),
+    Shown("phone number"),
 ]
 
 
@@ -640,7 +815,15 @@ def _query_path(value: str) -> str:
 QueryPath = Annotated[
     str,
     AfterValidator(_query_path),
-    WithJsonSchema({"type": "string", "pattern": f"^{_QUERY_PATH}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            # At most 255 characters once stripped; none of them is a space.
+            "pattern": patterns.padded(
+                f"(?=[A-Za-z0-9._/-]{{1,255}}(?![A-Za-z0-9._/-])){_QUERY_PATH}"
+            ),
+        }
+    ),
     Shown("query file path (.rq, from the dataset folder)", "query file paths"),
 ]
 
@@ -762,7 +945,7 @@ def check_dataset(
                     record,
                     "id",
                     f"duplicate id '{record.id}' (ids are unique "
-                    f"across the dataset; also used by {_a(kinds[record.id])})",
+                    f"across the dataset; also used by {with_article(kinds[record.id])})",
                 )
             )
     for record in dataset.records():
@@ -793,18 +976,22 @@ def reference_problem(
     also_known: set[str],
     complete: bool = True,
 ) -> str | None:
-    """What is wrong with a reference to ``target`` (``None``: nothing)."""
+    """What is wrong with a reference to ``target`` (``None``: nothing, or nothing more than its
+    field's own check says: no record has an id that is not one)."""
+    if not _SLUG.fullmatch(target.strip()):
+        return None
     actual = kinds.get(target)
     if actual is None:
         if target in also_known or not complete:
             return None
         return f"unknown reference {quote(target)}"
     if expected and actual not in expected:
-        return f"{quote(target)} is {_a(actual)}, expected {_a(' or '.join(expected))}"
+        wanted = with_article(" or ".join(expected))
+        return f"{quote(target)} is {with_article(actual)}, expected {wanted}"
     return None
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
@@ -852,6 +1039,19 @@ def raw_references(
                 if nested is not None and isinstance(item, Mapping):
                     for field_name, target, kinds in raw_references(nested, item):
                         yield f"{name}[{index}].{field_name}", target, kinds
+
+
+def referenced_kinds(model: type[Model], loc: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The kinds of record the field at ``loc`` refers to (empty: any), or ``None`` if it makes
+    no reference."""
+    names = [step for step in loc if isinstance(step, str)]
+    for name in names[:-1]:
+        nested = _nested_model(model, name) if name in model.model_fields else None
+        if nested is None:
+            return None
+        model = nested
+    marker = dict(_reference_fields(model)).get(names[-1]) if names else None
+    return marker.kinds if marker is not None else None
 
 
 def _nested_model(model: type[Model], name: str) -> type[Model] | None:

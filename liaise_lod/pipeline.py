@@ -93,6 +93,7 @@ def validated(
             processes=processes,
             meanwhile=meanwhile,
             strict=dataset.info.strict if strict is None else strict,
+            info=dataset.info,
         )
     return BuildResult(dataset, graph, report)
 
@@ -235,10 +236,12 @@ def _validated_since(
         kept.results.sort(key=lambda encoded: [part or "" for part in encoded[:6]])
         report = report_of(
             [_decoded(encoded) for encoded in kept.results],
+            graph,
             base=base,
             sources=dataset_sources(dataset, base),
-            strict=True,
+            strict=strict,
             held_back=sum(kept.held_back.values()),
+            info=dataset.info,
         )
     return BuildResult(dataset, graph, report, kept=kept)
 

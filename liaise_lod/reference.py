@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel
+from typing_extensions import TypeAliasType
 
 from . import vocabulary
 from ._internal.resources import vocab_dir
@@ -60,6 +61,8 @@ def value_kind(annotation: Any, metadata: list[Any] | None = None, plural: bool 
     described = _described(metadata or [], plural)
     if described:
         return described
+    if isinstance(annotation, TypeAliasType):  # named for the JSON Schema: LangText, Url...
+        return value_kind(annotation.__value__, plural=plural)
     origin = typing.get_origin(annotation)
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin is typing.Annotated:
@@ -125,6 +128,7 @@ def markdown() -> str:
         "Dates are as precise as the source: `2016`, `2016-05`, `2016-05-26` or",
         "`2016-05-26T09:30:00+02:00`. Ids are lower-case letters, digits, `-` and `_`.",
         "",
+        *_LOADER_ONLY,
     ]
     docs = field_docs()
     collections: dict[type[BaseModel], str] = {k.model: k.collection for k in record_kinds()}
@@ -132,6 +136,38 @@ def markdown() -> str:
         lines += _model_section(model, docs.get(model.__name__, {}), collections.get(model))
     lines += _codes_section()
     return "\n".join(lines) + "\n"
+
+
+#: What the JSON Schema cannot say; model.py's value types state the rest
+#: (tests/test_schema_agreement.py holds the two to it).
+_LOADER_ONLY = [
+    "## What only `liaise-lod validate` checks",
+    "",
+    "The JSON Schema (`liaise-lod schema`, which editors read) takes what the loader takes, spaces",
+    "around a value included, as exactly as a schema can: ids, dates, language tags, country and",
+    "currency codes, identifiers, web addresses, numbers and codes by their patterns. No JSON",
+    "Schema can state the following; only `liaise-lod validate` (and `build`) checks them:",
+    "",
+    "- that a day is in the calendar: `2015-02-29`, `2016-04-31` (the schema checks months 01 to",
+    "  12 and days 01 to 31);",
+    "- that an end is not before its start, and that both are as precise (years, months, days",
+    "  or date-times);",
+    "- check digits (ROR ids, VAT numbers) and the national format of a VAT number, which",
+    "  python-stdnum checks country by country (the schema checks its prefix and characters);",
+    "- that a project's `doi` names its `grant_agreement`;",
+    "- references: that each id a record names exists, is of the right kind and leads to no",
+    "  loop; that ids are unique across the dataset; that no participation or funding is",
+    "  stated twice; that the `dataset:` settings are given once;",
+    "- that plain text (not a mapping of languages) has a `language` in the settings to be in;",
+    "- the 18 decimal places of a number written as a JSON or YAML number (a binary fraction: to",
+    '  have the schema count them, write it as text, `"0.000000000000000001"`), and the range',
+    '  of a number written as text with an exponent (`"1e30"`);',
+    "- `.nan` and a year written with a decimal point (`2016.0`), which JSON Schema takes for a",
+    "  number and for a whole number;",
+    "- that the id a participation without one is given, `{project}--{organisation}--{role}`,",
+    "  has at most 100 characters.",
+    "",
+]
 
 
 def _model_section(

@@ -2,7 +2,8 @@
 editors read: each result at the file and line of the record it is about.
 
 One run, whose tool is liaise-lod; each SHACL shape that fired is a rule (its IRI the rule's
-help address), each input problem a result of the rule ``input``. File locations are relative
+help address), as is each rich-result rule (Google's documentation its help address), each
+input problem a result of the rule ``input``. File locations are relative
 to the current folder (``%SRCROOT%``), as code-review tools expect.
 """
 
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 from . import __version__
 from .errors import Problem
+from .rich_results import rule_source
 from .validation import ValidationReport, rule_name
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -31,7 +33,7 @@ def report_sarif(report: ValidationReport) -> dict[str, Any]:
         {
             "id": rule.rule,
             "shortDescription": {"text": rule.message},
-            "helpUri": rule.shape,
+            "helpUri": rule_source(rule.shape) or rule.shape,
             "defaultConfiguration": {"level": LEVELS.get(rule.severity, "note")},
         }
         for rule in rules

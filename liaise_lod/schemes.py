@@ -88,6 +88,22 @@ class Vocabulary:
                 codes |= set(self._codes.get(own, {}))
         return tuple(sorted(codes))
 
+    def code(self, concept: URIRef) -> str | None:
+        """The code of a concept, if it has one."""
+        found = self._concepts.get(concept)
+        return found.code if found is not None else None
+
+    def iris(self, field_scheme: str) -> tuple[str, ...]:
+        """The IRIs of the concepts a field of ``field_scheme`` takes."""
+        return tuple(
+            sorted(
+                str(concept.iri)
+                for concept in self._concepts.values()
+                if field_scheme == TOPIC
+                or any(self._field_takes(field_scheme, s) for s in concept.schemes)
+            )
+        )
+
     def resolve(self, field_scheme: str, value: str) -> URIRef:
         """The concept a field of ``field_scheme`` names with ``value`` (a code or an IRI);
         ``ValueError`` saying what it takes if it names none."""

@@ -26,16 +26,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from . import rich_results
 from ._internal.allocation import bulk_allocation, long_lived
 from ._internal.parallel import fork_map, processes_for
 from ._internal.pyshacl_tuning import RawResult, focused, is_tunable, raw_results, tuned
 from ._internal.resources import shapes_dir
 from .errors import Problem
 from .iris import Iris
-from .namespaces import OWL, PREFIXES, RDF, RDFS, SH, SHAPES, XSD, shorten
+from .namespaces import OWL, PREFIXES, RDF, RDFS, SCHEMA, SH, SHAPES, XSD, shorten
 
 if TYPE_CHECKING:
-    from .model import Dataset
+    from .model import Dataset, DatasetInfo
 
 #: Where a record was written: ``(file, line, record id)``, each None when unknown.
 Sources = Callable[[str], tuple[str | None, int | None, str | None] | None]
@@ -114,6 +115,13 @@ class ValidationReport:
     descriptions: tuple[Description, ...] = field(default=(), repr=False, compare=False)
     #: completeness warnings (asking for what the data may not know) left out: see ``strict``
     held_back: int = 0
+    #: every item Google will show no rich result for, and why (``liaise_lod.rich_results``),
+    #: as warnings; among ``results`` only when ``strict``
+    rich_results: tuple[ValidationResult, ...] = ()
+    #: rich-result warnings left out of ``results``
+    held_back_rich_results: int = 0
+    #: how many items of each rich-result type (Event, ...) the dataset has
+    rich_result_items: tuple[tuple[str, int], ...] = ()
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
@@ -158,11 +166,25 @@ class ValidationReport:
         return sorted(counts, key=lambda r: (_RANK.get(r.severity, 9), -len(r.results), r.rule))
 
     def headline(self) -> str:
-        """The counts, and how many completeness warnings were held back (``strict``)."""
-        if not self.held_back:
+        """The counts, and how many completeness and rich-result warnings were held back
+        (``strict``)."""
+        held_back = [
+            _count(number, noun)
+            for number, noun in (
+                (self.held_back, "completeness warning"),
+                (self.held_back_rich_results, "rich-result warning"),
+            )
+            if number
+        ]
+        if not held_back:
             return self.summary()
-        held_back = _count(self.held_back, "completeness warning")
-        return f"{self.summary()} ({held_back} not shown: --strict shows them)"
+        return f"{self.summary()} ({' and '.join(held_back)} not shown: --strict shows them)"
+
+    def rich_result_summary(self) -> list[str]:
+        """One sentence per rich-result type with items that will get no rich result, and why
+        (whether or not ``results`` has them)."""
+        missed = ((result.source_shape, result.focus_node) for result in self.rich_results)
+        return rich_results.summary(missed, dict(self.rich_result_items))
 
     def summary_text(self, locations: int = 3) -> str:
         """The first screen: the counts, then each rule with how often it fired and where first;
@@ -210,12 +232,14 @@ class ValidationReport:
             "warnings": len(self.warnings),
             "infos": len(self.infos),
             "held_back": self.held_back,
+            "held_back_rich_results": self.held_back_rich_results,
             "rules": [
                 {
                     "rule": rule.rule,
                     "shape": rule.shape,
                     "severity": rule.severity,
                     "message": rule.message,
+                    "help": rich_results.rule_source(rule.shape) or rule.shape,
                     "count": len(rule.results),
                 }
                 for rule in self.rules()
@@ -248,7 +272,8 @@ class RuleCount:
 
 
 def rule_name(shape: str) -> str:
-    """``Project-description`` for ``…/shapes#Project-description``."""
+    """``Project-description`` for ``…/shapes#Project-description`` (and ``RichResult-Event-
+    startDate`` for that rich-result rule)."""
     return shape[len(SHAPES_NS) :] if shape.startswith(SHAPES_NS) else shape
 
 
@@ -291,12 +316,16 @@ def validate(
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
     strict: bool = False,
+    info: DatasetInfo | None = None,
 ) -> ValidationReport:
-    """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``.
+    """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``, and say
+    which of its items Google will show no rich result for (``liaise_lod.rich_results``: the
+    dataset itself too, from its settings ``info``, when given).
 
     Completeness warnings, which ask for what the data may honestly not know (a description,
     a website: the shapes of the ``shape:Completeness`` group), are counted in ``held_back``
-    but left out of the results unless ``strict``.
+    but left out of the results unless ``strict``; so are rich-result warnings, which follow
+    from the same gaps (an event's date or place), counted in ``held_back_rich_results``.
 
     ``sources(record_iri)`` tells where a record was written (``file``, ``line``, ``record id``);
     value nodes (``…/event/x#place``) are looked up by their record's IRI. Without it the
@@ -307,7 +336,7 @@ def validate(
     process while the others start validating (see ``fork_map``).
     """
     found = find_results(graph, base=base, processes=processes, meanwhile=meanwhile)
-    return report_of(found, base=base, sources=sources, strict=strict)
+    return report_of(found, graph, base=base, sources=sources, strict=strict, info=info)
 
 
 def find_results(
@@ -342,14 +371,17 @@ def can_focus() -> bool:
 
 def report_of(
     found: Found,
+    graph: Graph,
     *,
     base: str,
     sources: Sources | None = None,
     strict: bool = False,
     held_back: int = 0,
+    info: DatasetInfo | None = None,
 ) -> ValidationReport:
-    """The report of results found by ``find_results`` (see ``validate``); ``held_back``
-    completeness warnings left out before are counted with those left out here."""
+    """The report of ``graph`` from the results ``find_results`` found (see ``validate``);
+    ``held_back`` completeness warnings left out before are counted with those left out
+    here."""
     iris = Iris(base)
     with bulk_allocation():
         located = _Locator(iris, sources)
@@ -357,13 +389,44 @@ def report_of(
             ((located(result), description) for result, description in found),
             key=lambda pair: (pair[0].sort_key(), _sort_text(pair[1])),
         )
-    completeness = completeness_shapes(iris.base)
-    kept = [pair for pair in ordered if strict or pair[0].source_shape not in completeness]
+        completeness = completeness_shapes(iris.base)
+        kept = [pair for pair in ordered if strict or pair[0].source_shape not in completeness]
+        rich, items = _rich_results(graph, iris.base, info, located)
+    results = [result for result, _ in kept] + (rich if strict else [])
     return ValidationReport(
-        results=tuple(result for result, _ in kept),
+        results=tuple(sorted(results, key=ValidationResult.sort_key)),  # stable: SHACL's order kept
         descriptions=tuple(description for _, description in kept),
         held_back=held_back + len(ordered) - len(kept),
+        rich_results=tuple(rich),
+        held_back_rich_results=0 if strict else len(rich),
+        rich_result_items=tuple(sorted(items.items())),
     )
+
+
+def _rich_results(
+    graph: Graph, base: str, info: DatasetInfo | None, located: _Locator
+) -> tuple[list[ValidationResult], dict[str, int]]:
+    """The rich-result findings as located warnings, sorted, and the items of each type."""
+    graphs = [graph]
+    assumed: frozenset[tuple[str, str]] = frozenset()
+    if info is not None:
+        dataset, assumed = rich_results.dataset_graph(base, info.title, info.description)
+        graphs.append(dataset)
+    findings, items = rich_results.check(graphs, assumed)
+    results = [
+        located(
+            ValidationResult(
+                focus_node=finding.item,
+                path=_compact(SCHEMA[finding.requirement.property]),
+                value=_term_text(finding.value) if finding.value is not None else None,
+                severity="warning",
+                message=finding.requirement.message,
+                source_shape=finding.rule,
+            )
+        )
+        for finding in findings
+    ]
+    return sorted(results, key=ValidationResult.sort_key), items
 
 
 @lru_cache(maxsize=8)

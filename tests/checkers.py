@@ -19,18 +19,19 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 NODE_MODULES = JS_DIR / "node_modules"
 JSONLD_TO_NQUADS = JS_DIR / "jsonld-to-nquads.js"
+JSONLD_CHECK = JS_DIR / "jsonld-check.js"
 
 SCHEMA = "http://schema.org/"
 SCHEMA_HTTPS = "https://schema.org/"
@@ -178,6 +179,33 @@ def jsonld_to_nquads(path: Path, context_map: Mapping[str, Path]) -> str:
     return result.stdout
 
 
+def jsonld_read_all(
+    documents: Mapping[str, object], context_map: Mapping[str, Path]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Read many JSON-LD documents (name -> document) with jsonld.js in safe mode, offline, in
+    one process: ``(rejected, nquads)``, the error of each document it rejects and the N-Quads
+    of each it reads. Loading a context URL not in ``context_map`` is a rejection."""
+    node = require_executable("node", "apt-get install nodejs")
+    require_npm_file("jsonld/package.json")
+    mapping = {url: str(Path(file).resolve()) for url, file in context_map.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        map_file = Path(folder) / "context-map.json"
+        map_file.write_text(json.dumps(mapping), encoding="utf-8")
+        docs_file = Path(folder) / "documents.json"
+        docs_file.write_text(json.dumps(documents), encoding="utf-8")
+        result = subprocess.run(
+            [node, str(JSONLD_CHECK), str(docs_file), str(map_file)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+    if result.returncode != 0:
+        raise AssertionError(f"jsonld.js could not run: {result.stderr.strip()}")
+    read = json.loads(result.stdout)
+    return read["rejected"], read["nquads"]
+
+
 # --- Nu Html Checker ------------------------------------------------------------------------
 
 
@@ -226,6 +254,9 @@ class Vocabulary:
     equivalent_classes: Mapping[str, frozenset[str]]
     superseded_by: Mapping[str, frozenset[str]]
     pending: frozenset[str]
+    #: the classes of the vocabulary's own instances: enumeration members such as
+    #: schema:EventScheduled (a schema:EventStatusType)
+    member_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def __contains__(self, iri: object) -> bool:
         return str(iri) in self.terms
@@ -288,6 +319,11 @@ def load_vocabulary(path: Path, namespace: str) -> Vocabulary:
             for s in in_namespace
             if "http://pending.schema.org" in index.objects(s, SCHEMA + "isPartOf")
         ),
+        member_types={
+            s: frozenset(found)
+            for s in in_namespace - classes - properties
+            if (found := index.objects(s, RDF_TYPE) & classes)
+        },
     )
 
 
@@ -430,6 +466,65 @@ def domain_violations(graph: Graph) -> list[str]:
             continue
         problems.add(_domain_message(vocabulary, subject, subject_types, str(prop)))
     return sorted(problems)
+
+
+#: The schema.org data types a literal is, by its datatype (``schema:Date`` is what schema.org's
+#: context makes of a plain date; its lexical form tells a date-time from a date).
+_LITERAL_TYPES = {
+    "http://www.w3.org/2001/XMLSchema#string": ("Text",),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": ("Text",),
+    "http://www.w3.org/2001/XMLSchema#integer": ("Integer",),
+    "http://www.w3.org/2001/XMLSchema#decimal": ("Number",),
+    "http://www.w3.org/2001/XMLSchema#double": ("Number",),
+    "http://www.w3.org/2001/XMLSchema#boolean": ("Boolean",),
+    "http://www.w3.org/2001/XMLSchema#anyURI": ("URL",),
+    "http://www.w3.org/2001/XMLSchema#date": ("Date",),
+    "http://www.w3.org/2001/XMLSchema#dateTime": ("DateTime",),
+    SCHEMA + "Date": ("Date",),
+}
+
+
+def range_violations(graph: Graph) -> list[str]:
+    """Triples whose schema.org property has a value outside its schema:rangeIncludes.
+
+    A literal is the data type of its datatype (a date-time typed schema:Date is a DateTime);
+    a node is its rdf:types in `graph`, or, for a schema.org term (an enumeration member such
+    as schema:EventScheduled), its types in schema.org. Any IRI fits a range that includes
+    schema:URL; a schema:Role node stands for the value it qualifies (schema.org's Role
+    pattern). One message per (property, kind of value), sorted.
+    """
+    vocabulary = schema_vocabulary()
+    types = _types_by_subject(graph)
+    problems = set()
+    for _, prop, value in graph:
+        allowed = vocabulary.range_includes.get(str(prop))
+        if not allowed:
+            continue
+        kinds = _value_types(vocabulary, types, value)
+        if isinstance(value, URIRef) and SCHEMA + "URL" in allowed:
+            continue
+        if any(vocabulary.is_subclass(kind, cls) for kind in kinds for cls in allowed):
+            continue
+        if any(vocabulary.is_subclass(kind, SCHEMA_ROLE) for kind in kinds):
+            continue
+        described = ", ".join(map(_short, sorted(kinds))) or "an untyped node"
+        expected = ", ".join(map(_short, sorted(allowed)))
+        problems.add(f"{_short(str(prop))} has {described}, not one of {expected}")
+    return sorted(problems)
+
+
+def _value_types(
+    vocabulary: Vocabulary, types: Mapping[object, frozenset[str]], value: object
+) -> frozenset[str]:
+    if isinstance(value, Literal):
+        datatype = str(value.datatype) if value.datatype else _RDF + "langString"
+        if value.language is None and value.datatype is None:
+            datatype = "http://www.w3.org/2001/XMLSchema#string"
+        names = _LITERAL_TYPES.get(datatype, ())
+        if datatype == SCHEMA + "Date" and "T" in str(value):
+            names = ("DateTime",)
+        return frozenset(SCHEMA + name for name in names)
+    return types.get(value, frozenset()) | vocabulary.member_types.get(str(value), frozenset())
 
 
 def _iris(graph: Graph) -> set[str]:

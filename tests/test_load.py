@@ -758,3 +758,25 @@ def test_a_json_schema_beside_the_data_is_not_data(write_dataset):
     folder = write_dataset(data__yaml=SETTINGS + ORGS)
     (folder / "dataset.schema.json").write_text(json.dumps(json_schema()), encoding="utf-8")
     assert [o.id for o in load_dataset(folder).organisations] == ["efus"]
+
+
+def test_a_reference_that_is_no_id_says_what_to_write_not_a_pattern(write_dataset):
+    """A funder or programme written as a name: one problem each, in words, naming the kind."""
+    folder = write_dataset(
+        data__yaml="""
+        dataset: {language: en}
+        projects:
+          - id: p
+            name: P
+            funding:
+              - funder: European Commission!
+                programme: Internal Security Fund
+        """
+    )
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    messages = [problem.message for problem in caught.value.problems]
+    assert len(messages) == 2, messages
+    for message in messages:
+        assert "is not an id" in message and "an organisation" in message
+        assert "[a-z0-9]" not in message and "unknown reference" not in message

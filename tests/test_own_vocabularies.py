@@ -162,3 +162,11 @@ def test_an_unknown_code_or_an_undescribed_iri_is_reported_in_the_data(tmp_path)
     found = problems(folder)
     assert ("more.yaml", 2, found[0][2]) == found[0] and "unknown topic 'drought'" in found[0][2]
     assert "no concept of the dataset's vocabularies" in found[1][2]
+
+
+def test_a_participation_named_by_its_roles_iri_gets_the_roles_code_in_its_id():
+    from liaise_lod.model import Participation
+
+    role = "https://w3id.org/liaise-lod/vocab/role/associate-partner"
+    made = Participation.model_validate({"organisation": "o", "project": "p", "role": f" {role}"})
+    assert made.id == "p--o--associate-partner"

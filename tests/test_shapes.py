@@ -387,6 +387,7 @@ CASES = [
         EFUS,
         "at most one website",
     ),
+    case("Organisation-logo", add(EFUS, "schema:logo", '"logo.png"'), EFUS, "at most one logo"),
     case("Organisation-sameAs", add(EFUS, "schema:sameAs", '"Efus"'), EFUS, "to IRIs"),
     case("Organisation-kind", drop(EFUS, "org:classification"), EFUS, "what kind"),
     case(
@@ -979,7 +980,8 @@ def test_end_before_start_is_reported_at_every_precision(
     report = validate(
         broken(valid_graph, update + f"INSERT DATA {{ {r(WS1)} {dates} }}"), base=BASE
     )
-    assert [result.source_shape for result in report.results] == expected, report.text()
+    shapes = [r.source_shape for r in report.results if r not in report.rich_results]
+    assert shapes == expected, report.text()
 
 
 @pytest.mark.xfail(raises=TypeError, strict=True, reason="pySHACL/rdflib cannot order xsd:gYear")

@@ -580,11 +580,15 @@ def test_completeness_warnings_are_held_back_unless_strict(mini_dataset, mini_gr
     base = mini_dataset.info.base
     lenient = validate_any(mini_graph, base=base)
     strict = validate_any(mini_graph, base=base, strict=True)
-    completeness = {r for r in strict.results if r.severity == "warning"}
+    rich = set(strict.rich_results)
+    completeness = {r for r in strict.results if r.severity == "warning"} - rich
     assert completeness and lenient.held_back == len(completeness)
-    assert set(lenient.results) == set(strict.results) - completeness
-    assert strict.held_back == 0
-    assert lenient.headline().endswith(" completeness warnings not shown: --strict shows them)")
+    assert rich and rich <= set(strict.results) and lenient.held_back_rich_results == len(rich)
+    assert set(lenient.results) == set(strict.results) - completeness - rich
+    assert strict.held_back == strict.held_back_rich_results == 0
+    assert lenient.headline().endswith(
+        f" completeness warnings and {len(rich)} rich-result warnings not shown: --strict shows them)"
+    )
 
 
 def test_the_dataset_settings_can_ask_for_strict(write_dataset):

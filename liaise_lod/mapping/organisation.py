@@ -22,6 +22,7 @@ def map_organisation(organisation: Organisation, out: Emitter) -> None:
     if address is not None:
         out.add(iri, SCHEMA.address, address)
     out.url(iri, SCHEMA.url, organisation.website)
+    out.url(iri, SCHEMA.logo, organisation.logo)
     for same in organisation.same_as:
         out.url(iri, SCHEMA.sameAs, same)
     out.identifiers(iri, organisation)

@@ -1,6 +1,11 @@
 """The schema.org JSON-LD block of a page: the resource as the top node, with what search engines
-read nested inside it, every value exact (language and datatype kept), and safe inside
-``<script>``."""
+read nested inside it, and safe inside ``<script>``.
+
+Values keep their language and datatype, but for dates, written as the plain ISO 8601 text
+search engines' documentation shows (``"startDate": "2017-03-29"``): schema.org's own context
+reads them as ``schema:Date``. SKOS concepts and schemes, which say nothing in schema.org, are
+read as the ``schema:DefinedTerm`` and ``schema:DefinedTermSet`` they are (their labels as
+names, their codes as ``termCode``), so that a concept's page has an island too."""
 
 from __future__ import annotations
 
@@ -12,15 +17,48 @@ from importlib.resources import files
 from typing import Any
 
 from markupsafe import Markup
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .._internal import json_text
-from ..namespaces import RDF_TYPE, SCHEMA, SCHEMA_CONTEXT_IRI, XSD_STRING, Triple, same_term
+from ..namespaces import (
+    RDF_TYPE,
+    SCHEMA,
+    SCHEMA_CONTEXT_IRI,
+    SKOS,
+    XSD,
+    XSD_STRING,
+    Triple,
+    same_term,
+)
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _SCHEMA = str(SCHEMA)
 _TYPE = str(RDF_TYPE)
+#: Written as their plain text: the dates of our data (``liaise_lod.mapping.emit.DATE_TYPES``).
+_DATES = frozenset(map(str, (XSD.date, XSD.dateTime, XSD.dateTimeStamp, XSD.gYearMonth, XSD.gYear)))
+#: How a SKOS concept and a scheme read in schema.org: their class, and property for property.
+_SKOS_AS_SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
+    str(SKOS.Concept): (
+        _SCHEMA + "DefinedTerm",
+        {
+            str(SKOS.prefLabel): _SCHEMA + "name",
+            str(SKOS.altLabel): _SCHEMA + "alternateName",
+            str(SKOS.definition): _SCHEMA + "description",
+            str(SKOS.notation): _SCHEMA + "termCode",
+            str(SKOS.inScheme): _SCHEMA + "inDefinedTermSet",
+        },
+    ),
+    str(SKOS.ConceptScheme): (
+        _SCHEMA + "DefinedTermSet",
+        {
+            str(SKOS.prefLabel): _SCHEMA + "name",
+            str(SKOS.definition): _SCHEMA + "description",
+            str(SKOS.hasTopConcept): _SCHEMA + "hasDefinedTerm",
+        },
+    ),
+}
+_TERM_CLASSES = frozenset(schema_class for schema_class, _ in _SKOS_AS_SCHEMA.values())
 
 
 def schema_subset(triples: Iterable[Triple]) -> list[Triple]:
@@ -33,15 +71,46 @@ def schema_subset(triples: Iterable[Triple]) -> list[Triple]:
     ]
 
 
-def island(resource: str, triples: Iterable[Triple]) -> dict[str, Any]:
+def skos_as_schema(triples: Iterable[Triple]) -> list[tuple[str, str, Node]]:
+    """What the SKOS concepts and schemes among ``triples`` say, in schema.org: each concept a
+    ``DefinedTerm`` (name, alternate names, description, ``termCode`` from its code,
+    ``inDefinedTermSet``), each scheme a ``DefinedTermSet`` (name, description, its top
+    concepts as ``hasDefinedTerm``)."""
+    triples = list(triples)
+    reading: dict[str, dict[str, str]] = {}
+    derived: list[tuple[str, str, Node]] = []
+    for subject, predicate, obj in triples:
+        if same_term(predicate, RDF_TYPE) and str(obj) in _SKOS_AS_SCHEMA:
+            schema_class, properties = _SKOS_AS_SCHEMA[str(obj)]
+            reading.setdefault(str(subject), {}).update(properties)
+            derived.append((str(subject), _TYPE, URIRef(schema_class)))
+    for subject, predicate, obj in triples:
+        schema_property = reading.get(str(subject), {}).get(str(predicate))
+        if schema_property is None:
+            continue
+        if schema_property == _SCHEMA + "termCode" and isinstance(obj, Literal):
+            obj = Literal(str(obj))  # a code is text, whatever datatype the notation has
+        derived.append((str(subject), schema_property, obj))
+    return derived
+
+
+def island(resource: str, triples: Iterable[Triple], page: str | None = None) -> dict[str, Any]:
     """The resource framed as a schema.org JSON-LD tree: each node embedded once, where it is
-    first reached from the resource; later mentions are ``{"@id": ...}`` references."""
+    first reached from the resource; later mentions are ``{"@id": ...}`` references.
+
+    A concept or scheme, whose IRI is not its page's address, gets ``page`` as its ``url``."""
+    triples = list(triples)
     by_subject: dict[str, list[tuple[str, Node]]] = defaultdict(list)
     for subject, predicate, obj in schema_subset(triples):
         by_subject[str(subject)].append((str(predicate), obj))
+    for term, schema_property, value in skos_as_schema(triples):
+        by_subject[term].append((schema_property, value))
+    own = by_subject[resource]
+    is_term = any(p == _TYPE and str(o) in _TERM_CLASSES for p, o in own)
+    if page is not None and is_term and not any(p == _SCHEMA + "url" for p, _ in own):
+        own.append((_SCHEMA + "url", URIRef(page)))
     embedded = {resource}
-    top = {"@context": SCHEMA_CONTEXT_IRI, **_node(resource, by_subject, embedded)}
-    return top
+    return {"@context": SCHEMA_CONTEXT_IRI, **_node(resource, by_subject, embedded)}
 
 
 def _node(iri: str, by_subject: dict[str, list[tuple[str, Node]]], embedded: set[str]) -> dict:
@@ -87,9 +156,22 @@ def _local(iri: str) -> str:
 def _literal(literal: Literal) -> Any:
     if literal.language:
         return {"@value": str(literal), "@language": literal.language}
-    if literal.datatype is None or same_term(literal.datatype, XSD_STRING):
+    datatype = literal.datatype
+    if datatype is None or same_term(datatype, XSD_STRING) or str(datatype) in _DATES:
         return str(literal)
-    return {"@value": str(literal), "@type": str(literal.datatype)}
+    return {"@value": str(literal), "@type": str(datatype)}
+
+
+def plain_dates(document: Any) -> Any:
+    """``document`` (JSON-LD) with every date value object written as its plain text, as the
+    islands write them."""
+    if isinstance(document, list):
+        return [plain_dates(item) for item in document]
+    if not isinstance(document, dict):
+        return document
+    if set(document) == {"@value", "@type"} and document["@type"] in _DATES:
+        return document["@value"]
+    return {key: plain_dates(value) for key, value in document.items()}
 
 
 def script_json(document: dict[str, Any]) -> Markup:
@@ -104,7 +186,9 @@ def script_json(document: dict[str, Any]) -> Markup:
 
 @cache
 def schema_context() -> dict[str, Any]:
-    """Our minimal local copy of the schema.org context (``@vocab`` http://schema.org/), for
-    processors reading the islands offline; the real one is never fetched."""
+    """Our minimal local copy of the schema.org context, for processors reading the islands
+    offline (the real one is never fetched): its ``@vocab`` (http://schema.org/) and, as the
+    real one (release 29.0) has them, the date properties our islands write as plain text,
+    read as ``schema:Date``."""
     text = files(__package__).joinpath("schemaorg-context.jsonld").read_text(encoding="utf-8")
     return json.loads(text)

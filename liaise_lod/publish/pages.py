@@ -82,6 +82,7 @@ class ResourceFiles:
         facts = self.describer.facts(iri)
         path = facts.path
         parts = self.index.parts(iri)
+        canonical = self.site.base + path  # the page, served here (a concept IRI is not)
         html = render(
             "resource.html",
             facts=facts,
@@ -89,8 +90,8 @@ class ResourceFiles:
             title=facts.title,
             root=root_of(path),
             name=path.rpartition("/")[2],
-            canonical=self.site.base + path,  # the page, served here (a concept IRI is not)
-            island=script_json(island(iri, triples_of(parts))),
+            canonical=canonical,
+            island=script_json(island(iri, triples_of(parts), canonical)),
             formats=graph_formats(),
         )
         data = join_pieces(map(self._piece, parts), self.site.base)

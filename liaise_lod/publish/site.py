@@ -26,6 +26,7 @@ from ..kinds import kind_named
 from ..model import Dataset, http_url
 from ..namespaces import CONCEPTS
 from ..pipeline import BuildResult, replacing_folder, validated
+from ..rich_results import DEFAULT_TITLE
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
 from ..vocabulary import scheme_slugs
@@ -33,7 +34,7 @@ from . import metadata, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
 from .index import SiteIndex
-from .jsonld_island import script_json
+from .jsonld_island import plain_dates, script_json
 from .pages import ResourceFiles, SiteInfo, render
 from .paths import SiteFolder, site_path
 from .queries import Query, published_queries
@@ -201,7 +202,11 @@ class SiteBuilder:
                 LiaiseWarning,
                 stacklevel=2,
             )
-        title = _pick(info.title) or "Linked Open Data"
+        for line in build.report.rich_result_summary():
+            warnings.warn(
+                f"{line}; liaise-lod validate --strict lists them", LiaiseWarning, stacklevel=2
+            )
+        title = _pick(info.title) or DEFAULT_TITLE
         name = licence_names().get(licence, licence) if licence else None
         self.site = SiteInfo(title, self.iris.base, licence, name)
 
@@ -329,7 +334,7 @@ class SiteBuilder:
             site=self.site,
             title=self.site.title,
             root="",
-            island=script_json(metadata.schema_dataset(facts, dumps)),
+            island=script_json(plain_dates(metadata.schema_dataset(facts, dumps))),
             description=sorted(facts.description.items()),
             kinds=kinds,
             triples=facts.triples,
