@@ -168,7 +168,10 @@ def _edit(data: dict, draw) -> str:
     elif kind == "strict":
         data["dataset"]["strict"] = not data["dataset"].get("strict", False)
     elif kind == "vocabulary":
-        data["vocabulary"] = draw(NAMES)
+        label = draw(NAMES)
+        if label == data["vocabulary"]:
+            return "nothing"
+        data["vocabulary"] = label
     elif kind == "reorder" and len(projects) > 1:
         projects.insert(0, projects.pop())
     return kind
