@@ -27,7 +27,7 @@ from liaise_lod._internal.resources import shapes_dir
 from liaise_lod.pipeline import build
 
 BASE = "https://data.example.org/incremental/"
-EXAMPLES = int(os.environ.get("LIAISE_INCREMENTAL_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("LIAISE_INCREMENTAL_EXAMPLES", "4"))
 VOCABULARY = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{base}vocab/theme> a skos:ConceptScheme ; skos:prefLabel "Themes"@en ;
@@ -516,7 +516,7 @@ def test_the_focus_nodes_a_change_reaches_are_all_whose_results_change():
     assert reach is not None
     before = validation.find_results(graph, base=base)
     records = sorted(record_id for record_id in subjects_of if record_id)
-    for record_id in records[:: max(1, len(records) // 5)]:
+    for record_id in records[:: max(1, len(records) // 4)]:
         gone = subjects_of[record_id]
         changed = [triple for triple in graph if triple[0] in gone]
         after = new_graph()
