@@ -49,6 +49,8 @@ _EXPORTS: dict[str, str] = {
     "BuildResult": ".pipeline",
     "build": ".pipeline",
     "check": ".pipeline",
+    "GraphDiff": ".graph_diff",
+    "diff": ".graph_diff",
     "PushResult": ".graph_store",
     "push": ".graph_store",
     "json_schema": ".schema",
@@ -71,6 +73,7 @@ __all__ = [
     "Deliverable",
     "Event",
     "Funding",
+    "GraphDiff",
     "InputError",
     "InvalidGraphError",
     "Iris",
@@ -96,6 +99,7 @@ __all__ = [
     "__version__",
     "build",
     "check",
+    "diff",
     "json_schema",
     "jsonld",
     "load_dataset",
@@ -135,6 +139,10 @@ if TYPE_CHECKING:
         QueryError,
         QueryTimeout,
         UntunedValidationWarning,
+    )
+    from .graph_diff import (
+        GraphDiff,
+        diff,
     )
     from .graph_store import (
         PushResult,

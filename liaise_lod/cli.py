@@ -74,10 +74,23 @@ def _strict_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
+    from ._internal.shacl_engines import DEFAULT_ENGINE, ENGINES
+
+    parser.add_argument(
+        "--shacl-engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="the engine that validates: pyshacl (default) or topbraid, TopBraid SHACL in Java "
+        "(pip install 'liaise-lod[topbraid]'; same results, more memory)",
+    )
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -106,6 +119,7 @@ def run_build(args: argparse.Namespace) -> int:
             allow_invalid=args.allow_invalid,
             processes=args.processes,
             strict=args.strict,
+            shacl_engine=args.shacl_engine,
             incremental=not args.full,
         )
     except InvalidGraphError as error:
@@ -126,6 +140,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json", "sarif"),
@@ -146,7 +161,13 @@ def run_validate(args: argparse.Namespace) -> int:
     from .pipeline import check
 
     try:
-        report = check(args.dataset, args.base, processes=args.processes, strict=args.strict).report
+        report = check(
+            args.dataset,
+            args.base,
+            processes=args.processes,
+            strict=args.strict,
+            shacl_engine=args.shacl_engine,
+        ).report
     except InputError as error:
         if args.format == "text":
             raise
@@ -298,6 +319,14 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         help="give up on a request after S seconds in all, from connecting to the last byte of "
         f"the answer (default {TIMEOUT_SECONDS:g})",
     )
+    parser.add_argument(
+        "--changes",
+        type=Path,
+        metavar="OLD",
+        help="send only what changed since OLD (the version the store holds: a dataset, a "
+        "folder written by build or publish, or a dump), as one SPARQL Update; refused unless "
+        "the store's graph is OLD, triple for triple (needs --update-endpoint)",
+    )
 
 
 @command("push", "load a dataset's graph into a triple store (SPARQL 1.1 Graph Store Protocol)")(
@@ -315,21 +344,65 @@ def run_push(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         base=args.base,
         timeout=args.timeout,
+        changes_from=args.changes,
     )
     print(result.summary())
     return 0
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    for name, which in (("old", "the old version"), ("new", "the new version")):
+        parser.add_argument(
+            name,
+            type=Path,
+            help=f"{which}: a dataset, a folder written by build or publish, or a dump "
+            "(.nt, .ttl, .jsonld, gzipped or not)",
+        )
+    parser.add_argument(
+        "--format",
+        choices=("patch", "table", "json"),
+        help="patch: RDF Patch; table: a block per resource; json: the same as data "
+        "(default: table on a terminal, patch otherwise)",
+    )
+    _base_argument(parser)
+
+
+@command("diff", "say which triples changed between two versions, per resource (exit 1 if any)")(
+    _diff_arguments
+)
+def run_diff(args: argparse.Namespace) -> int:
+    from .graph_diff import diff
+    from .sparql import for_terminal
+
+    changes = diff(args.old, args.new, base=args.base)
+    terminal = sys.stdout.isatty()
+    fmt = args.format or ("table" if terminal else "patch")
+    if fmt == "table":
+        data = changes.table().encode("utf-8")
+    else:
+        data = changes.to_json() if fmt == "json" else changes.patch()
+    if terminal:  # what the data holds must not drive the terminal (escape sequences)
+        data = for_terminal(data)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return 0 if changes.equal else 1
 
 
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
+    _shacl_engine_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument(
         "--license", help="licence IRI of the data (default: the dataset's 'license' setting)"
     )
     parser.add_argument(
         "--modified", help="date stated as last modified, YYYY-MM-DD (default: from the data)"
+    )
+    parser.add_argument(
+        "--issued",
+        help="date stated as first published, YYYY-MM-DD (default: the 'issued' setting)",
     )
 
 
@@ -342,8 +415,10 @@ def run_publish(args: argparse.Namespace) -> int:
         base=args.base,
         license=args.license,
         modified=args.modified,
+        issued=args.issued,
         processes=args.processes,
         strict=args.strict,
+        shacl_engine=args.shacl_engine,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
@@ -356,6 +431,8 @@ def run_publish(args: argparse.Namespace) -> int:
         bar.close()  # so that a message after a failure starts on its own line
     print(result.build.report.headline())
     print(f"{len(result.pages)} pages, {len(result.files)} files written to {args.out}")
+    if result.quality:
+        print("\n".join(result.quality.lines()))
     return 0
 
 

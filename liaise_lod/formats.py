@@ -36,8 +36,9 @@ class Format:
     writer: str
     #: Whether ``query --format`` offers it (graph formats: for CONSTRUCT and DESCRIBE).
     for_queries: bool = False
-    #: Its code in the EU file-type authority table, for DCAT distributions (every graph
-    #: format has one: the dumps are published as distributions).
+    #: Its code in the EU file-type authority table
+    #: (``http://publications.europa.eu/resource/authority/file-type/{code}``), which DCAT
+    #: descriptions give as a distribution's ``dct:format``. Every format has one.
     eu_file_type: str = ""
     #: Other media types a client may ask for it by (JSON-LD is JSON).
     also: tuple[str, ...] = ()
@@ -52,8 +53,10 @@ _FORMATS: dict[str, Format] = {}
 def register_format(fmt: Format) -> Format:
     if fmt.name in _FORMATS:
         raise ValueError(f"the format '{fmt.name}' is registered twice")
-    if fmt.kind == "graph" and not (fmt.extension and fmt.eu_file_type):
-        raise ValueError(f"the graph format '{fmt.name}' needs an extension and an EU file type")
+    if not fmt.eu_file_type:
+        raise ValueError(f"the format '{fmt.name}' needs its EU file-type code")
+    if fmt.kind == "graph" and not fmt.extension:
+        raise ValueError(f"the graph format '{fmt.name}' needs a file extension")
     _FORMATS[fmt.name] = fmt
     return fmt
 
@@ -108,7 +111,9 @@ def _graph(
     )
 
 
-def _results(name: str, extension: str | None, media_type: str, label: str) -> Format:
+def _results(
+    name: str, extension: str | None, media_type: str, label: str, eu_file_type: str
+) -> Format:
     return Format(
         name,
         extension,
@@ -117,19 +122,30 @@ def _results(name: str, extension: str | None, media_type: str, label: str) -> F
         "results",
         f"liaise_lod.sparql:QueryResult.to_{name}",
         for_queries=True,
+        eu_file_type=eu_file_type,
     )
 
 
 # Graph formats in order of preference when a client accepts several equally.
 register_format(
-    Format("html", ".html", "text/html", "HTML", "page", "liaise_lod.publish.pages:render")
+    Format(
+        "html",
+        ".html",
+        "text/html",
+        "HTML",
+        "page",
+        "liaise_lod.publish.pages:render",
+        eu_file_type="HTML",
+    )
 )
 register_format(_graph("turtle", ".ttl", "text/turtle", "Turtle", "RDF_TURTLE"))
 register_format(
     _graph("jsonld", ".jsonld", "application/ld+json", "JSON-LD", "JSON_LD", ("application/json",))
 )
 register_format(_graph("ntriples", ".nt", "application/n-triples", "N-Triples", "RDF_N_TRIPLES"))
-register_format(_results("table", None, "text/plain", "text table"))
-register_format(_results("csv", ".csv", "text/csv", "SPARQL results CSV"))
-register_format(_results("tsv", ".tsv", "text/tab-separated-values", "SPARQL results TSV"))
-register_format(_results("json", ".srj", "application/sparql-results+json", "SPARQL results JSON"))
+register_format(_results("table", None, "text/plain", "text table", "TXT"))
+register_format(_results("csv", ".csv", "text/csv", "SPARQL results CSV", "CSV"))
+register_format(_results("tsv", ".tsv", "text/tab-separated-values", "SPARQL results TSV", "TSV"))
+register_format(
+    _results("json", ".srj", "application/sparql-results+json", "SPARQL results JSON", "SPARQLQRES")
+)

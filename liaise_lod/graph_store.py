@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported where used: the command line reads this module's d
     from rdflib import Graph
 
     from ._internal.http_client import Answer, HttpClient
+    from .graph_diff import GraphText
     from .model import Dataset
 
     Source = Dataset | Graph | str | os.PathLike
@@ -59,8 +60,17 @@ class PushResult:
     chunks: int
     atomic: bool
     seconds: float
+    #: With ``changes_from``: the triples deleted and inserted (``None`` for a full push).
+    removed: int | None = None
+    added: int | None = None
 
     def summary(self) -> str:
+        if self.removed is not None:
+            return (
+                f"<{self.graph}> at {shown(self.endpoint)} changed in one update: "
+                f"{_triples(self.removed)} deleted, {self.added} inserted; it holds "
+                f"{_triples(self.triples)}, checked ({self.seconds:.1f} s)"
+            )
         how = "swapped in with MOVE" if self.atomic else "replaced in place"
         chunks = f"{self.chunks} chunk{'s' if self.chunks != 1 else ''}"
         return (
@@ -84,6 +94,7 @@ def push(
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    changes_from: Source | None = None,
 ) -> PushResult:
     """Replace the named graph ``graph`` (default: the dataset's base IRI) at a Graph Store
     Protocol ``endpoint`` with the source's triples, then check that the store holds them.
@@ -96,6 +107,11 @@ def push(
     of millions of triples takes minutes). Raises ``ConfigError`` for unusable settings (before
     any request) and ``PushError`` when a request fails (its ``status``: the HTTP status, if
     the store answered) or the store does not hold what was sent.
+
+    With ``changes_from`` (the version the store holds: any source, as ``source``) only the
+    difference is sent, as one SPARQL Update (``DELETE DATA`` then ``INSERT DATA``) to
+    ``update_endpoint``, after checking that the store's graph is that version triple for
+    triple; otherwise ``PushError``, and nothing is changed (see ``push_changes``).
     """
     _check_settings(chunk_size, timeout)
     check_endpoint(endpoint, _ENDPOINT)
@@ -105,6 +121,17 @@ def push(
     if graph is not None:
         _graph_iri(graph)  # before the data is read
     log = log or _to_stderr
+    if changes_from is not None:
+        return push_changes(
+            source,
+            changes_from,
+            endpoint,
+            graph=graph,
+            update_endpoint=update_endpoint,
+            secret=secret,
+            base=base,
+            timeout=timeout,
+        )
     started = time.monotonic()
     triples, default_graph = source_triples(source, base)
     triples = list(dict.fromkeys(triples))  # a dump may repeat a triple: the store holds it once
@@ -125,6 +152,92 @@ def push(
     bar.close()
     seconds = time.monotonic() - started
     return PushResult(endpoint, target, len(triples), len(chunks), atomic, seconds)
+
+
+def push_changes(
+    source: Source,
+    old: Source,
+    endpoint: str,
+    *,
+    graph: str | None,
+    update_endpoint: str | None,
+    secret: str | None,
+    base: str | None,
+    timeout: float,
+) -> PushResult:
+    """Change the store's graph from ``old`` to ``source`` with one SPARQL Update request.
+
+    First the graph is read back (a Graph Store ``GET``) and compared with ``old``, triple for
+    triple: a graph that differs (someone else wrote to it, or ``old`` is not what was pushed
+    last) is refused before any change, with ``PushError``. Then one request deletes the
+    triples ``old`` has and ``source`` has not, and inserts the others: a store that runs an
+    update request as one transaction (Oxigraph does) changes all or nothing. A write by
+    someone else between the check and the update is not seen. The push ends as a full one
+    does, by counting the triples the store holds."""
+    from .graph_diff import compare, graph_text, source_name, text_of
+    from .sources import is_dataset
+
+    if update_endpoint is None:
+        raise ConfigError(
+            "pushing only the changes (--changes) takes one SPARQL Update request: give "
+            "--update-endpoint"
+        )
+    started = time.monotonic()
+    triples, default_graph = source_triples(source, base)
+    target = _graph_iri(graph or default_graph)
+    new = text_of(triples, source_name(source, "the new graph"))
+    del triples
+    before = graph_text(old, base if is_dataset(old) else None, source_name(old, "the old graph"))
+    changes = compare(before, new)
+    from ._internal.http_client import HttpClient
+
+    with HttpClient(secret, timeout) as client:
+        store = _Store(client, endpoint)
+        _check_holds(store, target, before)
+        if not changes.equal:
+            store.update(update_endpoint, delta_update(target, changes.removed, changes.added))
+        _verify(store, target, len(new), "after the update")
+    seconds = time.monotonic() - started
+    requests = 0 if changes.equal else 1
+    return PushResult(
+        endpoint,
+        target,
+        len(new),
+        requests,
+        True,
+        seconds,
+        len(changes.removed),
+        len(changes.added),
+    )
+
+
+def delta_update(graph: str, removed: list[str], added: list[str]) -> str:
+    """One SPARQL Update request: ``DELETE DATA`` then ``INSERT DATA`` in ``graph``, the
+    triples given as N-Triples statements without blank nodes (valid SPARQL as they are)."""
+    operations = []
+    for verb, statements in (("DELETE", removed), ("INSERT", added)):
+        if statements:
+            body = "\n".join(f"{statement} ." for statement in statements)
+            operations.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+    return " ;\n".join(operations) + "\n"
+
+
+def _check_holds(store: _Store, graph: str, old: GraphText) -> None:
+    """``PushError`` unless the store's ``graph`` holds exactly the triples of ``old``."""
+    from .graph_diff import GraphText
+
+    held = store.read(graph, at_most=len(old))
+    if held == set(old.lines):
+        return
+    if held is None:
+        holds = f"more than {_triples(len(old))}"
+    else:
+        holds = f"{_triples(len(held))} ({GraphText(sorted(held)).version})"
+    raise PushError(
+        f"<{graph}> at the store is not the old version given to --changes: it holds {holds}, "
+        f"the old version {_triples(len(old))} ({old.version}); nothing was changed: push in "
+        "full (without --changes)"
+    )
 
 
 def _check_settings(chunk_size: int, timeout: float) -> None:
@@ -393,6 +506,25 @@ class _Store:
             return False
         return answer.ok or answer.status == 404
 
+    def read(self, graph: str, at_most: int) -> set[str] | None:
+        """The triples the store holds in ``graph`` as canonical N-Triples statements (without
+        the final `` .``; none when it has no such graph); ``None`` once it sent more than
+        ``at_most`` statements (the rest is not read)."""
+        url = graph_url(self.endpoint, graph)
+        reader = _TripleReader(at_most)
+        answer = self.client.request("GET", url, accept=N_TRIPLES, reader=reader)
+        if answer.status == 404:
+            return set()
+        if not answer.ok:
+            raise _http_error("GET", url, answer, self.client.with_credentials)
+        if not reader.readable and reader.received:
+            raise PushError(
+                f"GET {shown(url)}: the store sent the graph as "
+                f"'{neutralise(answer.media_type, 100)}', not N-Triples: it cannot be compared "
+                "with the old version"
+            )
+        return reader.finish()
+
     def count(self, graph: str, at_most: int) -> int:
         """The triples the store holds in ``graph`` (0 when it has no such graph), read as
         N-Triples; once past ``at_most`` the rest is not read, and ``at_most + 1`` returned."""
@@ -445,6 +577,59 @@ class _TripleCounter:
         if not self.readable:
             return None if self._received else 0
         return self.count + _is_statement(self._head)
+
+
+class _TripleReader:
+    """Reads an N-Triples (or N-Quads) answer as it arrives, a run of whole lines at a time,
+    into a set of canonical statements; stops once past ``at_most`` statements (repeated ones
+    counted too, so that a store repeating one triple cannot keep it reading). A line longer
+    than ``LINE_LIMIT`` bytes is refused (pyoxigraph reads no longer term)."""
+
+    LINE_LIMIT = 16 * 1024 * 1024
+
+    def __init__(self, at_most: int):
+        self.at_most = at_most
+        self.statements: set[str] = set()
+        self.read = 0
+        self.readable = True
+        self.received = 0
+        self._rest = bytearray()
+
+    def start(self, media_type: str) -> None:
+        self.readable = media_type in _TripleCounter.LINE_FORMATS
+
+    def feed(self, piece: bytes) -> bool:
+        self.received += len(piece)
+        if not self.readable:
+            return False
+        end = piece.rfind(b"\n")
+        if end < 0:
+            self._rest += piece
+            if len(self._rest) > self.LINE_LIMIT:
+                raise PushError(
+                    f"the store sent an N-Triples line longer than {self.LINE_LIMIT} bytes"
+                )
+            return True
+        self._take(bytes(self._rest) + piece[: end + 1])
+        self._rest = bytearray(piece[end + 1 :])
+        return self.read <= self.at_most
+
+    def finish(self) -> set[str] | None:
+        """The statements; ``None`` once past ``at_most`` of them."""
+        if self.read <= self.at_most and self.readable:
+            self._take(bytes(self._rest))
+        return self.statements if self.read <= self.at_most else None
+
+    def _take(self, lines: bytes) -> None:
+        import pyoxigraph as ox
+
+        try:
+            for quad in ox.parse(lines, ox.RdfFormat.N_QUADS):
+                self.statements.add(str(quad.triple))
+                self.read += 1
+        except SyntaxError as error:
+            message = neutralise(str(error), 300)
+            raise PushError(f"the store sent the graph as malformed N-Triples: {message}") from None
 
 
 def _is_statement(head: bytes) -> bool:

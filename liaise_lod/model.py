@@ -828,16 +828,82 @@ QueryPath = Annotated[
 ]
 
 
+def _data_theme(value: str) -> str:
+    code = value.strip().upper()
+    if code not in vocabulary.data_themes():
+        raise ValueError(
+            f"unknown data theme {quote(value)}: use a code of the EU data-theme table ("
+            + ", ".join(sorted(vocabulary.data_themes()))
+            + ")"
+        )
+    return code
+
+
+def _data_theme_schema() -> dict[str, Any]:
+    codes = sorted(vocabulary.data_themes())
+    return {
+        "type": "string",
+        "anyOf": [{"enum": codes}, {"pattern": patterns.padded(patterns.one_of(codes))}],
+    }
+
+
+DataThemeCode = Annotated[
+    str,
+    AfterValidator(_data_theme),
+    patterns.LazyJsonSchema(_data_theme_schema),
+    Shown("EU data-theme code", "EU data-theme codes"),
+]
+
+
+class Agent(Model):
+    """Who publishes a dataset when it is none of the dataset's own organisations: its name
+    and, where it has one, its website."""
+
+    name: LangText
+    website: Url | None = None
+
+
+#: The publisher: an organisation of the dataset, by id, or an agent named in place.
+Publisher = Annotated[
+    OrganisationRef | Agent,
+    Shown("id of an organisation, or an Agent (see below)"),
+]
+
+
+class ContactPoint(Model):
+    """Where people can write about a dataset: an e-mail address, a web page (a contact
+    form), or both, and a name."""
+
+    name: LangText | None = None
+    email: EmailAddress | None = None
+    website: Url | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ContactPoint:
+        if self.email is None and self.website is None:
+            raise ValueError("a contact needs an 'email' or a 'website'")
+        return self
+
+
 class DatasetInfo(Model):
     """Settings of a dataset: where its IRIs live, its title, default language, licence,
-    publisher, when it last changed, and the queries its site publishes."""
+    publisher, contact, rights statement, themes, when it was issued and last changed, and the
+    queries its site publishes."""
 
     base: BaseIri | None = None
     title: LangText | None = None
     description: LangText | None = None
     language: LanguageTag | None = None
     license: Url | None = None
-    publisher: OrganisationRef | None = None
+    publisher: Publisher | None = None
+    #: Stated only when given: liaise-lod never makes up a contact.
+    contact: ContactPoint | None = None
+    #: What the licence and access rights leave unsaid (a copyright or attribution notice).
+    rights: LangText | None = None
+    #: Codes of the EU data-theme table the dataset is filed under (data portals' categories).
+    themes: Annotated[list[DataThemeCode], Field(max_length=14)] = []
+    #: The day the dataset was first published.
+    issued: Day | None = None
     #: The day the dataset last changed: stated in its description, and the last-modified
     #: date of every page whose resource states no date of its own.
     modified: Day | None = None
@@ -956,7 +1022,8 @@ def check_dataset(
     problems += _cycles(dataset)
     problems += _duplicate_participations(dataset)
     problems += _duplicate_fundings(dataset)
-    if dataset.info.publisher and kinds.get(dataset.info.publisher) != "organisation":
+    publisher = dataset.info.publisher
+    if isinstance(publisher, str) and kinds.get(publisher) != "organisation":
         problems.append(
             Problem(
                 None,

@@ -51,11 +51,17 @@ FRAPO = _Namespace("http://purl.org/cerif/frapo/")
 EU_COUNTRY = _Namespace("http://publications.europa.eu/resource/authority/country/")
 EU_LANGUAGE = _Namespace("http://publications.europa.eu/resource/authority/language/")
 EU_FILE_TYPE = _Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_LICENCE = _Namespace("http://publications.europa.eu/resource/authority/licence/")
+EU_DATA_THEME = _Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+EU_ACCESS_RIGHT = _Namespace("http://publications.europa.eu/resource/authority/access-right/")
+#: The EU data-theme table itself (the scheme its themes are in).
+EU_DATA_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
 
 SCHEMA_CONTEXT_IRI = "https://schema.org"
 SHAPES = _Namespace(LLOD_HOME + "shapes#")
 SPDX = _Namespace("http://spdx.org/rdf/terms#")
-IANA_MEDIA_TYPES = _Namespace("http://www.iana.org/assignments/media-types/")
+IANA_MEDIA_TYPES = _Namespace("https://www.iana.org/assignments/media-types/")
 
 #: Prefixes used when writing Turtle, in the order they are written.
 PREFIXES: dict[str, str] = {
@@ -112,9 +118,13 @@ __all__ = [
     "CONTEXT_IRI",
     "DCAT",
     "DCTERMS",
+    "EU_ACCESS_RIGHT",
     "EU_COUNTRY",
+    "EU_DATA_THEME",
+    "EU_DATA_THEMES",
     "EU_FILE_TYPE",
     "EU_LANGUAGE",
+    "EU_LICENCE",
     "FOAF",
     "FRAPO",
     "IANA_MEDIA_TYPES",
@@ -135,6 +145,7 @@ __all__ = [
     "SKOS",
     "SPDX",
     "TIME",
+    "VCARD",
     "VOID",
     "XSD",
     "XSD_STRING",

@@ -30,9 +30,11 @@ from .model import Dataset
 from .serialize import turtle, write_dumps
 from .sources import input_path, load_and_map
 from .validation import (
+    DEFAULT_ENGINE,
     Description,
     ValidationReport,
     ValidationResult,
+    can_focus,
     completeness_shapes,
     dataset_sources,
     find_results,
@@ -64,11 +66,15 @@ def check(
     *,
     processes: int | None = 1,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``;
-    ``strict``: report completeness warnings too (default: as the dataset's settings say)."""
+    ``strict``: report completeness warnings too (default: as the dataset's settings say);
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
     dataset, graph = load_and_map(path, base)
-    return validated(dataset, graph, base, processes=processes, strict=strict)
+    return validated(
+        dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
+    )
 
 
 def validated(
@@ -79,10 +85,12 @@ def validated(
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """``dataset`` and its graph with their validation report. ``meanwhile()``: work this
     process does while others start validating (see ``validate``). ``strict``: report
-    completeness warnings too; ``None`` takes the dataset's ``strict`` setting."""
+    completeness warnings too; ``None`` takes the dataset's ``strict`` setting.
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
     iris = Iris(base or dataset.info.base)
     sources = dataset_sources(dataset, iris.base)
     with stage("validate"):
@@ -94,6 +102,7 @@ def validated(
             meanwhile=meanwhile,
             strict=dataset.info.strict if strict is None else strict,
             info=dataset.info,
+            engine=shacl_engine,
         )
     return BuildResult(dataset, graph, report)
 
@@ -106,6 +115,7 @@ def build(
     allow_invalid: bool = False,
     processes: int | None = 1,
     strict: bool | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
     incremental: bool = True,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
@@ -118,7 +128,9 @@ def build(
     Into an output an earlier build wrote, only what changed since is redone (unless not
     ``incremental``): the records' hashes, the shapes, vocabularies, settings and program are
     kept in a manifest in the output, and anything it cannot account for means a full build
-    (``-v`` says why). Either way the files are those a build from nothing writes.
+    (``-v`` says why). Either way the files are those a build from nothing writes. With
+    another engine than pySHACL the validation is always whole.
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``).
     """
     if isinstance(path, Dataset):
         dataset = path
@@ -134,7 +146,7 @@ def build(
         records = incremental_build.records_of(dataset, subjects_of)
         vocabulary = subjects_of.get(incremental_build.VOCABULARY, ())
         vocabulary_subjects = incremental_build.subject_texts(vocabulary)
-        settings = f"{dataset.info.model_dump_json()}\0{iri_base}\0{strict}"
+        settings = f"{dataset.info.model_dump_json()}\0{iri_base}\0{strict}\0{shacl_engine}"
         fingerprint = manifests.fingerprint(settings, dataset.vocabulary.files)
         plan = None
         if incremental:
@@ -148,7 +160,7 @@ def build(
                 _dump_files(),
                 iri_base,
             )
-    result = _validated_since(plan, dataset, graph, iri_base, processes, strict)
+    result = _validated_since(plan, dataset, graph, iri_base, processes, strict, shacl_engine)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
     with replacing_folder(Path(out), protect=input_path(path)) as folder:
@@ -212,10 +224,14 @@ def _validated_since(
     base: str,
     processes: int | None,
     strict: bool,
+    engine: str,
 ) -> BuildResult:
-    """The dataset validated: only the focus nodes an edit reaches, given a ``plan``."""
+    """The dataset validated: only the focus nodes an edit reaches, given a ``plan`` (and
+    pySHACL as the engine)."""
     completeness = completeness_shapes(base)
-    focus = plan.focus(graph, shapes_graph(base)) if plan is not None else None
+    focus = None
+    if plan is not None and engine == "pyshacl" and can_focus():
+        focus = plan.focus(graph, shapes_graph(base))
     with stage("validate"):
         if plan is not None and focus is not None:
             found = find_results(graph, base=base, focus=focus) if focus else []
@@ -226,7 +242,7 @@ def _validated_since(
             )
             log.info("validated %d focus nodes again", len(focus))
         else:
-            found = find_results(graph, base=base, processes=processes)
+            found = find_results(graph, base=base, processes=processes, engine=engine)
             kept = _Kept()
         for result, description in found:
             if strict or result.source_shape not in completeness:

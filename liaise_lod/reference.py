@@ -21,10 +21,10 @@ from typing_extensions import TypeAliasType
 from . import vocabulary
 from ._internal.resources import vocab_dir
 from .kinds import record_kinds
-from .model import CodeIn, DatasetInfo, Funding, RefTo, Shown, StatedFigure
+from .model import Agent, CodeIn, ContactPoint, DatasetInfo, Funding, RefTo, Shown, StatedFigure
 
 #: The models a data file is made of, in the order the reference describes them.
-NESTED = (Funding, StatedFigure)
+NESTED = (Funding, StatedFigure, Agent, ContactPoint)
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,12 @@ def _codes_section() -> list[str]:
         lines += [f"### {slug}", ""]
         lines += [f"- `{code}`: {_label(scheme, code)}" for code in scheme.codes]
         lines.append("")
+    lines += [
+        "### data-theme (EU authority table, for `themes`)",
+        "",
+        *(f"- `{t.code}`: {t.names['en']}" for t in vocabulary.data_themes().values()),
+        "",
+    ]
     return lines
 
 

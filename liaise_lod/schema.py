@@ -134,6 +134,8 @@ def _record_rules() -> dict[str, dict[str, Any]]:
                 {"properties": {"amount": {"type": "null"}, "currency": {"type": "null"}}},
             ]
         },
+        # A contact can be reached (model.ContactPoint._reachable).
+        "ContactPoint": {"anyOf": [_given(n) for n in ("email", "website")]},
     }
 
 

@@ -143,6 +143,15 @@ def to_oxigraph(graph: Triples) -> list[ox.Triple]:
         return [ox.Triple(subject(s), predicate(p), term(o)) for s, p, o in graph]
 
 
+def write_ntriples(graph: Triples, path: Path) -> None:
+    """N-Triples in the graph's own order, streamed: for another program to read (the dumps
+    are sorted, for people and diffs)."""
+    convert = _Converter()
+    subject, predicate, term = convert.subject, convert.remembered, convert.term
+    triples = (ox.Triple(subject(s), predicate(p), term(o)) for s, p, o in graph)
+    ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+
+
 # --------------------------------------------------------------------------- Turtle, N-Triples
 
 

@@ -8,6 +8,9 @@ pySHACL uses one core. On a large graph the shapes with targets are shared out b
 processes, each validating the whole graph (shared copy-on-write) against its shapes, and the
 reports are merged: the same results as one run, sooner. Splitting the graph instead would need
 each part's neighbours (classes of linked resources, inverse paths) in every part.
+
+Another engine may validate instead (``engine``): TopBraid SHACL, in Java, when it is installed
+(``liaise_lod._internal.topbraid``). Its report is read into the same ``ValidationReport``.
 """
 
 from __future__ import annotations
@@ -19,19 +22,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from . import rich_results
+from ._internal import topbraid
 from ._internal.allocation import bulk_allocation, long_lived
 from ._internal.parallel import fork_map, processes_for
+from ._internal.progress import stage
 from ._internal.pyshacl_tuning import RawResult, focused, is_tunable, raw_results, tuned
 from ._internal.resources import shapes_dir
-from .errors import Problem
+from ._internal.shacl_engines import DEFAULT_ENGINE, ENGINES
+from .errors import ConfigError, Problem
 from .iris import Iris
 from .namespaces import OWL, PREFIXES, RDF, RDFS, SCHEMA, SH, SHAPES, XSD, shorten
 
@@ -50,6 +58,7 @@ SEVERITIES: dict[Node | None, str] = {
 }
 _RANK = {"violation": 0, "warning": 1, "info": 2}
 _PREFIXES = {**PREFIXES, "sh": str(SH), "shape": SHAPES_NS}
+_XSD_STRING = str(XSD.string)
 _PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -317,6 +326,7 @@ def validate(
     meanwhile: Callable[[], object] | None = None,
     strict: bool = False,
     info: DatasetInfo | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> ValidationReport:
     """Validate ``graph`` against the liaise-lod shapes for a dataset under ``base``, and say
     which of its items Google will show no rich result for (``liaise_lod.rich_results``: the
@@ -334,8 +344,12 @@ def validate(
     triples or more, as the command line does; the
     report is the same whatever the number. ``meanwhile()``, if given, is called in this
     process while the others start validating (see ``fork_map``).
+
+    ``engine``: one of ``ENGINES``. ``"topbraid"`` runs TopBraid SHACL in Java (one process,
+    whatever ``processes`` says; ``meanwhile()`` is called while it runs) and raises
+    ``ConfigError`` when it is not installed (see ``engine_available``).
     """
-    found = find_results(graph, base=base, processes=processes, meanwhile=meanwhile)
+    found = find_results(graph, base=base, processes=processes, meanwhile=meanwhile, engine=engine)
     return report_of(found, graph, base=base, sources=sources, strict=strict, info=info)
 
 
@@ -346,10 +360,12 @@ def find_results(
     processes: int | None = 1,
     meanwhile: Callable[[], object] | None = None,
     focus: frozenset[Node] | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Found:
-    """The results of validating ``graph``, not yet located nor sorted (see ``report_of``).
-    With ``focus``, only the shapes' targets among those nodes are validated (in this
-    process): their results are those a whole validation gives them (``can_focus()``)."""
+    """The results of validating ``graph`` with ``engine``, not yet located nor sorted (see
+    ``report_of``). With ``focus``, only the shapes' targets among those nodes are validated
+    (by pySHACL, in this process): their results are those a whole validation gives them
+    (``can_focus()``)."""
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
     if focus is not None:
@@ -359,6 +375,10 @@ def find_results(
             if meanwhile:
                 meanwhile()
             return _pyshacl(graph, shapes)
+    if engine == "topbraid":
+        return _topbraid(graph, shapes, meanwhile)
+    if engine != "pyshacl":
+        raise ConfigError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
     processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
     with long_lived(), tuned():
         return _run(graph, shapes, processes, meanwhile)
@@ -427,6 +447,11 @@ def _rich_results(
         for finding in findings
     ]
     return sorted(results, key=ValidationResult.sort_key), items
+
+
+def engine_available(engine: str) -> bool:
+    """Whether ``engine`` can run here (for ``"topbraid"``: its jars and a Java runtime)."""
+    return engine == "pyshacl" or (engine == "topbraid" and topbraid.is_available())
 
 
 @lru_cache(maxsize=8)
@@ -556,7 +581,7 @@ def _pyshacl_run(graph: Graph, shapes: Graph) -> Found:
     return [_read(_RawReport(raw), raw.node) for raw in report]
 
 
-def _read(report: Graph | _RawReport, node: Node) -> tuple[ValidationResult, Description]:
+def _read(report: Graph | _Report, node: Node) -> tuple[ValidationResult, Description]:
     description = _describe(report, node)  # a result node is a blank node, so described
     return _result(report, node), description if isinstance(description, tuple) else ()
 
@@ -633,6 +658,26 @@ def _only(shapes: Graph, keep: Node, targeted: list[Node]) -> Graph:
     return graph
 
 
+# ------------------------------------------------------------------------ running TopBraid SHACL
+
+
+def _topbraid(graph: Graph, shapes: Graph, meanwhile: Callable[[], object] | None) -> Found:
+    """One TopBraid SHACL run in Java, on the graph and shapes written to files; its results."""
+    from .serialize import write_ntriples
+
+    settings = topbraid.Settings.from_environment()
+    with topbraid.workspace() as folder:
+        data, shapes_file = folder / "data.nt", folder / "shapes.nt"
+        with stage("validate: write N-Triples for TopBraid SHACL"):
+            write_ntriples(topbraid.without_imports(graph), data)
+            write_ntriples(topbraid.without_imports(shapes), shapes_file)
+        with stage("validate: TopBraid SHACL (Java)"):
+            report = topbraid.validate(folder, data, shapes_file, settings, meanwhile)
+        with stage("validate: read TopBraid's report"), bulk_allocation():
+            read = _TurtleReport(report)
+            return [_read(read, node) for node in read.results()]
+
+
 # --------------------------------------------------------------------- reading the SHACL report
 
 
@@ -642,30 +687,12 @@ def _result_nodes(graph: Graph) -> Iterator[Node]:
         yield from graph.objects(report, SH.result)
 
 
-class _RawReport:
-    """One ``RawResult`` read as the report graph pySHACL would clone it into: its own triples,
-    and what the data and shapes graphs say of the blank nodes they lead to (a property path,
-    a shape). Answers the few questions the report reader asks of a graph."""
-
-    def __init__(self, raw: RawResult):
-        self.own: dict[Node, dict[tuple[Node, Node], None]] = {}
-        self.graphs: list[Graph] = []
-        for subject, predicate, obj in raw.triples:
-            if isinstance(obj, tuple):
-                source, obj = obj
-                if isinstance(obj, BNode) and all(source is not known for known in self.graphs):
-                    self.graphs.append(source)
-            self.own.setdefault(subject, {})[predicate, obj] = None  # a set, in order
+class _Report:
+    """A report read from something other than a graph: answers the few questions the report
+    reader asks of a graph, given ``predicate_objects``."""
 
     def predicate_objects(self, node: Node) -> Iterator[tuple[Node, Node]]:
-        if node in self.own:
-            return iter(self.own[node])
-        if isinstance(node, BNode):
-            for graph in self.graphs:
-                pairs = list(graph.predicate_objects(node))
-                if pairs:
-                    return iter(pairs)
-        return iter(())
+        raise NotImplementedError
 
     def objects(self, node: Node, predicate: Node) -> Iterator[Node]:
         return (obj for found, obj in self.predicate_objects(node) if found == predicate)
@@ -688,7 +715,76 @@ class _RawReport:
         return next(self.predicate_objects(pattern[0]), None) is not None
 
 
-def _result(graph: Graph | _RawReport, node: Node) -> ValidationResult:
+class _RawReport(_Report):
+    """One ``RawResult`` read as the report graph pySHACL would clone it into: its own triples,
+    and what the data and shapes graphs say of the blank nodes they lead to (a property path,
+    a shape)."""
+
+    def __init__(self, raw: RawResult):
+        self.own: dict[Node, dict[tuple[Node, Node], None]] = {}
+        self.graphs: list[Graph] = []
+        for subject, predicate, obj in raw.triples:
+            if isinstance(obj, tuple):
+                source, obj = obj
+                if isinstance(obj, BNode) and all(source is not known for known in self.graphs):
+                    self.graphs.append(source)
+            self.own.setdefault(subject, {})[predicate, obj] = None  # a set, in order
+
+    def predicate_objects(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        if node in self.own:
+            return iter(self.own[node])
+        if isinstance(node, BNode):
+            for graph in self.graphs:
+                pairs = list(graph.predicate_objects(node))
+                if pairs:
+                    return iter(pairs)
+        return iter(())
+
+
+class _TurtleReport(_Report):
+    """A SHACL report in a Turtle file (another engine's), its terms made rdflib's."""
+
+    def __init__(self, path: Path):
+        self.own: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        term = _RdflibTerms()
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            self.own[term(quad.subject)].append((term(quad.predicate), term(quad.object)))
+
+    def predicate_objects(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        return iter(self.own.get(node, ()))
+
+    def results(self) -> Iterator[Node]:
+        for node, pairs in list(self.own.items()):
+            if (RDF.type, SH.ValidationReport) in pairs:
+                yield from self.objects(node, SH.result)
+
+
+class _RdflibTerms:
+    """pyoxigraph terms to rdflib's, remembering IRIs (they repeat a lot)."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+
+    def __call__(self, term: Any) -> Node:
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=self.iri(datatype))
+
+    def iri(self, text: str) -> URIRef:
+        iri = self.iris.get(text)
+        if iri is None:
+            iri = self.iris[text] = URIRef(text)
+        return iri
+
+
+def _result(graph: Graph | _Report, node: Node) -> ValidationResult:
     severity = graph.value(node, SH.resultSeverity)
     path = graph.value(node, SH.resultPath)
     focus = graph.value(node, SH.focusNode)
@@ -753,7 +849,7 @@ def _term_text(term: Node) -> str:
     return _iri_text(term)
 
 
-def _path_text(graph: Graph | _RawReport, path: Node) -> str:
+def _path_text(graph: Graph | _Report, path: Node) -> str:
     """A SHACL property path in SPARQL notation: ``schema:address/schema:addressCountry``."""
     if isinstance(path, URIRef):
         return _compact(path)
@@ -782,7 +878,7 @@ def _new_graph() -> Graph:
     return graph
 
 
-def _describe(graph: Graph | _RawReport, node: Node, depth: int = 0) -> Node | Description:
+def _describe(graph: Graph | _Report, node: Node, depth: int = 0) -> Node | Description:
     """``node``'s description if it is a blank node the report describes, else ``node``.
     Nested no deeper than pySHACL clones into a report graph (blank nodes of the shapes graph
     may form a cycle)."""

@@ -1,7 +1,8 @@
 """The controlled vocabularies users pick codes from, read from the files in ``vocab/``.
 
 SKOS schemes give the codes of roles, kinds and topics (and, for kinds, the schema.org class a
-resource of that kind is typed with); two CSV tables give country and language codes.
+resource of that kind is typed with); CSV tables give country and language codes, the EU
+data themes a dataset may be filed under, and the licences we know by name.
 """
 
 from __future__ import annotations
@@ -103,6 +104,45 @@ def countries() -> CodeTable:
 def languages() -> CodeTable:
     """ISO 639 languages, keyed by their 2-letter (and 3-letter) code in lower case."""
     return _read_table("languages.csv")
+
+
+@dataclass(frozen=True)
+class DataTheme:
+    """A theme of the EU data-theme authority table (``JUST``: justice, legal system and public
+    safety), with its English and French names."""
+
+    code: str
+    names: dict[str, str]
+
+
+@cache
+def data_themes() -> dict[str, DataTheme]:
+    """The EU data-theme table (``vocab/data-themes.csv``), by code."""
+    with open(vocab_dir() / "data-themes.csv", newline="", encoding="utf-8") as handle:
+        return {
+            row["code"]: DataTheme(row["code"], {"en": row["name_en"], "fr": row["name_fr"]})
+            for row in csv.DictReader(handle)
+        }
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence we know by its IRI: its short name and, where it has one, its code in the EU
+    licence authority table."""
+
+    iri: str
+    name: str
+    eu_code: str | None
+
+
+@cache
+def licences() -> dict[str, Licence]:
+    """The licences of ``vocab/licences.csv``, by IRI."""
+    with open(vocab_dir() / "licences.csv", newline="", encoding="utf-8") as handle:
+        return {
+            row["iri"]: Licence(row["iri"], row["name"], row["eu_code"] or None)
+            for row in csv.DictReader(handle)
+        }
 
 
 def country_iri(alpha2: str) -> URIRef:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -68,3 +70,36 @@ def untuned(monkeypatch) -> Callable[[], None]:
         pytest.skip("the installed pySHACL is not tuned: validate() already runs it as released")
     module = importlib.import_module("liaise_lod.validation")  # the package exports validate()
     return lambda: monkeypatch.setattr(module, "tuned", contextlib.nullcontext)
+
+
+def edited_example(folder: Path) -> Path:
+    """A copy of the example with a project's end date and acronym changed and a news article
+    renamed (one resource removed, one added)."""
+    shutil.copytree(EXAMPLE, folder)
+    projects = folder / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    text = text.replace("    end: 2018-01\n", "    end: 2018-02\n", 1)
+    text = text.replace("acronym: LIAISE 2\n", "acronym: LIAISE II\n", 1)
+    projects.write_text(text, encoding="utf-8")
+    news = folder / "news.yaml"
+    text = news.read_text(encoding="utf-8")
+    renamed = "news-cep-15th-general-assembly"
+    news.write_text(text.replace(f"id: {renamed}\n", f"id: {renamed}-2\n", 1), encoding="utf-8")
+    return folder
+
+
+class Versions(NamedTuple):
+    old: Path  #: the example, built
+    new_data: Path  #: its edited copy (``edited_example``)
+    new: Path  #: that copy, built
+
+
+@pytest.fixture(scope="session")
+def example_versions(tmp_path_factory) -> Versions:
+    """Two versions of the example, for ``diff`` and ``push --changes``."""
+    from liaise_lod.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("versions")
+    build(EXAMPLE, tmp / "old")
+    build(edited_example(tmp / "new-data"), tmp / "new")
+    return Versions(tmp / "old", tmp / "new-data", tmp / "new")

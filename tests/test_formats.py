@@ -65,5 +65,31 @@ def test_query_offers_the_query_formats():
 def test_a_format_is_registered_once_and_a_graph_format_needs_its_parts():
     with pytest.raises(ValueError, match="registered twice"):
         formats.register_format(GRAPHS[0])
-    with pytest.raises(ValueError, match="needs an extension and an EU file type"):
+    with pytest.raises(ValueError, match="needs its EU file-type code"):
         formats.register_format(Format("trig", ".trig", "application/trig", "TriG", "graph", "x:y"))
+    with pytest.raises(ValueError, match="needs its EU file-type code"):
+        formats.register_format(Format("xlsx", ".xlsx", "application/x", "Excel", "results", "x:y"))
+    with pytest.raises(ValueError, match="needs a file extension"):
+        formats.register_format(
+            Format(
+                "trig", None, "application/trig", "TriG", "graph", "x:y", eu_file_type="RDF_TRIG"
+            )
+        )
+
+
+#: The codes of the EU file-type authority table our formats use, as the table spells them
+#: (http://publications.europa.eu/resource/authority/file-type/{code}).
+EU_FILE_TYPES = {
+    "html": "HTML",
+    "turtle": "RDF_TURTLE",
+    "jsonld": "JSON_LD",
+    "ntriples": "RDF_N_TRIPLES",
+    "table": "TXT",
+    "csv": "CSV",
+    "tsv": "TSV",
+    "json": "SPARQLQRES",
+}
+
+
+def test_every_registered_format_has_its_eu_file_type():
+    assert {fmt.name: fmt.eu_file_type for fmt in formats.all_formats()} == EU_FILE_TYPES

@@ -292,6 +292,45 @@ def test_a_store_sending_more_than_was_pushed_is_not_read_to_the_end(dump, capsy
     assert f"holds more than {SMALL} triples" in line
 
 
+@pytest.mark.parametrize(
+    "sent",
+    ["endless", "malformed", "one long line"],
+)
+def test_changes_read_a_hostile_store_boundedly_and_change_nothing(dump, capsys, sent, monkeypatch):
+    """push --changes reads the store's graph to compare it with OLD: a store that sends more
+    than OLD, malformed N-Triples or a line without end is refused, and no update is sent."""
+    from liaise_lod import graph_store
+
+    monkeypatch.setattr(graph_store._TripleReader, "LINE_LIMIT", 10_000)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\n\r\n"
+    body = {
+        "endless": b"<urn:a> <urn:b> <urn:c> .\n" * 100,  # the same triple: still counted
+        "malformed": b"<urn:a> <urn:b> .\n",
+        "one long line": b'<urn:a> <urn:b> "' + b"a" * 20_000,
+    }[sent]
+
+    def answer(connection: socket.socket, request: bytes) -> None:
+        if request.startswith(b"GET"):
+            connection.sendall(head + body)
+            if sent != "malformed":
+                dripping(b"", 60)(connection, request)  # more, without end
+        else:
+            connection.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    with raw_store(answer) as store:
+        args = ["push", str(dump), "--changes", str(dump), "--graph", "urn:g"]
+        args += ["--endpoint", f"{store.url}/s", "--update-endpoint", f"{store.url}/u"]
+        code = main_within(args, seconds=30)
+    line = one_line_failure(capsys, code)
+    expected = {
+        "endless": f"holds more than {SMALL} triples",
+        "malformed": "malformed N-Triples",
+        "one long line": "longer than 10000 bytes",
+    }[sent]
+    assert expected in line
+    assert all(request.startswith(b"GET") for request in store.requests)
+
+
 # --------------------------------------------------------------------------- time
 
 

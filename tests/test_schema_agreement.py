@@ -30,6 +30,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import UnionType
 from typing import Any
 
 import jsonschema
@@ -279,6 +280,12 @@ def _countries() -> st.SearchStrategy[str]:
     return _padded(st.one_of(any_case(st.sampled_from(codes)), st.sampled_from(oddities)), SPACES)
 
 
+def _data_themes() -> st.SearchStrategy[str]:
+    codes = sorted(vocabulary.data_themes())
+    oddities = ["CRIME", "JUSTICE", "ju st", "juſt", "AGRİ", "OP DATPRO"]
+    return _padded(st.one_of(any_case(st.sampled_from(codes)), st.sampled_from(oddities)), SPACES)
+
+
 def _leaf_values() -> list[tuple[Any, Callable[[], st.SearchStrategy[Any]]]]:
     """Valid values (and near misses) of each kind of value, by its type."""
     identifier_types = {
@@ -310,6 +317,7 @@ def _leaf_values() -> list[tuple[Any, Callable[[], st.SearchStrategy[Any]]]]:
         "PositiveNumber": lambda: _numbers("positive"),
         "Rate": lambda: _numbers("rate"),
         "Country": _countries,
+        "DataThemeCode": _data_themes,
         "Currency": lambda: _padded(_regex("[A-Za-z]{2,4}"), SPACES),
         "EmailAddress": lambda: _padded(_regex(r"[a-z.]{1,5}@[a-z]{1,5}\.[a-z]{2,3}"), SPACES),
         "PhoneNumber": lambda: _padded(_regex(r"\+?[0-9 ().-]{3,8}"), SPACES),
@@ -404,6 +412,8 @@ def _valid(annotation: Any) -> st.SearchStrategy[Any]:
         isinstance(m, model.RefTo) for m in annotation.__metadata__
     ):
         return _valid(model.Slug)
+    if origin is typing.Annotated and typing.get_origin(arguments[0]) in (typing.Union, UnionType):
+        return st.one_of(*(_valid(option) for option in typing.get_args(arguments[0])))  # publisher
     if origin is typing.Annotated and typing.get_origin(arguments[0]) is list:  # queries: ≤ 100
         return st.lists(_valid(typing.get_args(arguments[0])[0]), max_size=3)
     if origin is list:

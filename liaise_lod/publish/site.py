@@ -3,7 +3,7 @@ in whole."""
 
 from __future__ import annotations
 
-import json
+import re
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -12,9 +12,10 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from .. import vocabulary
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
@@ -23,14 +24,15 @@ from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import kind_named
-from ..model import Dataset, http_url
+from ..model import ContactPoint, Dataset, http_url
 from ..namespaces import CONCEPTS
 from ..pipeline import BuildResult, replacing_folder, validated
 from ..rich_results import DEFAULT_TITLE
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
-from ..vocabulary import scheme_slugs
-from . import metadata, sitemap, webconfig
+from ..validation import DEFAULT_ENGINE
+from ..vocabulary import countries, scheme_slugs
+from . import metadata, mqa, sitemap, webconfig
 from .facts import Describer, Link, link_key
 from .gzipped import gzip_writer
 from .index import SiteIndex
@@ -53,16 +55,20 @@ INDEX_LISTED = 1_000
 
 @dataclass(frozen=True)
 class Settings:
-    """Options of a publish run: base IRI, licence, the date stated as last modified, and how
-    many processes may validate and write pages (default 1: this one only; ``None``: one per
-    core for large datasets, as the command line does)."""
+    """Options of a publish run: base IRI, licence, the dates stated as last modified and as
+    issued, and how many processes may validate and write pages (default 1: this one only;
+    ``None``: one per core for large datasets, as the command line does)."""
 
     base: str | None = None
     license: str | None = None
     modified: str | None = None
     processes: int | None = 1
+    #: The day stated as the dataset's first publication (``None``: as its settings say).
+    issued: str | None = None
     #: Report completeness warnings too (``None``: as the dataset's settings say).
     strict: bool | None = None
+    #: The SHACL engine that validates (``validate``'s ``engine``).
+    shacl_engine: str = DEFAULT_ENGINE
 
 
 @dataclass
@@ -72,11 +78,14 @@ class PublishResult:
     build: BuildResult
     pages: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: The data.europa.eu metadata quality score of the site's DCAT-AP description.
+    quality: mqa.Assessment | None = None
 
 
 @cache
 def licence_names() -> dict[str, str]:
-    return json.loads(files(__package__).joinpath("licences.json").read_text(encoding="utf-8"))
+    """The short names of the licences we know (``CC BY 4.0``), by IRI."""
+    return {iri: licence.name for iri, licence in vocabulary.licences().items()}
 
 
 def publish(
@@ -87,7 +96,8 @@ def publish(
 ) -> PublishResult:
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
     then write the site to ``out`` atomically."""
-    _check_date(settings.modified)
+    _check_date(settings.modified, "--modified")
+    _check_date(settings.issued, "--issued")
     _check_license(settings.license)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
@@ -113,6 +123,7 @@ def publish(
                 processes=settings.processes,
                 meanwhile=index,
                 strict=settings.strict,
+                shacl_engine=settings.shacl_engine,
             )
             if not build.report.conforms:
                 raise InvalidGraphError(build.report)
@@ -129,15 +140,17 @@ def _site_index(graph: Graph, iris: Iris) -> SiteIndex:
         return SiteIndex.of(graph, iris)
 
 
-def _check_date(value: str | None) -> None:
+def _check_date(value: str | None, option: str) -> None:
     import datetime
 
     if value is None:
         return
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # fromisoformat takes 20260115 too
+            raise ValueError(value)
         datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise ConfigError(f"--modified '{value}' is not a date (YYYY-MM-DD)") from error
+        raise ConfigError(f"{option} '{value}' is not a date (YYYY-MM-DD)") from error
 
 
 def _check_license(value: str | None) -> None:
@@ -192,6 +205,7 @@ class SiteBuilder:
         self.modified = settings.modified
         #: for pages whose resource states no date
         self.dataset_modified = settings.modified or build.dataset.info.modified
+        self.issued = settings.issued or build.dataset.info.issued
         info = build.dataset.info
         licence = settings.license or info.license
         if licence is None:
@@ -221,15 +235,20 @@ class SiteBuilder:
             with stage("pages"):
                 self._pages()
             with stage("metadata, index page and sitemap, after the pages"):
-                self.writer.record([dump.name for dump in written] + rest())
+                files, quality = rest()
+                self.writer.record([dump.name for dump in written] + files)
+                self.writer.result.quality = quality
 
-    def _rest(self, dumps: list[metadata.Dump]) -> list[str]:
-        """Write everything but the pages and dumps; returns the files written."""
+    def _rest(self, dumps: list[metadata.Dump]) -> tuple[list[str], mqa.Assessment]:
+        """Write everything but the pages and dumps; returns the files written and the
+        metadata quality score of the description."""
         files = self._copies()
         facts = self._facts()
         description = metadata.description_graph(facts, dumps)
         for fmt in graph_formats():
             files[f"description{fmt.extension}"] = fmt.write(description, None)
+        own = {self.iris.base + dump.name for dump in dumps}
+        quality = mqa.assess(description, own, metadata.dcat_ap_conforms(description))
         files["index.html"] = self._index(facts, dumps)
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
         files["robots.txt"] = sitemap.robots(self.iris.base)
@@ -238,7 +257,7 @@ class SiteBuilder:
         files[".htaccess"] = webconfig.htaccess()
         for relative, data in files.items():
             self.writer.put(relative, data)
-        return list(files)
+        return list(files), quality
 
     def _pages(self) -> None:
         """Every resource's page and data files, in batches shared out between processes."""
@@ -296,26 +315,49 @@ class SiteBuilder:
         return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
 
     def _facts(self) -> metadata.DatasetFacts:
-        info = self.build.dataset.info
+        dataset = self.build.dataset
+        info = dataset.info
         counts = self._by_kind()
         description = info.description or {"en": _generated_description(counts)}
         examples = [
             links[0] for kind, links in sorted(counts.items()) if kind not in ("concept", "scheme")
         ]
-        publisher = (
-            str(self.iris.record("organisation", info.publisher)) if info.publisher else None
-        )
         return metadata.DatasetFacts(
             base=self.iris.base,
             title=info.title or {"en": self.site.title},
             description=description,
             license=self.site.license,
-            publisher=publisher,
+            publisher=self._publisher(),
             modified=self.dataset_modified,
             triples=len(self.build.graph),
             examples=examples,
             vocabularies=metadata.vocabularies_used(self.index.terms),
+            issued=self.issued,
+            contact=_contact(info.contact),
+            rights=info.rights,
+            themes=tuple(info.themes),
+            keywords=_keywords(self.build.graph),
+            countries=tuple(
+                sorted({_eu_country(o.country) for o in dataset.organisations if o.country})
+            ),
+            languages=metadata.eu_languages(_languages(self.build.graph)),
+            period=metadata.period_of(
+                (p.start for p in dataset.projects if p.start),
+                (p.end for p in dataset.projects if p.end),
+            ),
         )
+
+    def _publisher(self) -> metadata.Agent | None:
+        """The publisher the settings name: one of the dataset's organisations, or an agent
+        named in place."""
+        publisher = self.build.dataset.info.publisher
+        if publisher is None:
+            return None
+        if isinstance(publisher, str):
+            organisation = next(o for o in self.build.dataset.organisations if o.id == publisher)
+            iri = str(self.iris.record("organisation", publisher))
+            return metadata.Agent(iri, organisation.name, organisation.website)
+        return metadata.Agent(self.iris.base + "#publisher", publisher.name, publisher.website)
 
     def _by_kind(self) -> dict[str, list[str]]:
         kinds: dict[str, list[str]] = defaultdict(list)
@@ -376,6 +418,36 @@ def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
         )
         for fmt in graph_formats()
     ]
+
+
+def _contact(contact: ContactPoint | None) -> metadata.Contact | None:
+    if contact is None:
+        return None
+    return metadata.Contact(contact.name or {}, contact.email, contact.website)
+
+
+def _keywords(graph: Graph) -> tuple[tuple[str, str], ...]:
+    """The names of the topics the records are about, in every language they have."""
+    topics = set(graph.objects(None, DCTERMS.subject))
+    return tuple(
+        sorted(
+            {
+                (label.language, str(label))
+                for topic in topics
+                for label in graph.objects(topic, SKOS.prefLabel)
+                if isinstance(label, Literal) and label.language
+            }
+        )
+    )
+
+
+def _languages(graph: Graph) -> set[str]:
+    """The languages the data's texts are written in."""
+    return {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
+
+
+def _eu_country(alpha2: str) -> str:
+    return countries().eu_codes[alpha2]
 
 
 def _first_links(describer: Describer, iris: list[str]) -> list[Link]:

@@ -1,0 +1,162 @@
+"""Benchmark ``push --changes`` against a full push, on the Oxigraph server.
+
+    python benchmarks/bench_push.py 10000
+
+makes a synthetic dataset of N projects and a copy with one project edited (its name and
+description), writes each as an N-Triples dump, and starts an Oxigraph server on a free
+127.0.0.1 port (in memory; with ``--on-disk``, in a temporary folder). The store's graph
+holds the old version; then it prints the seconds of
+
+- a full push of the new version (upload to a temporary graph, MOVE, count: the baseline),
+- ``push --changes OLD`` of the new version (read both dumps, read the store's graph back and
+  compare, one SPARQL Update, count),
+
+each from the dumps, and checks that both graphs end equal. The machine's speed (a fixed
+pure-Python loop) is printed before and after: this VM's CPU speed varies from hour to hour,
+and other jobs may share it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_publish import reference_loop_seconds
+from bench_sparql import free_port, oxigraph_binary
+
+import synthetic
+
+OLD_GRAPH = "https://bench.example.org/graph/changes"
+FULL_GRAPH = "https://bench.example.org/graph/full"
+
+
+def edited(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """A copy with one project's name and description changed."""
+    copy = json.loads(json.dumps(data))
+    project = copy["projects"][len(copy["projects"]) // 2]
+    project["name"]["en"] += " (edited)"
+    project["description"] = {"en": "An edited description."}
+    return copy
+
+
+def write(folder: Path, data: dict[str, list[dict]]) -> Path:
+    folder.mkdir(parents=True)
+    dataset = {"dataset": {"base": synthetic.BASE, "language": "en"}}
+    (folder / "dataset.json").write_text(json.dumps(dataset))
+    for name, items in data.items():
+        (folder / f"{name}.json").write_text(json.dumps({name: items}))
+    return folder
+
+
+def dump(folder: Path, out: Path) -> Path:
+    from liaise_lod.load import load_dataset
+    from liaise_lod.mapping import to_graph
+    from liaise_lod.serialize import ntriples
+
+    out.write_bytes(ntriples(to_graph(load_dataset(folder))))
+    return out
+
+
+def timed(work) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+class Server:
+    """An Oxigraph server on a free 127.0.0.1 port: in memory, or with its data in ``folder``."""
+
+    def __init__(self, binary: str, folder: Path | None):
+        self.root = f"http://127.0.0.1:{free_port()}"
+        command = [binary, "serve", "--bind", self.root.removeprefix("http://")]
+        if folder is not None:
+            command += ["--location", str(folder)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.root}/query?query=ASK%7B%7D", timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the Oxigraph server did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def ask(server: Server, sparql: str) -> bool:
+    body = urlencode({"query": sparql}).encode()
+    headers = {"Accept": "application/sparql-results+json"}
+    request = urllib.request.Request(f"{server.root}/query", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=3600) as response:
+        return bool(json.loads(response.read())["boolean"])
+
+
+def run(projects: int, on_disk: bool) -> None:
+    from liaise_lod.graph_store import push
+
+    binary = oxigraph_binary()
+    if binary is None:
+        sys.exit("the Oxigraph server is not installed (pip install oxigraph)")
+    print(f"machine: a fixed Python loop takes {reference_loop_seconds():.2f} s (before)")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        data = synthetic.records(projects)
+        seconds, old = timed(lambda: dump(write(tmp / "old", data), tmp / "old.nt"))
+        new = dump(write(tmp / "new", edited(data)), tmp / "new.nt")
+        triples = sum(1 for _ in old.open("rb"))
+        print(f"{projects} projects: {triples} triples, dumps made ({seconds:.0f} s each)")
+        server = Server(binary, tmp / "store" if on_disk else None)
+        print(f"  Oxigraph server {'on disk' if on_disk else 'in memory'}")
+        endpoint, update = f"{server.root}/store", f"{server.root}/update"
+        options = {"update_endpoint": update, "progress": False, "log": lambda message: None}
+        try:
+            seconds, _ = timed(lambda: push(old, endpoint, graph=OLD_GRAPH, **options))
+            print(f"  full push of the old version (setup)   {seconds:7.1f} s")
+            seconds, full = timed(lambda: push(new, endpoint, graph=FULL_GRAPH, **options))
+            print(f"  full push of the new version          {seconds:7.1f} s  ({full.summary()})")
+            seconds, delta = timed(
+                lambda: push(new, endpoint, graph=OLD_GRAPH, changes_from=old, **options)
+            )
+            print(f"  push --changes OLD                     {seconds:7.1f} s  ({delta.summary()})")
+            differ = ask(
+                server,
+                f"ASK {{ {{ GRAPH <{OLD_GRAPH}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH "
+                f"<{FULL_GRAPH}> {{ ?s ?p ?o }} }} }} UNION {{ GRAPH <{FULL_GRAPH}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH <{OLD_GRAPH}> {{ ?s ?p ?o }} }} }} }}",
+            )
+            print(f"  the two graphs are {'NOT ' if differ else ''}equal, triple for triple")
+        finally:
+            server.stop()
+    print(f"machine: a fixed Python loop takes {reference_loop_seconds():.2f} s (after)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("projects", type=int, nargs="*", default=[10_000])
+    parser.add_argument(
+        "--on-disk", action="store_true", help="the server keeps its data in a folder (RocksDB)"
+    )
+    args = parser.parse_args()
+    for projects in args.projects:
+        run(projects, args.on_disk)
+
+
+if __name__ == "__main__":
+    main()
