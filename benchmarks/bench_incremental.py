@@ -86,7 +86,7 @@ def delete_organisation(folder: Path) -> str:
 
 
 def same(one: Path, other: Path) -> bool:
-    names = sorted(path.name for path in one.iterdir() if path.name != ".liaise-lod-manifest.json")
+    names = sorted(path.name for path in one.iterdir() if path.name != ".liaise-lod-manifest")
     _, mismatch, errors = filecmp.cmpfiles(one, other, names, shallow=False)
     return not mismatch and not errors
 

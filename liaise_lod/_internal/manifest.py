@@ -1,8 +1,9 @@
 """What a build leaves in its output so that the next one can redo only what an edit reaches: a
-manifest (``.liaise-lod-manifest.json``) of the input records' hashes and the subjects each gave
-triples, the fingerprints of everything else the output depends on (shapes, vocabularies,
-settings, the program), the validation results, and the digest of every file written (times
-would differ between two builds of the same input, and the manifest is part of the output).
+manifest (``.liaise-lod-manifest``, JSON, though not named so: a ``.json`` file would make the
+output look like a dataset) of the input records' hashes and the subjects each gave triples, the
+fingerprints of everything else the output depends on (shapes, vocabularies, settings, the
+program), the validation results, and the digest of every file written (times would differ
+between two builds of the same input, and the manifest is part of the output).
 
 A manifest that is missing, unreadable, of another form, or whose files are not those it lists,
 is no manifest: the build starts from nothing.
@@ -24,7 +25,7 @@ from rdflib.term import Node
 
 from .resources import shapes_dir, vocab_dir
 
-NAME = ".liaise-lod-manifest.json"
+NAME = ".liaise-lod-manifest"
 FORM = 1
 #: The libraries whose releases change what is written.
 _LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "pydantic", "pyyaml")
