@@ -43,7 +43,12 @@ class RecordKind:
     shape: str
     #: The heading of its resources on the index page.
     label: str
-    #: The sections its page shows above the table of all facts, by name (``publish.facts``).
+    #: What one of them is, on its page ("Project"); by default ``label``.
+    singular: str = ""
+    #: The sections its page shows below its key facts and above the table of all facts, by
+    #: name (``publish.views.SECTIONS``). Without any, a page shows the key facts (dates,
+    #: places, people, topics... as ``publish.views.KEY_FACTS`` reads them) and what links
+    #: to the resource.
     sections: tuple[str, ...] = ()
     #: Its records in a dataset, if not simply the dataset's list of them.
     records: Callable[[Dataset], Iterable[Record]] | None = field(default=None, compare=False)
@@ -60,6 +65,10 @@ class RecordKind:
         if self.records is not None:
             return self.records(dataset)
         return getattr(dataset, self.collection)
+
+    def __post_init__(self) -> None:
+        if not self.singular:
+            object.__setattr__(self, "singular", self.label)
 
     def map_function(self) -> Mapper:
         module, _, name = self.mapper.partition(":")
@@ -97,7 +106,8 @@ register_kind(
         "liaise_lod.mapping.project:map_project",
         shape="Project",
         label="Projects",
-        sections=("partners", "events", "outputs", "deliverables"),
+        singular="Project",
+        sections=("partners", "timeline", "outputs", "deliverables"),
     )
 )
 register_kind(
@@ -106,6 +116,8 @@ register_kind(
         "liaise_lod.mapping.organisation:map_organisation",
         shape="Organisation",
         label="Organisations",
+        singular="Organisation",
+        sections=("projects", "activities", "works", "people"),
     )
 )
 register_kind(
@@ -114,6 +126,7 @@ register_kind(
         "liaise_lod.mapping.participation:map_participation",
         shape="Membership",
         label="Participations",
+        singular="Participation",
         # With the coordinator roles that projects' 'lead' implies.
         records=Dataset.memberships,
     )
@@ -124,7 +137,8 @@ register_kind(
         "liaise_lod.mapping.event:map_event",
         shape="Event",
         label="Events",
-        sections=("events",),
+        singular="Event",
+        sections=("programme", "presentations"),
     )
 )
 register_kind(
@@ -133,6 +147,7 @@ register_kind(
         "liaise_lod.mapping.publication:map_publication",
         shape="Publication",
         label="Publications",
+        singular="Publication",
         sections=("versions",),
     )
 )
@@ -142,6 +157,7 @@ register_kind(
         "liaise_lod.mapping.deliverable:map_deliverable",
         shape="Deliverable",
         label="Deliverables",
+        singular="Deliverable",
     )
 )
 register_kind(
@@ -150,8 +166,16 @@ register_kind(
         "liaise_lod.mapping.news:map_news",
         shape="NewsArticle",
         label="News",
+        singular="News article",
     )
 )
 register_kind(
-    RecordKind(Person, "liaise_lod.mapping.person:map_person", shape="Person", label="People")
+    RecordKind(
+        Person,
+        "liaise_lod.mapping.person:map_person",
+        shape="Person",
+        label="People",
+        singular="Person",
+        sections=("roles", "activities", "works"),
+    )
 )

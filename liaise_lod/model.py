@@ -894,6 +894,10 @@ class DatasetInfo(Model):
     title: LangText | None = None
     description: LangText | None = None
     language: LanguageTag | None = None
+    #: The languages of the site's pages (``publish``), each with pages of its own: the
+    #: first at the resources' own paths. By default the dataset's language (else English)
+    #: alone. Each needs interface texts: liaise-lod has English and French.
+    languages: Annotated[list[LanguageTag], Field(min_length=1, max_length=20)] | None = None
     license: Url | None = None
     publisher: Publisher | None = None
     #: Stated only when given: liaise-lod never makes up a contact.
@@ -913,6 +917,13 @@ class DatasetInfo(Model):
     #: Whether validation reports completeness warnings (a missing description, website,
     #: date...), which ask for what the data may honestly not know.
     strict: bool = False
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_once(cls, languages: list[str] | None) -> list[str] | None:
+        if languages and len(set(languages)) < len(languages):
+            raise ValueError("a language is named twice")
+        return languages
 
 
 # --------------------------------------------------------------------------- the dataset

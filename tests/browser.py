@@ -60,8 +60,15 @@ class Rendered:
 class Chromium:
     """One headless browser; ``render(url, png)`` loads a page, screenshots it, and reports."""
 
-    def __init__(self, executable: str, width: int = 1200, height: int = 900, timeout: float = 30):
-        self.timeout, self.width, self.height = timeout, width, height
+    def __init__(
+        self,
+        executable: str,
+        width: int = 1200,
+        height: int = 900,
+        timeout: float = 30,
+        mobile: bool = False,
+    ):
+        self.timeout, self.width, self.height, self.mobile = timeout, width, height, mobile
         self._profile = tempfile.TemporaryDirectory(prefix="liaise-lod-chromium-")
         browser_reads, self._to_browser = os.pipe()
         self._from_browser, browser_writes = os.pipe()
@@ -153,7 +160,8 @@ class Chromium:
 
     def render(self, url: str, png: Path, expressions: dict[str, str] | None = None) -> Rendered:
         """Load ``url`` in a new tab, wait for its load event, save a PNG of the viewport and
-        evaluate each JavaScript expression of ``expressions`` (by name) in the page."""
+        evaluate each JavaScript expression of ``expressions`` (by name) in the page, awaiting
+        the ones that give a promise."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self._events.clear()
@@ -165,16 +173,20 @@ class Chromium:
             width=self.width,
             height=self.height,
             deviceScaleFactor=1,
-            mobile=False,
+            mobile=self.mobile,
         )
         self.call("Page.navigate", session, url=url)
         self._wait_for("Page.loadEventFired", session)
         shot = self.call("Page.captureScreenshot", session, format="png")
         png.write_bytes(base64.b64decode(shot["data"]))
         evaluations = {
-            name: self.call("Runtime.evaluate", session, expression=expression, returnByValue=True)[
-                "result"
-            ].get("value")
+            name: self.call(
+                "Runtime.evaluate",
+                session,
+                expression=expression,
+                returnByValue=True,
+                awaitPromise=True,  # an expression may be a promise, as axe.run() is
+            )["result"].get("value")
             for name, expression in (expressions or {}).items()
         }
         title = self.call("Runtime.evaluate", session, expression="document.title")["result"]

@@ -14,7 +14,7 @@ from rdflib import URIRef
 from liaise_lod import kinds, model
 from liaise_lod.mapping import to_graph
 from liaise_lod.namespaces import RDF, SH, SHAPES
-from liaise_lod.publish import facts
+from liaise_lod.publish import views
 from liaise_lod.schema import json_schema
 from liaise_lod.validation import shapes_graph
 
@@ -61,11 +61,12 @@ def test_each_kind_has_a_node_shape(kind):
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
 def test_each_kind_has_its_page_sections_and_a_label(kind):
-    templates = Path(facts.__file__).parent / "templates" / "sections"
+    templates = Path(views.__file__).parent / "templates" / "sections"
     for section in kind.sections:
-        assert section in facts.SECTIONS, section
+        assert section in views.SECTIONS, section
         assert (templates / f"{section}.html").is_file(), section
     assert kind.label and kind.label[0].isupper()
+    assert kind.singular and kind.singular[0].isupper()
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)

@@ -9,6 +9,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urljoin
 
 import pytest
@@ -65,15 +66,71 @@ def test_project_page_shows_partners_by_role_and_events_in_order(site):
     assert '<a href="../organisation/efus">' in page
     dates = [page.index(f'datetime="{d}"') for d in ("2016-05-26", "2016-10-11", "2017-03-29")]
     assert dates == sorted(dates)
-    assert "(French)" in page and "creativecommons.org/licenses/by/4.0/" in page
+    # Language versions by the languages' own names, each marked as in its language.
+    assert 'lang="fr" hreflang="fr">Français</a>' in page
+    assert "creativecommons.org/licenses/by/4.0/" in page
+
+
+class _Loaded(HTMLParser):
+    """Every address a page makes the browser load: scripts, styles, icons, images, frames,
+    media, SVG references and CSS ``url()``; links to follow are not loaded."""
+
+    LOADED: ClassVar = {
+        ("script", "src"),
+        ("img", "src"),
+        ("img", "srcset"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("source", "srcset"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("image", "href"),
+        ("use", "href"),
+        ("input", "src"),
+        ("track", "src"),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        for name, value in values.items():
+            if (tag, name) in self.LOADED or name == "xlink:href":
+                self.urls.append(value or "")
+        rel = (values.get("rel") or "").split()
+        if tag == "link" and {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
+            rel
+        ):
+            self.urls.append(values.get("href") or "")
+        self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", values.get("style") or "")
+        self.in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self.in_style:
+            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", data)
 
 
 def test_every_page_states_the_licence_and_loads_nothing_external(site):
+    """No page, nor its style sheet or script, makes a browser load anything from elsewhere."""
+    loaded = set()
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         assert 'rel="license"' in text, page
-        assert "<script src" not in text and "fonts.googleapis" not in text
-        assert 'rel="stylesheet" href="http' not in text
+        parser = _Loaded()
+        parser.feed(text)
+        external = [url for url in parser.urls if re.match(r"\s*(https?:)?//", url, re.I)]
+        assert external == [], page
+        loaded.update(parser.urls)
+    assert {"style.css", "search.js"} <= loaded  # the parser sees what pages load
+    for own in ("style.css", "search.js"):
+        text = (site / own).read_text(encoding="utf-8")
+        assert not re.search(r"url\(|@import|https?://", text), own
 
 
 def test_relative_links_resolve_to_pages(site):
@@ -140,7 +197,7 @@ def test_the_index_counts_concepts_and_schemes_apart(site):
         ("scheme", "Concept schemes", ns.SKOS.ConceptScheme),
     ):
         expected = len(set(data.subjects(ns.RDF.type, rdf_class)))
-        row = f'<tr><td><a href="#kind-{kind}">{label}</a></td><td>{expected}</td></tr>'
+        row = f'<details id="kind-{kind}">\n<summary>{label} ({expected})</summary>'
         assert expected and row in (site / "index.html").read_text(encoding="utf-8")
 
 
@@ -148,8 +205,8 @@ def test_a_participation_is_titled_by_its_member_role_and_project(site):
     page = (site / "participation/liaise-2--cep--partner.html").read_text(encoding="utf-8")
     title = "Confederation of European Probation: Partner in "
     assert f"<h1>{title}Local Institutions Against Violent Extremism II</h1>" in page
-    organisation = (site / "organisation/cep.html").read_text(encoding="utf-8")
-    assert f'<a href="../participation/liaise-2--cep--partner">{title}' in organisation
+    project = (site / "project/liaise-2.html").read_text(encoding="utf-8")
+    assert f'<a href="../participation/liaise-2--cep--partner">{title}' in project
 
 
 def test_hostile_text_is_escaped_and_cannot_leave_the_script(hostile_dataset, tmp_path):
@@ -751,10 +808,14 @@ def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_a
 
     def section(site, kind):
         text = (site / "index.html").read_text()
-        start = text.index(f'<h3 id="kind-{kind}">')
+        start = text.index(f'<details id="kind-{kind}">')
         return text[start : text.index("</ul>", start)]
 
-    organisations = [p for p in html_pages(tmp_path / "whole") if p.parent.name == "organisation"]
+    organisations = [
+        p
+        for p in html_pages(tmp_path / "whole")
+        if p.parent.name == "organisation" and "." not in p.stem  # not project/x.fr.html
+    ]
     assert len(organisations) > 2
     long, short = (
         section(tmp_path / "whole", "organisation"),
@@ -763,9 +824,9 @@ def test_the_index_page_lists_the_first_resources_of_each_kind_and_counts_them_a
     assert long.count("<li>") == len(organisations) and short.count("<li>") == 2
     assert long.split("<li>")[1:3] == short.split("<li>")[1:3]  # the first two by name
     index = (tmp_path / "short" / "index.html").read_text()
-    assert f">Organisations</a></td><td>{len(organisations)}</td>" in index
+    assert f"<summary>Organisations ({len(organisations)})</summary>" in index
     assert f"The first 2 of {len(organisations)}" in index
-    assert "The first" not in (tmp_path / "whole" / "index.html").read_text()
+    assert "The first 2 of" not in (tmp_path / "whole" / "index.html").read_text()
     assert len(whole.pages) > 100
 
 

@@ -54,9 +54,12 @@ def test_only_the_named_queries_are_published(tmp_path):
     publish(data, site)
     assert published(site) == ["organisations.rq", "public.rq"]
     assert (site / "queries/public.rq").read_text(encoding="utf-8") == PUBLIC
-    index = (site / "index.html").read_text(encoding="utf-8")
-    assert "public.rq" in index and "organisations.rq" in index
-    assert "hunter2" not in index and "draft.rq" not in index and "secret.rq" not in index
+    shown = (site / "queries.html").read_text(encoding="utf-8")  # their page, linked from all
+    assert "public.rq" in shown and "organisations.rq" in shown
+    assert 'href="queries"' in (site / "index.html").read_text(encoding="utf-8")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "hunter2" not in text and "draft.rq" not in text and "secret.rq" not in text
 
 
 def test_without_the_setting_no_query_is_published(tmp_path):

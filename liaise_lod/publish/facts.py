@@ -1,6 +1,5 @@
-"""Readable facts about a resource, for its HTML page: every property with linked values, the
-partners of a project by role and country, its events in date order, publications with their
-language versions, and what links to the resource."""
+"""The names of resources, links between their pages, and every statement about a resource as
+the table for data users below its page, in each page language."""
 
 from __future__ import annotations
 
@@ -8,30 +7,31 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..kinds import kind_named
 from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
-from ..vocabulary import countries, languages
 from .index import LABELS, SiteIndex
-from .paths import relative_url, site_path
+from .interface import interface
+from .paths import PageLanguages, relative_url, site_path
 
 LANGUAGE_ORDER = ("en", "fr")
 _LABEL_PREDICATES = frozenset(LABELS)
-_ADDRESS_COUNTRY = SCHEMA.addressCountry
+_FUNDER = SCHEMA.funder
 
 
 @dataclass(frozen=True)
 class Link:
-    """A value on a page: text, with a URL when it points somewhere, and its language tag."""
+    """A value on a page: text, with a URL when it points somewhere. ``lang`` is the language
+    of the text where it differs from the page's; ``hreflang`` that of the page led to, where
+    it is a document in one language."""
 
     text: str
     href: str | None = None
     lang: str | None = None
+    hreflang: str | None = None
 
     def __html__(self) -> str:
         """The value as HTML, every part escaped: a link, a text marked with its language, or
@@ -42,11 +42,12 @@ class Link:
     @cached_property
     def _html(self) -> str:  # a link to a much-linked resource is written on many pages
         text = escape(self.text)
+        lang = f' lang="{escape(self.lang)}"' if self.lang else ""
         if self.href:
-            hreflang = f' hreflang="{escape(self.lang)}"' if self.lang else ""
-            return f'<a href="{escape(self.href)}"{hreflang}>{text}</a>'
+            hreflang = f' hreflang="{escape(self.hreflang)}"' if self.hreflang else ""
+            return f'<a href="{escape(self.href)}"{lang}{hreflang}>{text}</a>'
         if self.lang:
-            return f'<span lang="{escape(self.lang)}">{text}</span>'
+            return f"<span{lang}>{text}</span>"
         return str(text)
 
 
@@ -63,7 +64,7 @@ class NodeFacts:
 
 @dataclass
 class Facts:
-    """Everything a resource page shows."""
+    """Every statement about a resource, for data users: the table below a page."""
 
     iri: str
     path: str
@@ -71,93 +72,102 @@ class Facts:
     title: str
     types: list[str]
     properties: list[tuple[str, list[Link]]]
-    #: The sections its kind shows above all facts (``kinds.RecordKind.sections``), those
-    #: that have something to show: (name, content), rendered by ``templates/sections/{name}``.
-    sections: list[tuple[str, Any]] = field(default_factory=list)
-    referenced_by: list[Link] = field(default_factory=list)
     nodes: list[NodeFacts] = field(default_factory=list)
 
 
 class Describer:
-    """Builds the facts of each page from the site index."""
+    """Names, links and statements of resources from the site index, in each page language.
 
-    def __init__(self, index: SiteIndex):
+    A resource is linked from many pages: its label in each language, its page, its country
+    and the link to it from pages as deep in the site are worked out once."""
+
+    def __init__(self, index: SiteIndex, languages: PageLanguages | None = None):
         self.index = index
         self.iris = index.iris
-        # A resource is linked from many pages: its label, page and country are worked out once.
-        self._labels: dict[str, str] = {}
+        self.languages = languages or PageLanguages()
+        self._names: dict[tuple[str, str], Literal | str] = {}
         self._paths: dict[str, str | None] = {}
-        self._countries: dict[str, str] = {}
-        self._links: dict[tuple[int, str], Link] = {}
+        self._links: dict[tuple[int, str, str], Link] = {}
 
-    def facts(self, iri: str) -> Facts:
-        """The facts shown on the page of ``iri``."""
-        own = [t for t in self.index.own.get(iri, ()) if same_term(t[0], iri)]
-        kind = self.index.kind(iri) or "resource"
-        facts = Facts(
-            iri=iri,
-            path=site_path(iri, self.iris),
-            kind=kind,
-            title=self.label(iri),
-            types=sorted(self.compact(o) for _, p, o in own if same_term(p, RDF_TYPE)),
-            properties=[],
-        )
-        facts.properties = self._properties(facts.path, own)
-        record_kind = kind_named(kind)
-        for name in record_kind.sections if record_kind else ():
-            content = SECTIONS[name](self, facts.path, iri)
-            if content:
-                facts.sections.append((name, content))
-        facts.referenced_by = self._referenced_by(facts.path, iri)
-        facts.nodes = self._nodes(facts.path, iri)
-        return facts
+    # ---------------------------------------------------------------------------- names
 
-    def label(self, iri: str) -> str:
-        """The best label of a resource: English first, then French, then any."""
-        label = self._labels.get(iri)
-        if label is None:
+    def name(self, iri: str, language: str) -> Literal | str:
+        """The best name of a resource for a page in ``language``: in that language, else in
+        the dataset's, English, French, any (a ``Literal``, whose language is known); a
+        participation's made of its parts; else the last segment of its IRI."""
+        key = (iri, language)
+        name = self._names.get(key)
+        if name is None:
             values = self._values(self.index.context.get(iri, ()), iri, _LABEL_PREDICATES)
             if values:
-                label = str(min(values, key=_label_rank))
+                name = min(values, key=self._rank(language))
             else:
-                label = self._membership_label(iri) or iri.rsplit("/", 1)[-1]
-            self._labels[iri] = label
-        return label
+                name = self._membership_label(iri, language) or iri.rsplit("/", 1)[-1]
+            self._names[key] = name
+        return name
 
-    def _membership_label(self, iri: str) -> str | None:
+    def label(self, iri: str, language: str | None = None) -> str:
+        """The best name of a resource as text (see ``name``)."""
+        return str(self.name(iri, language or self.languages.default))
+
+    def best(self, literals: list[Literal], language: str) -> Literal | None:
+        """Of several texts (a description in three languages), the one to show in
+        ``language``."""
+        return min(literals, key=self._rank(language)) if literals else None
+
+    def _rank(self, language: str) -> Callable[[Literal], tuple[int, str]]:
+        order = (language, self.languages.default, *LANGUAGE_ORDER)
+        return lambda label: _label_rank(label, order)
+
+    def _membership_label(self, iri: str, language: str) -> str | None:
         """A participation, which has no name of its own, as "Efus: Coordinator in LIAISE 2"."""
         members = self._objects(iri, ORG.member)
         projects = self._objects(iri, ORG.organization)
         if not (members and projects):
             return None
         roles = self._objects(iri, ORG.role)
-        role = self.label(str(roles[0])) if roles else "Member"
-        return f"{self.label(str(members[0]))}: {role} in {self.label(str(projects[0]))}"
+        ui = interface(language)
+        role = self.label(str(roles[0]), language) if roles else ui("Member")
+        return ui(
+            "{member}: {role} in {project}",
+            member=self.label(str(members[0]), language),
+            role=role,
+            project=self.label(str(projects[0]), language),
+        )
 
-    def link(self, source: str, target: Node) -> Link:
-        """A value as a link: a page of the site by relative URL, another IRI as it is."""
+    # ---------------------------------------------------------------------------- links
+
+    def link(self, source: str, target: Node, language: str | None = None) -> Link:
+        """A value as a link on the page at ``source`` in ``language``: a page of the site by
+        relative URL, in that language; another IRI as it is; a text marked with its language
+        where it differs from the page's."""
+        language = language or self.languages.default
         if isinstance(target, Literal):
-            return Link(str(target), lang=target.language)
+            tag = target.language
+            return Link(str(target), lang=tag if tag and tag != language else None)
         # The same for every page as deep in the site as ``source``: made once.
-        key = (source.count("/"), str(target))
+        key = (source.count("/"), str(target), language)
         link = self._links.get(key)
         if link is None:
-            link = self._links[key] = self._link(source, target)
+            link = self._links[key] = self._link(source, target, language)
         return link
 
-    def _link(self, source: str, target: Node) -> Link:
+    def _link(self, source: str, target: Node, language: str) -> Link:
         iri = str(target)
         document, _, fragment = iri.partition("#")
-        path = self._path(document)
+        path = self.path(document)
         if path is not None:
-            url = relative_url(source, path)
+            url = relative_url(source, self.languages.page(path, language))
             if fragment:  # a value node: named as the heading of its section
-                return Link(self._node_title(iri, fragment), f"{url}#{fragment}")
-            return Link(self.label(document), url)
+                return Link(self._node_title(iri, fragment, language), f"{url}#{fragment}")
+            name = self.name(document, language)
+            tag = name.language if isinstance(name, Literal) else None
+            return Link(str(name), url, tag if tag and tag != language else None)
         return Link(self.compact(target), iri)
 
-    def _path(self, document: str) -> str | None:
-        """The site path of a document's page; ``None`` if it has none."""
+    def path(self, document: str) -> str | None:
+        """The site path of a document's page (in the default language); ``None`` if it has
+        none."""
         if document in self._paths:
             return self._paths[document]
         has_page = self.index.kind(document) is not None and document in self.index.own
@@ -168,131 +178,100 @@ class Describer:
         """``schema:name`` for ``http://schema.org/name``; the IRI when no prefix fits."""
         return _compact(str(iri))
 
+    # ------------------------------------------------------------------------ statements
+
+    def facts(self, iri: str, language: str | None = None) -> Facts:
+        """Every statement about ``iri``, for its page in ``language``."""
+        language = language or self.languages.default
+        own = self.own(iri)
+        path = site_path(iri, self.iris)
+        facts = Facts(
+            iri=iri,
+            path=path,
+            kind=self.index.kind(iri) or "resource",
+            title=self.label(iri, language),
+            types=sorted(self.compact(o) for _, p, o in own if same_term(p, RDF_TYPE)),
+            properties=[],
+        )
+        source = self.languages.page(path, language)
+        facts.properties = self._properties(source, own, language)
+        facts.nodes = self._nodes(source, iri, language)
+        return facts
+
+    def own(self, iri: str) -> list:
+        """The resource's own triples (its ``#parts``' apart)."""
+        return [t for t in self.index.own.get(iri, ()) if same_term(t[0], iri)]
+
     def _values(self, triples, iri: str, predicates) -> list[Literal]:
         return [o for s, p, o in triples if p in predicates and same_term(s, iri)]
 
-    def _properties(self, source: str, own) -> list[tuple[str, list[Link]]]:
+    def _properties(self, source: str, own, language: str) -> list[tuple[str, list[Link]]]:
         grouped: dict[str, list[Link]] = defaultdict(list)
         for _, predicate, obj in own:
             if not same_term(predicate, RDF_TYPE):
-                grouped[self.compact(predicate)].append(self.link(source, obj))
+                grouped[self.compact(predicate)].append(self._stated(source, obj, language))
         return sorted(grouped.items())
 
-    def _nodes(self, source: str, iri: str) -> list[NodeFacts]:
+    def _stated(self, source: str, obj: Node, language: str) -> Link:
+        """A value in the table of statements: a text shows its language tag, as data users
+        read it (``Radicalisation @fr``)."""
+        if isinstance(obj, Literal) and obj.language:
+            return Link(str(obj), lang=obj.language, hreflang=None)
+        return self.link(source, obj, language)
+
+    def _nodes(self, source: str, iri: str, language: str) -> list[NodeFacts]:
         prefix = iri + "#"
         by_node: dict[str, list] = defaultdict(list)
         for triple in self.index.own.get(iri, ()):  # sorted by subject: nodes in order
             if triple[0].startswith(prefix):
                 by_node[str(triple[0])].append(triple)
-        return [self._node(source, node, prefix, triples) for node, triples in by_node.items()]
+        return [
+            self._node(source, node, prefix, triples, language) for node, triples in by_node.items()
+        ]
 
-    def _node(self, source: str, node: str, prefix: str, triples) -> NodeFacts:
+    def _node(self, source: str, node: str, prefix: str, triples, language: str) -> NodeFacts:
         fragment = node[len(prefix) :]
         return NodeFacts(
             fragment=fragment,
-            title=self._node_title(node, fragment, triples),
+            title=self._node_title(node, fragment, language, triples),
             types=sorted(self.compact(o) for _, p, o in triples if same_term(p, RDF_TYPE)),
-            properties=self._properties(source, triples),
+            properties=self._properties(source, triples, language),
         )
 
-    def _node_title(self, node: str, fragment: str, triples=None) -> str:
-        """A value node's name if it has one, else its fragment."""
+    def _node_title(self, node: str, fragment: str, language: str, triples=None) -> str:
+        """A value node's name if it has one; a grant's, its funders'; else its fragment."""
         if triples is None:
             triples = self.index.own.get(node.partition("#")[0], ())
         labels = self._values(triples, node, _LABEL_PREDICATES)
-        return str(min(labels, key=_label_rank)) if labels else fragment
+        if labels:
+            return str(self.best(labels, language))
+        funders = [o for s, p, o in triples if same_term(s, node) and same_term(p, _FUNDER)]
+        if funders:
+            return ", ".join(sorted(self.label(str(f), language) for f in funders))
+        return fragment
+
+    def objects(self, iri: str, predicate: URIRef) -> list[Node]:
+        """The values of ``predicate`` on ``iri`` (a resource or one of its ``#parts``)."""
+        return self._objects(iri, predicate)
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
-        own = self.index.own.get(iri, ())
+        own = self.index.own.get(iri.partition("#")[0], ())
         return [o for s, p, o in own if same_term(p, predicate) and same_term(s, iri)]
 
-    def _partners(self, source: str, project: str) -> list[tuple[str, list[tuple[str, list]]]]:
-        by_role: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
-        for membership in self._participations(project):
-            roles = self._objects(membership, ORG.role)
-            role = self.label(str(roles[0])) if roles else "member"
-            for member in self._objects(membership, ORG.member):
-                country = self._country(str(member))
-                by_role[role][country].append(self.link(source, member))
-        return [
-            (role, [(c, sorted(links, key=link_key)) for c, links in sorted(ctry.items())])
-            for role, ctry in sorted(by_role.items(), key=lambda item: _role_rank(item[0]))
-        ]
-
-    def _participations(self, project: str) -> list[str]:
+    def linking(self, iri: str, predicate: URIRef, kind: str | None = None) -> list[str]:
+        """The documents (of ``kind``) that state ``predicate`` with ``iri`` as its value,
+        in IRI order."""
+        target = URIRef(iri)
         return sorted(
-            doc
-            for doc in self.index.incoming.get(project, ())
-            if self.index.kind(doc) == "participation"  # a cheap test before the triples
-            and URIRef(project) in self._objects(doc, ORG.organization)
+            document
+            for document in self.index.incoming.get(iri, ())
+            if (kind is None or self.index.kind(document) == kind)
+            and any(same_term(p, predicate) and o == target for _, p, o in self.index.own[document])
         )
 
-    def _country(self, organisation: str) -> str:
-        country = self._countries.get(organisation)
-        if country is None:
-            country = self._countries[organisation] = self._find_country(organisation)
-        return country
-
-    def _find_country(self, organisation: str) -> str:
-        for s, p, o in self.index.own.get(organisation, ()):
-            if same_term(p, _ADDRESS_COUNTRY) and s.startswith(organisation + "#"):
-                code = str(o)
-                return f"{countries().names.get(code, code)} ({code})"
-        return "country not stated"
-
-    def _events(self, source: str, iri: str) -> list[tuple[str, Link]]:
-        events = {*self._objects(iri, SCHEMA.event), *self._objects(iri, SCHEMA.subEvent)}
-        dated = []
-        for event in events:
-            starts = self._objects(str(event), SCHEMA.startDate)
-            dated.append((str(starts[0]) if starts else "", self.link(source, event)))
-        return sorted(dated, key=lambda item: (item[0] == "", item[0], *link_key(item[1])))
-
-    def _outputs(self, source: str, project: str) -> list[tuple[Link, list[Link]]]:
-        return [self._versions(source, work)[0] for work in self._produced(project, "publication")]
-
-    def _deliverables(self, source: str, project: str) -> list[Link]:
-        links = [self._with_language(source, d) for d in self._produced(project, "deliverable")]
-        return sorted(links, key=link_key)
-
-    def _produced(self, project: str, kind: str) -> list[str]:
-        return [
-            doc
-            for doc in sorted(self.index.incoming.get(project, ()))
-            if self.index.kind(doc) == kind
-            and URIRef(project) in self._objects(doc, SCHEMA.producer)
-        ]
-
-    def _versions(self, source: str, iri: str) -> list[tuple[Link, list[Link]]]:
-        others = {
-            *self._objects(iri, SCHEMA.workTranslation),
-            *self._objects(iri, SCHEMA.translationOfWork),
-        }
-        versions = [self._with_language(source, o) for o in sorted(str(o) for o in others)]
-        return [(self._with_language(source, iri), versions)]
-
-    def _with_language(self, source: str, iri: str) -> Link:
-        link = self.link(source, URIRef(iri))
-        tags = sorted(str(o) for o in self._objects(iri, SCHEMA.inLanguage))
-        if not tags:
-            return link
-        names = ", ".join(languages().names.get(tag, tag) for tag in tags)
-        return Link(f"{link.text} ({names})", link.href, tags[0] if len(tags) == 1 else None)
-
-    def _referenced_by(self, source: str, iri: str) -> list[Link]:
-        docs = [d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None]
-        return sorted((self.link(source, URIRef(d)) for d in docs), key=link_key)
-
-
-#: The sections a page may show, by the name ``kinds.RecordKind.sections`` gives: each makes the
-#: content of ``templates/sections/{name}.html`` from (describer, page path, resource IRI).
-SECTIONS: dict[str, Callable[[Describer, str, str], Any]] = {
-    "partners": Describer._partners,
-    "events": Describer._events,
-    "outputs": Describer._outputs,
-    "deliverables": Describer._deliverables,
-    "versions": Describer._versions,
-}
+    def referenced_by(self, iri: str) -> list[str]:
+        """The documents with pages that link to ``iri``."""
+        return sorted(d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None)
 
 
 def _compact(iri: str) -> str:
@@ -302,15 +281,10 @@ def _compact(iri: str) -> str:
 def link_key(link: Link) -> tuple[str, str]:
     """The order of links in a list: by text, then by address (texts repeat: language
     versions of one work share a title)."""
-    return (link.text, link.href or "")
+    return (link.text.casefold(), link.href or "")
 
 
-def _label_rank(label: Literal) -> tuple[int, str]:
+def _label_rank(label: Literal, order: tuple[str, ...]) -> tuple[int, str]:
     language = label.language or ""
-    rank = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
+    rank = order.index(language) if language in order else len(order)
     return (rank, str(label))
-
-
-def _role_rank(role: str) -> tuple[int, str]:
-    order = ("Coordinator", "Partner", "Associate partner", "Contact")
-    return (order.index(role) if role in order else len(order), role)

@@ -24,6 +24,8 @@ FILE_TYPES: dict[str, str] = {
     **MEDIA_TYPES,
     ".xml": "application/xml",
     ".css": "text/css",
+    ".js": "text/javascript",
+    ".json": "application/json",
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".rq": "application/sparql-query",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -11,10 +11,12 @@ from rdflib.term import Node
 
 from ..formats import graph_formats
 from ..serialize import Piece, join_pieces, piece
+from . import views
 from .facts import Describer
 from .index import Part, SiteIndex, triples_of
+from .interface import endonym, interface
 from .jsonld_island import island, script_json
-from .paths import relative_url
+from .paths import PageLanguages, relative_url, site_path
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,54 @@ class SiteInfo:
     #: None where neither the settings nor --license name one: the site states no licence.
     license: str | None
     license_name: str | None
+    languages: PageLanguages = field(default_factory=PageLanguages)
+    #: Whether the site has a page of example SPARQL queries.
+    queries: bool = False
+
+
+#: The site path of the page of example queries (its own page: they are for data users).
+QUERIES_PAGE = "queries"
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One language's version of a page, for the language switch and ``hreflang`` links."""
+
+    tag: str
+    name: str
+    #: Its address, absolute (search engines want it so) and relative (for visitors).
+    url: str
+    href: str
+    current: bool
+
+
+def frame(site: SiteInfo, path: str, language: str) -> dict[str, Any]:
+    """What every page around its content needs: the interface in its language, the way
+    home, its address and the other languages' versions. ``path`` is the default language's
+    site path of the page (``""``: the index)."""
+    here = site.languages.page(path, language)
+    return {
+        "site": site,
+        "ui": interface(language),
+        "root": root_of(here),
+        "home": relative_url(here, site.languages.page("", language)),
+        "canonical": site.base + here,
+        "queries_page": (
+            relative_url(here, site.languages.page(QUERIES_PAGE, language))
+            if site.queries
+            else None
+        ),
+        "languages": [
+            LanguageLink(
+                tag,
+                endonym(tag),
+                site.base + site.languages.page(path, tag),
+                relative_url(here, site.languages.page(path, tag)),
+                tag == language,
+            )
+            for tag in site.languages.all
+        ],
+    }
 
 
 @cache
@@ -73,32 +123,35 @@ class ResourceFiles:
     def __init__(self, index: SiteIndex, site: SiteInfo):
         self.index = index
         self.site = site
-        self.describer = Describer(index)
+        self.describer = Describer(index, site.languages)
         self._linked: dict[Node, Piece] = {}
         self._inline: dict[Node, Piece] = {}
 
     def __call__(self, iri: str) -> dict[str, bytes]:
-        """The files of one resource, keyed by their path in the site."""
-        facts = self.describer.facts(iri)
-        path = facts.path
+        """The files of one resource, keyed by their path in the site: its page in each
+        language and its data files."""
+        path = site_path(iri, self.index.iris)
         parts = self.index.parts(iri)
-        canonical = self.site.base + path  # the page, served here (a concept IRI is not)
-        html = render(
-            "resource.html",
-            facts=facts,
-            site=self.site,
-            title=facts.title,
-            root=root_of(path),
-            name=path.rpartition("/")[2],
-            canonical=canonical,
-            island=script_json(island(iri, triples_of(parts), canonical)),
-            formats=graph_formats(),
-        )
+        triples = triples_of(parts)
+        files = {}
+        for language in self.site.languages.all:
+            page = views.page(self.describer, iri, language)
+            # the page, served here (a concept IRI is not), in this language
+            canonical = self.site.base + self.site.languages.page(path, language)
+            files[f"{page.path}.html"] = render(
+                "resource.html",
+                page=page,
+                title=page.title.text,
+                summary=page.summary,
+                kind_heading=views.kind_label(page.kind),
+                name=path.rpartition("/")[2],
+                island=script_json(island(iri, triples, canonical)),
+                formats=graph_formats(),
+                **frame(self.site, path, language),
+            )
         data = join_pieces(map(self._piece, parts), self.site.base)
-        return {
-            f"{path}.html": html,
-            **{f"{path}{fmt.extension}": data[fmt.name] for fmt in graph_formats()},
-        }
+        files.update({f"{path}{fmt.extension}": data[fmt.name] for fmt in graph_formats()})
+        return files
 
     def _piece(self, part: Part) -> Piece:
         if part.role == "linked":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError
@@ -84,3 +85,26 @@ def relative_url(source: str, target: str) -> str:
     ``""`` being the index)."""
     prefix = "../" * source.count("/")
     return f"{prefix}{target}" if target else (prefix or "./")
+
+
+@dataclass(frozen=True)
+class PageLanguages:
+    """The languages a site's pages are written in: the default one's page of a resource is at
+    the resource's own path (``project/alpha``, so that its IRI leads to it), each other's
+    beside it with the language as a suffix (``project/alpha.fr``; the index's is
+    ``index.fr``). No path of a resource holds a dot, so no page of one language can be taken
+    for another resource's."""
+
+    default: str = "en"
+    others: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (self.default, *self.others)
+
+    def page(self, path: str, language: str) -> str:
+        """The extension-less site path of the page of ``path`` (``""``: the index) in
+        ``language``."""
+        if language == self.default:
+            return path
+        return f"{path or 'index'}.{language}"

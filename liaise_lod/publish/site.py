@@ -12,7 +12,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .. import vocabulary
@@ -23,7 +23,7 @@ from .._internal.resources import shapes_dir, vocab_dir
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import graph_formats
 from ..iris import Iris
-from ..kinds import kind_named
+from ..kinds import record_kinds
 from ..model import ContactPoint, Dataset, http_url
 from ..namespaces import CONCEPTS
 from ..pipeline import BuildResult, replacing_folder, validated
@@ -33,12 +33,14 @@ from ..sources import input_path, load_and_map
 from ..validation import DEFAULT_ENGINE
 from ..vocabulary import countries, scheme_slugs
 from . import metadata, mqa, sitemap, webconfig
-from .facts import Describer, Link, link_key
+from .facts import Describer
 from .gzipped import gzip_writer
+from .home import home, search_index
 from .index import SiteIndex
+from .interface import check_page_languages, interface
 from .jsonld_island import plain_dates, script_json
-from .pages import ResourceFiles, SiteInfo, render
-from .paths import SiteFolder, site_path
+from .pages import QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
+from .paths import PageLanguages, SiteFolder, site_path
 from .queries import Query, published_queries
 
 #: What --license's message gives as an example.
@@ -46,11 +48,21 @@ EXAMPLE_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 Progress = Callable[[int, int], None]
 #: Resources per unit of work handed to a process.
 PAGE_BATCH = 50
+#: The queries page's opening sentence, also its description for search engines.
+QUERIES_LEAD = (
+    "Questions these data answer, as SPARQL queries: run them with liaise-lod query, or on a "
+    "SPARQL endpoint holding the whole dataset."
+)
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
 #: The index page lists this many resources of each kind at most (by name): a large site's
 #: would otherwise be a page of megabytes (16 MB for 10,000 projects).
 INDEX_LISTED = 1_000
+#: Site paths of the site's own pages and files, which no resource's page may take.
+RESERVED_PATHS = frozenset(
+    {"index", QUERIES_PAGE, "search", "style", "description", "context", "ontology", "sitemap"}
+    | {"robots", "dataset", "shapes", "schemes"}
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,11 @@ class SiteBuilder:
         self.iris = index.iris
         self.resources = index.page_resources()
         _refuse_shared_pages(self.resources, self.iris)
+        info = build.dataset.info
+        default = info.language or "en"
+        tags = info.languages or [default]
+        check_page_languages(tags)
+        self.languages = PageLanguages(tags[0], tuple(tags[1:]))
         self.queries = queries
         self.writer = writer
         self.progress = progress
@@ -206,7 +223,6 @@ class SiteBuilder:
         #: for pages whose resource states no date
         self.dataset_modified = settings.modified or build.dataset.info.modified
         self.issued = settings.issued or build.dataset.info.issued
-        info = build.dataset.info
         licence = settings.license or info.license
         if licence is None:
             warnings.warn(
@@ -222,7 +238,7 @@ class SiteBuilder:
             )
         title = _pick(info.title) or DEFAULT_TITLE
         name = licence_names().get(licence, licence) if licence else None
-        self.site = SiteInfo(title, self.iris.base, licence, name)
+        self.site = SiteInfo(title, self.iris.base, licence, name, self.languages, bool(queries))
 
     def write(self, dumps: Callable[[], list[metadata.Dump]]) -> None:
         """The pages and, beside them, everything else: copies of the shapes and schemes,
@@ -249,10 +265,11 @@ class SiteBuilder:
             files[f"description{fmt.extension}"] = fmt.write(description, None)
         own = {self.iris.base + dump.name for dump in dumps}
         quality = mqa.assess(description, own, metadata.dcat_ap_conforms(description))
-        files["index.html"] = self._index(facts, dumps)
+        files.update(self._index(facts, dumps))
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
+        files["search.js"] = _template_bytes("search.js")
         files[".webconfig/nginx.conf"] = webconfig.nginx(self.iris.base)
         files[".htaccess"] = webconfig.htaccess()
         for relative, data in files.items():
@@ -365,28 +382,44 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
-    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> bytes:
-        describer = Describer(self.index)
-        kinds = [
-            (kind, kind_label(kind), len(iris), _first_links(describer, iris))
-            for kind, iris in sorted(self._by_kind().items())
-        ]
-        return render(
-            "index.html",
-            site=self.site,
-            title=self.site.title,
-            root="",
-            island=script_json(plain_dates(metadata.schema_dataset(facts, dumps))),
-            description=sorted(facts.description.items()),
-            kinds=kinds,
-            triples=facts.triples,
-            dumps=dumps,
-            shapes=[name for name, _ in _tree(shapes_dir(), "")],
-            schemes=[name for name, _ in self._scheme_files()],
-            queries=[(query.name, query.text) for query in self.queries],
-            citation=f"{self.site.title}. {self.site.base}."
-            + (f" Licensed under {self.site.license_name}." if self.site.license_name else ""),
-        )
+    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> dict[str, bytes]:
+        """The index page, the page of example queries and the search's index, in each
+        language."""
+        describer = Describer(self.index, self.languages)
+        by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
+        island = script_json(plain_dates(metadata.schema_dataset(facts, dumps)))
+        files = {}
+        for language in self.languages.all:
+            page = self.languages.page("", language)
+            visitors = home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
+            files[f"{page or 'index'}.html"] = render(
+                "index.html",
+                title=self.site.title,
+                summary=_pick(facts.description, language),
+                island=island,
+                description=_best(facts.description, language),
+                home_page=visitors,
+                search_index=self.languages.page("search", language) + ".json",
+                triples=facts.triples,
+                dumps=dumps,
+                shapes=[name for name, _ in _tree(shapes_dir(), "")],
+                schemes=[name for name, _ in self._scheme_files()],
+                citation=f"{self.site.title}. {self.site.base}."
+                + (f" Licensed under {self.site.license_name}." if self.site.license_name else ""),
+                **frame(self.site, "", language),
+            )
+            if self.queries:
+                files[f"{self.languages.page(QUERIES_PAGE, language)}.html"] = render(
+                    "queries.html",
+                    title="SPARQL",
+                    summary=interface(language)(QUERIES_LEAD),
+                    lead=QUERIES_LEAD,
+                    queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
+                    **frame(self.site, QUERIES_PAGE, language),
+                )
+            search = self.languages.page("search", language)
+            files[f"{search}.json"] = search_index(describer, self.resources, language)
+        return files
 
     def _sitemap_entries(self) -> list[tuple[str, str | None]]:
         """Every page's URL with its last-modified date: the one set, else the latest its
@@ -398,9 +431,22 @@ class SiteBuilder:
             for iri in self.resources
         }
         dates = [date for date in lastmods.values() if date]
-        entries = [(self.iris.base, self.modified or (max(dates) if dates else None))]
-        entries += [(self.iris.base + site_path(iri, self.iris), lastmods[iri]) for iri in lastmods]
+        latest = self.modified or (max(dates) if dates else None)
+        entries = [(self.iris.base + self.languages.page("", tag), latest) for tag in self._tags()]
+        if self.queries:
+            entries += [
+                (self.iris.base + self.languages.page(QUERIES_PAGE, tag), latest)
+                for tag in self._tags()
+            ]
+        for iri, lastmod in lastmods.items():
+            path = site_path(iri, self.iris)
+            entries += [
+                (self.iris.base + self.languages.page(path, tag), lastmod) for tag in self._tags()
+            ]
         return entries
+
+    def _tags(self) -> tuple[str, ...]:
+        return self.languages.all
 
 
 def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
@@ -450,18 +496,18 @@ def _eu_country(alpha2: str) -> str:
     return countries().eu_codes[alpha2]
 
 
-def _first_links(describer: Describer, iris: list[str]) -> list[Link]:
-    """Links to the first ``INDEX_LISTED`` of these resources from the index page, by name."""
-    links = sorted((describer.link("", URIRef(iri)) for iri in iris), key=link_key)
-    return links[:INDEX_LISTED]
-
-
 def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
     """Two resources whose pages would be one file: a concept of the dataset's own IRI'd
     ``{base}vocab/role`` and our scheme ``vocab/role``, say."""
     pages: dict[str, str] = {}
     for iri in resources:
         path = site_path(iri, iris)
+        if path in RESERVED_PATHS:
+            raise ConfigError(
+                f"<{iri}> would have the page {path}, which the site keeps for its own "
+                f"({', '.join(sorted(RESERVED_PATHS))}): give the dataset's own concept "
+                "another IRI"
+            )
         if path in pages:
             raise ConfigError(
                 f"<{pages[path]}> and <{iri}> would both have the page {path}: give the "
@@ -470,14 +516,20 @@ def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
         pages[path] = iri
 
 
-#: Headings of the resources that are not records.
-_OTHER_LABELS = {"concept": "Concepts", "scheme": "Concept schemes", "resource": "Other resources"}
+def _kind_rank(kind: str) -> tuple[int, str]:
+    """Kinds in the order of the dataset's collections, concepts and schemes after."""
+    order = [kind.name for kind in record_kinds()] + ["scheme", "concept"]
+    return (order.index(kind) if kind in order else len(order), kind)
 
 
-def kind_label(kind: str) -> str:
-    """The heading of a kind of resource on the index page."""
-    record_kind = kind_named(kind)
-    return record_kind.label if record_kind else _OTHER_LABELS.get(kind, kind)
+def _query_title(text: str) -> str:
+    """A query's first comment line: what it asks."""
+    for line in text.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+        if line.strip():
+            break
+    return ""
 
 
 def _tree(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
@@ -491,10 +543,18 @@ def _template_bytes(name: str) -> bytes:
     return files(__package__).joinpath("templates", name).read_bytes()
 
 
-def _pick(texts: dict[str, str] | None) -> str | None:
+def _best(texts: dict[str, str], language: str) -> list[tuple[str, str]]:
+    """The text in ``language``, else in English, else in the first language, with its tag."""
+    for tag in (language, "en", *sorted(texts)):
+        if tag in texts:
+            return [(tag, texts[tag])]
+    return []
+
+
+def _pick(texts: dict[str, str] | None, language: str = "en") -> str | None:
     if not texts:
         return None
-    return texts.get("en") or texts[sorted(texts)[0]]
+    return texts.get(language) or texts.get("en") or texts[sorted(texts)[0]]
 
 
 def _generated_description(counts: dict[str, list[str]]) -> str:
