@@ -97,6 +97,12 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write the output even when the graph violates the shapes",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="build from nothing, not reusing what an earlier build left in the output "
+        "(the files are the same either way)",
+    )
 
 
 @command("build", "validate a dataset and write Turtle, JSON-LD, N-Triples and the report")(
@@ -114,6 +120,7 @@ def run_build(args: argparse.Namespace) -> int:
             processes=args.processes,
             strict=args.strict,
             shacl_engine=args.shacl_engine,
+            incremental=not args.full,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)

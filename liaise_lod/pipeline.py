@@ -9,20 +9,39 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
+from rdflib.term import Node
 
-from ._internal import staging
+from ._internal import incremental as incremental_build
+from ._internal import manifest as manifests
+from ._internal import splice, staging
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
-from ._internal.progress import stage
+from ._internal.progress import log, stage
 from ._internal.resources import vocab_dir
 from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
+from .formats import graph_formats
 from .iris import Iris
+from .load import load_dataset
+from .mapping import to_graph
 from .model import Dataset
 from .serialize import turtle, write_dumps
 from .sources import input_path, load_and_map
-from .validation import DEFAULT_ENGINE, ValidationReport, dataset_sources, validate
+from .validation import (
+    DEFAULT_ENGINE,
+    Description,
+    ValidationReport,
+    ValidationResult,
+    can_focus,
+    completeness_shapes,
+    dataset_sources,
+    find_results,
+    report_of,
+    shapes_graph,
+    validate,
+)
 
 #: Marks a folder as written by liaise-lod: only such a folder is ever replaced.
 OUTPUT_MARKER = ".liaise-lod-output"
@@ -37,6 +56,8 @@ class BuildResult:
     graph: Graph
     report: ValidationReport
     files: list[Path] = field(default_factory=list)
+    #: the results as the output's manifest keeps them
+    kept: Any = field(default=None, repr=False)
 
 
 def check(
@@ -95,6 +116,7 @@ def build(
     processes: int | None = 1,
     strict: bool | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
+    incremental: bool = True,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -102,16 +124,59 @@ def build(
     output is built in a temporary folder beside ``out`` and swapped in, so a failed build
     leaves the previous output as it was. ``processes`` caps the processes that validate and
     write the dumps: 1 (the default) starts none, ``None`` one per core for large graphs.
+
+    Into an output an earlier build wrote, only what changed since is redone (unless not
+    ``incremental``): the records' hashes, the shapes, vocabularies, settings and program are
+    kept in a manifest in the output, and anything it cannot account for means a full build
+    (``-v`` says why). Either way the files are those a build from nothing writes. With
+    another engine than pySHACL the validation is always whole.
     ``shacl_engine``: the engine that validates (``validate``'s ``engine``).
     """
-    result = check(path, base, processes=processes, strict=strict, shacl_engine=shacl_engine)
+    if isinstance(path, Dataset):
+        dataset = path
+    else:
+        with stage("load"):
+            dataset = load_dataset(Path(path))
+    iri_base = Iris(base or dataset.info.base).base
+    subjects_of: dict[str, set[Node]] = {}
+    with stage("map"):
+        graph = to_graph(dataset, iri_base, subjects_of=subjects_of)
+    strict = dataset.info.strict if strict is None else strict
+    with stage("compare"):
+        records = incremental_build.records_of(dataset, subjects_of)
+        vocabulary = subjects_of.get(incremental_build.VOCABULARY, ())
+        vocabulary_subjects = incremental_build.subject_texts(vocabulary)
+        settings = f"{dataset.info.model_dump_json()}\0{iri_base}\0{strict}\0{shacl_engine}"
+        fingerprint = manifests.fingerprint(settings, dataset.vocabulary.files)
+        plan = None
+        if incremental:
+            plan = incremental_build.plan(
+                _resolved(Path(out)),
+                OUTPUT_MARKER,
+                graph,
+                records,
+                vocabulary_subjects,
+                fingerprint,
+                _dump_files(),
+                iri_base,
+            )
+    result = _validated_since(plan, dataset, graph, iri_base, processes, strict, shacl_engine)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
-    iri_base = Iris(base or result.dataset.info.base).base
     with replacing_folder(Path(out), protect=input_path(path)) as folder:
         try:
             with stage("write"), long_lived():
-                result.files = write_outputs(result, folder, iri_base, processes)
+                result.files = write_outputs(result, folder, iri_base, processes, plan)
+                kept = result.kept
+                manifest = manifests.Manifest(
+                    fingerprint=fingerprint,
+                    records=records,
+                    vocabulary_subjects=vocabulary_subjects,
+                    results=kept.results,
+                    held_back=kept.held_back,
+                    files=_digests(result.files, plan),
+                )
+                (folder / manifests.NAME).write_bytes(manifest.to_json())
         except OSError as error:  # e.g. a full disk: the previous output stays as it was
             raise OutputError(
                 f"could not write the output for {out}: {error.strerror or error}"
@@ -120,20 +185,165 @@ def build(
     return result
 
 
+def _digests(files: list[Path], plan: incremental_build.Plan | None) -> dict[str, str]:
+    """Each file's SHA-256; that of a file linked from the earlier output is known."""
+    digests = {}
+    for file in sorted(files):
+        known = plan.previous.files.get(file.name) if plan is not None else None
+        if known is None or not _same_file(file, plan.old / file.name):  # type: ignore[union-attr]
+            known = manifests.file_digest(file)
+        if known is None:
+            raise OSError(f"cannot read {file} back")
+        digests[file.name] = known
+    return digests
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _dump_files() -> dict[str, Path]:
+    return {fmt.name: Path(f"{DUMP_NAME}{fmt.extension}") for fmt in graph_formats()}
+
+
+@dataclass
+class _Kept:
+    """Validation results as a manifest keeps them (see ``_internal.manifest``)."""
+
+    results: list = field(default_factory=list)
+    held_back: dict[str, int] = field(default_factory=dict)
+
+
+def _validated_since(
+    plan: incremental_build.Plan | None,
+    dataset: Dataset,
+    graph: Graph,
+    base: str,
+    processes: int | None,
+    strict: bool,
+    engine: str,
+) -> BuildResult:
+    """The dataset validated: only the focus nodes an edit reaches, given a ``plan`` (and
+    pySHACL as the engine)."""
+    completeness = completeness_shapes(base)
+    focus = None
+    if plan is not None and engine == "pyshacl" and can_focus():
+        focus = plan.focus(graph, shapes_graph(base))
+    with stage("validate"):
+        if plan is not None and focus is not None:
+            found = find_results(graph, base=base, focus=focus) if focus else []
+            again = {str(node) for node in focus}
+            kept = _Kept(
+                [result for result in plan.previous.results if result[0] not in again],
+                {n: count for n, count in plan.previous.held_back.items() if n not in again},
+            )
+            log.info("validated %d focus nodes again", len(focus))
+        else:
+            found = find_results(graph, base=base, processes=processes, engine=engine)
+            kept = _Kept()
+        for result, description in found:
+            if strict or result.source_shape not in completeness:
+                kept.results.append(_encoded(result, description))
+            else:
+                kept.held_back[result.focus_node] = kept.held_back.get(result.focus_node, 0) + 1
+        kept.results.sort(key=lambda encoded: [part or "" for part in encoded[:6]])
+        report = report_of(
+            [_decoded(encoded) for encoded in kept.results],
+            graph,
+            base=base,
+            sources=dataset_sources(dataset, base),
+            strict=strict,
+            held_back=sum(kept.held_back.values()),
+            info=dataset.info,
+        )
+    return BuildResult(dataset, graph, report, kept=kept)
+
+
+def _encoded(result: ValidationResult, description: Description) -> list:
+    return [
+        result.focus_node,
+        result.path,
+        result.value,
+        result.severity,
+        result.message,
+        result.source_shape,
+        manifests.encode_node(description),
+    ]
+
+
+def _decoded(encoded: list) -> tuple[ValidationResult, Description]:
+    focus, path, value, severity, message, shape, description = encoded
+    result = ValidationResult(focus, path, value, severity, message, shape)
+    return result, manifests.decode_node(description)
+
+
 def write_outputs(
-    result: BuildResult, folder: Path, base: str, processes: int | None = 1
+    result: BuildResult,
+    folder: Path,
+    base: str,
+    processes: int | None = 1,
+    plan: incremental_build.Plan | None = None,
 ) -> list[Path]:
-    dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
+    """The build's files, written into ``folder``; with a ``plan``, the dumps rewritten only
+    where they change and files whose bytes do not change linked from the earlier output."""
+    old = plan.old if plan is not None else None
+    dumps = _spliced_dumps(plan, folder, base) if plan is not None else None
+    if dumps is None:
+        dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
     files = list(dumps.values())
 
     def write(name: str, data: bytes) -> None:
-        (folder / name).write_bytes(data)
+        if old is None or not _linked_if_same(old / name, folder / name, data):
+            (folder / name).write_bytes(data)
         files.append(folder / name)
 
     write("validation-report.ttl", turtle(result.report.triples()))
     write("validation-report.txt", result.report.text().encode("utf-8"))
     write("context.jsonld", (vocab_dir() / "context.jsonld").read_bytes())
     return files
+
+
+def _spliced_dumps(plan: incremental_build.Plan, folder: Path, base: str) -> dict[str, Path] | None:
+    """The dumps rewritten around the plan's edits; None where one cannot be (write them)."""
+    written: dict[str, Path] = {}
+    with incremental_build.old_dumps(plan.old, _dump_files(), base) as old:
+        if old is None:
+            return None
+        for name, relative in _dump_files().items():
+            target = folder / relative
+            edits = plan.edits.get(name)
+            if not edits:
+                link_or_copy(plan.old / relative, target)
+            else:
+                with target.open("wb") as stream:
+                    if not splice.write_spliced(old[name], edits, stream):
+                        return None
+            written[name] = target
+    subjects = len(plan.edits.get("jsonld", ()))
+    log.info("rewrote %d subjects of %d changed records", subjects, plan.changed_records)
+    return written
+
+
+def _linked_if_same(old: Path, new: Path, data: bytes) -> bool:
+    """Link ``old`` as ``new`` if it holds ``data``."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+    except OSError:
+        return False
+    link_or_copy(old, new)
+    return True
+
+
+def link_or_copy(old: Path, new: Path) -> None:
+    """``new`` as a hard link to ``old`` (no byte written), or a copy where links fail."""
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copyfile(old, new)
 
 
 @contextmanager

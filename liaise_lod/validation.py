@@ -36,7 +36,7 @@ from ._internal import topbraid
 from ._internal.allocation import bulk_allocation, long_lived
 from ._internal.parallel import fork_map, processes_for
 from ._internal.progress import stage
-from ._internal.pyshacl_tuning import RawResult, raw_results, tuned
+from ._internal.pyshacl_tuning import RawResult, focused, is_tunable, raw_results, tuned
 from ._internal.resources import shapes_dir
 from ._internal.shacl_engines import DEFAULT_ENGINE, ENGINES
 from .errors import ConfigError, Problem
@@ -349,16 +349,60 @@ def validate(
     whatever ``processes`` says; ``meanwhile()`` is called while it runs) and raises
     ``ConfigError`` when it is not installed (see ``engine_available``).
     """
+    found = find_results(graph, base=base, processes=processes, meanwhile=meanwhile, engine=engine)
+    return report_of(found, graph, base=base, sources=sources, strict=strict, info=info)
+
+
+def find_results(
+    graph: Graph,
+    *,
+    base: str,
+    processes: int | None = 1,
+    meanwhile: Callable[[], object] | None = None,
+    focus: frozenset[Node] | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Found:
+    """The results of validating ``graph`` with ``engine``, not yet located nor sorted (see
+    ``report_of``). With ``focus``, only the shapes' targets among those nodes are validated
+    (by pySHACL, in this process): their results are those a whole validation gives them
+    (``can_focus()``)."""
     iris = Iris(base)
     shapes = shapes_graph(iris.base)
+    if focus is not None:
+        if not can_focus():
+            raise ValueError("this pySHACL cannot validate chosen focus nodes alone")
+        with long_lived(), tuned(), focused(focus):
+            if meanwhile:
+                meanwhile()
+            return _pyshacl(graph, shapes)
     if engine == "topbraid":
-        found = _topbraid(graph, shapes, meanwhile)
-    elif engine == "pyshacl":
-        processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
-        with long_lived(), tuned():
-            found = _run(graph, shapes, processes, meanwhile)
-    else:
+        return _topbraid(graph, shapes, meanwhile)
+    if engine != "pyshacl":
         raise ConfigError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
+    with long_lived(), tuned():
+        return _run(graph, shapes, processes, meanwhile)
+
+
+def can_focus() -> bool:
+    """Whether ``find_results`` can take ``focus`` (with the pySHACL releases it is tuned for)."""
+    return is_tunable()
+
+
+def report_of(
+    found: Found,
+    graph: Graph,
+    *,
+    base: str,
+    sources: Sources | None = None,
+    strict: bool = False,
+    held_back: int = 0,
+    info: DatasetInfo | None = None,
+) -> ValidationReport:
+    """The report of ``graph`` from the results ``find_results`` found (see ``validate``);
+    ``held_back`` completeness warnings left out before are counted with those left out
+    here."""
+    iris = Iris(base)
     with bulk_allocation():
         located = _Locator(iris, sources)
         ordered = sorted(
@@ -372,7 +416,7 @@ def validate(
     return ValidationReport(
         results=tuple(sorted(results, key=ValidationResult.sort_key)),  # stable: SHACL's order kept
         descriptions=tuple(description for _, description in kept),
-        held_back=len(ordered) - len(kept),
+        held_back=held_back + len(ordered) - len(kept),
         rich_results=tuple(rich),
         held_back_rich_results=0 if strict else len(rich),
         rich_result_items=tuple(sorted(items.items())),

@@ -12,6 +12,7 @@ import pytest
 from processes import children, gone, require_proc, wait_for
 
 from conftest import EXAMPLE, MINI, REPO, run_cli
+from liaise_lod._internal.manifest import NAME as MANIFEST
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, InputError, OutputError
 from liaise_lod.pipeline import OUTPUT_MARKER, build
@@ -24,6 +25,7 @@ OUTPUTS = {
     "validation-report.ttl",
     "validation-report.txt",
     OUTPUT_MARKER,
+    MANIFEST,
 }
 
 
@@ -64,13 +66,13 @@ def test_bad_input_exits_2_and_leaves_previous_output(tmp_path, write_dataset, c
 def test_violations_write_nothing_unless_allowed(tmp_path, monkeypatch, capsys):
     from liaise_lod import pipeline as build_module
 
-    real_validate = build_module.validate
+    real_find = build_module.find_results
 
     def validate_elsewhere(graph, *, base, **options):
         # every record IRI is then outside the base: a real violation of the IRI shape
-        return real_validate(graph, base="https://elsewhere.example.org/", **options)
+        return real_find(graph, base="https://elsewhere.example.org/", **options)
 
-    monkeypatch.setattr(build_module, "validate", validate_elsewhere)
+    monkeypatch.setattr(build_module, "find_results", validate_elsewhere)
     out = tmp_path / "out"
     assert main(["build", str(MINI), "--out", str(out)]) == 1
     assert "nothing written" in capsys.readouterr().err
@@ -118,10 +120,11 @@ def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(serialize, "jsonld_nodes", broken)
     with pytest.raises(OutputError, match=r"could not write dataset\.jsonld: No space left"):
-        build(MINI, out, processes=processes)  # with 2, the JSON-LD may be written by a helper
+        # with 2 processes, the JSON-LD may be written by a helper
+        build(MINI, out, processes=processes, incremental=False)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert main(["build", str(MINI), "--out", str(out), "-j", str(processes)]) != 0
+    assert main(["build", str(MINI), "--out", str(out), "-j", str(processes), "--full"]) != 0
     error = capsys.readouterr().err
     assert "could not write dataset.jsonld: No space left on device" in error
     assert "Traceback" not in error

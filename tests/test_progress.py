@@ -121,7 +121,8 @@ def test_verbose_says_how_long_each_stage_took(tmp_path, capsys):
 
     assert main(["-v", "build", str(EXAMPLE), "--out", str(tmp_path / "out")]) == 0
     said = [line for line in capsys.readouterr().err.splitlines() if line.endswith(" s")]
-    assert [line.split(":")[1].strip() for line in said] == ["load", "map", "validate", "write"]
+    stages = ["load", "map", "compare", "validate", "write"]
+    assert [line.split(":")[1].strip() for line in said] == stages
     assert all(float(line.rsplit(" ", 2)[1]) >= 0 for line in said)
 
     assert main(["build", str(EXAMPLE), "--out", str(tmp_path / "quiet")]) == 0

@@ -21,6 +21,9 @@ the duration of a ``with`` block:
   results under the right focus node. (A project's thousand memberships have four roles.)
 - **``sh:class``** works out each class's superclasses (``rdfs:subClassOf*``) once per
   constraint, not again for every value node of that type.
+- **Focus**: inside a ``focused(nodes)`` block, a shape's targets are only those of ``nodes``
+  (the shapes it leads to still reach whatever they reach). pySHACL's own ``focus_nodes``
+  option filters the value nodes of nested shapes as well, which changes their results.
 - **Raw results**: inside a ``raw_results()`` block, ``pyshacl.validate`` returns its results
   as pySHACL made them (``RawResult``: a result node and its triples) instead of cloning them
   into a report graph, and an empty text instead of writing one for each result. With tens of
@@ -58,6 +61,7 @@ _lock = threading.Lock()
 _depth = 0
 _saved: list[tuple[object, str, Any]] = []
 _raw_wanted: ContextVar[bool] = ContextVar("_raw_wanted", default=False)
+_focus: ContextVar[frozenset | None] = ContextVar("_focus", default=None)
 _warned = False
 
 
@@ -123,6 +127,17 @@ def raw_results() -> Iterator[None]:
         _raw_wanted.reset(token)
 
 
+@contextmanager
+def focused(nodes: frozenset) -> Iterator[None]:
+    """Inside the block (and a ``tuned()`` one, with a tunable pySHACL), ``pyshacl.validate``
+    run in this thread validates only the targets of its shapes that are in ``nodes``."""
+    token = _focus.set(nodes)
+    try:
+        yield
+    finally:
+        _focus.reset(token)
+
+
 def _install() -> None:
     from pyshacl import Validator, shape
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
@@ -139,6 +154,7 @@ def _install() -> None:
     disjunction = logical_constraints.OrConstraintComponent
     classes = value_constraints.ClassConstraintComponent
     _replace(shape, "CONSTRAINT_PARAMS", (parameters, CONSTRAINT_PARAMETERS_MAP))
+    _replace(shape.Shape, "focus_nodes", _targets_in_focus(shape.Shape.focus_nodes))
     _replace(properties, "_evaluate_property_shape", _property_shape_once(properties))
     _replace(nodes, "_evaluate_node_shape", _node_shape_once(nodes))
     _replace(disjunction, "_evaluate_or_constraint", _or_first_match(disjunction))
@@ -274,6 +290,15 @@ def _superclasses(graph, cls, known: dict[Any, set]) -> set:
     if found is None:
         found = known[cls] = set(graph.transitive_objects(cls, RDFS.subClassOf))
     return found
+
+
+def _targets_in_focus(pyshacls_own: Any) -> Any:
+    def focus_nodes(self, data_graph, debug=False):
+        found = pyshacls_own(self, data_graph, debug=debug)
+        focus = _focus.get()
+        return found if focus is None else {node for node in found if node in focus}
+
+    return focus_nodes
 
 
 def _text_if_wanted(pyshacls_own: Any) -> Any:

@@ -39,11 +39,15 @@ class Emitter:
         self.vocabulary = dataset.vocabulary
         #: (scheme, code or IRI) -> the concept: every concept the records name, once
         self.concepts: dict[tuple[str, str], URIRef] = {}
+        #: where the subjects of the triples added are noted, if anywhere
+        self.touched: set[Node] | None = None
 
     def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
         # One object per distinct term, however many triples use it: an organisation's IRI
         # is made afresh for each of its hundreds of links, and the graph would keep each copy.
         terms = self._terms
+        if self.touched is not None:
+            self.touched.add(subject)
         self._add(
             (
                 terms.setdefault(subject, subject),

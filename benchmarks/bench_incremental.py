@@ -1,0 +1,122 @@
+"""Benchmark incremental builds beside a clean build, on a synthetic dataset.
+
+    python benchmarks/bench_incremental.py 10000
+
+builds the dataset from nothing, then edits one project's name and builds again into the same
+output, then deletes one organisation (and its participations) and builds again; prints each
+build's seconds, its stages (as ``liaise-lod -v`` logs them), the CPU seconds this process
+used (other jobs on the machine stretch the wall-clock figures, not those), and checks that the
+last output equals a clean build of the same input, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import logging
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+
+
+class Stages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(label: str, work) -> float:
+    stages = Stages()
+    logger = logging.getLogger("liaise_lod")
+    logger.addHandler(stages)
+    logger.setLevel(logging.INFO)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    try:
+        work()
+    finally:
+        logger.removeHandler(stages)
+    seconds = time.perf_counter() - start
+    print(f"{label:<34} {seconds:8.2f} s  (CPU {cpu_seconds() - cpu:7.2f} s)")
+    print("    " + "; ".join(stages.lines))
+    return seconds
+
+
+def edit_name(folder: Path) -> None:
+    path = folder / "projects.json"
+    data = json.loads(path.read_text())
+    data["projects"][len(data["projects"]) // 2]["name"]["en"] += " (renamed)"
+    path.write_text(json.dumps(data))
+
+
+def delete_organisation(folder: Path) -> str:
+    """Delete an organisation that only takes part in projects (no lead, funder, publisher,
+    organiser), with its participations."""
+    records = {
+        name: json.loads((folder / f"{name}.json").read_text())[name]
+        for name in ("organisations", "projects", "participations", "events", "publications")
+    }
+    named = {p["lead"] for p in records["projects"]}
+    named |= {f["funder"] for p in records["projects"] for f in p.get("funding", [])}
+    named |= {o for e in records["events"] for o in e.get("organisers", [])}
+    named |= {p["publisher"] for p in records["publications"]}
+    gone = next(o["id"] for o in records["organisations"] if o["id"] not in named)
+    records["organisations"] = [o for o in records["organisations"] if o["id"] != gone]
+    records["participations"] = [p for p in records["participations"] if p["organisation"] != gone]
+    for name in ("organisations", "participations"):
+        (folder / f"{name}.json").write_text(json.dumps({name: records[name]}))
+    return gone
+
+
+def same(one: Path, other: Path) -> bool:
+    names = sorted(path.name for path in one.iterdir() if path.name != ".liaise-lod-manifest")
+    _, mismatch, errors = filecmp.cmpfiles(one, other, names, shallow=False)
+    return not mismatch and not errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("projects", nargs="?", type=int, default=10000)
+    parser.add_argument("-j", "--processes", type=int, default=None)
+    args = parser.parse_args()
+    from liaise_lod.pipeline import build
+
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} at the start (other jobs share the machine)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        data = synthetic.write(Path(tmp) / "data", args.projects)
+        out, clean = Path(tmp) / "out", Path(tmp) / "clean"
+        print(f"{args.projects} projects")
+        timed("clean build", lambda: build(data, out, processes=args.processes))
+        edit_name(data)
+        timed("one project's name edited", lambda: build(data, out, processes=args.processes))
+        gone = delete_organisation(data)
+        timed(f"organisation {gone} deleted", lambda: build(data, out, processes=args.processes))
+        timed(
+            "clean build of the same input",
+            lambda: build(data, clean, processes=args.processes, incremental=False),
+        )
+        print("incremental output equals the clean build's:", same(out, clean))
+
+
+if __name__ == "__main__":
+    main()
