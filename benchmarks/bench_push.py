@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +30,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_publish import reference_loop_seconds
-from bench_sparql import free_port, oxigraph_binary
+from bench_sparql import Server, oxigraph_binary
 
 import synthetic
 
@@ -71,33 +69,6 @@ def timed(work) -> tuple[float, object]:
     start = time.perf_counter()
     result = work()
     return time.perf_counter() - start, result
-
-
-class Server:
-    """An Oxigraph server on a free 127.0.0.1 port: in memory, or with its data in ``folder``."""
-
-    def __init__(self, binary: str, folder: Path | None):
-        self.root = f"http://127.0.0.1:{free_port()}"
-        command = [binary, "serve", "--bind", self.root.removeprefix("http://")]
-        if folder is not None:
-            command += ["--location", str(folder)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.root}/query?query=ASK%7B%7D", timeout=2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the Oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
 
 
 def ask(server: Server, sparql: str) -> bool:

@@ -132,15 +132,15 @@ def bulk_load(binary: str, folder: Path, dump: Path) -> None:
 
 
 class Server:
-    """An Oxigraph server on a free 127.0.0.1 port with its data in a temporary folder."""
+    """An Oxigraph server on a free 127.0.0.1 port: with its data in ``folder``, or in memory."""
 
-    def __init__(self, binary: str, folder: Path):
+    def __init__(self, binary: str, folder: Path | None):
         self.root = f"http://127.0.0.1:{free_port()}"
-        bind = self.root.removeprefix("http://")
+        command = [binary, "serve", "--bind", self.root.removeprefix("http://")]
+        if folder is not None:
+            command += ["--location", str(folder)]
         self.process = subprocess.Popen(
-            [binary, "serve", "--location", str(folder), "--bind", bind],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -164,10 +164,8 @@ def jsonld_to_nquads(path: Path, context_map: Mapping[str, Path]) -> str:
     """
     node = require_executable("node", "apt-get install nodejs")
     require_npm_file("jsonld/package.json")
-    mapping = {url: str(Path(file).resolve()) for url, file in context_map.items()}
     with tempfile.TemporaryDirectory() as folder:
-        map_file = Path(folder) / "context-map.json"
-        map_file.write_text(json.dumps(mapping), encoding="utf-8")
+        map_file = _context_map_file(Path(folder), context_map)
         result = subprocess.run(
             [node, str(JSONLD_TO_NQUADS), str(path), str(map_file)],
             capture_output=True,
@@ -179,6 +177,14 @@ def jsonld_to_nquads(path: Path, context_map: Mapping[str, Path]) -> str:
     return result.stdout
 
 
+def _context_map_file(folder: Path, context_map: Mapping[str, Path]) -> Path:
+    """The context URLs jsonld.js may load, each with its local file, as our scripts read them."""
+    mapping = {url: str(Path(file).resolve()) for url, file in context_map.items()}
+    map_file = folder / "context-map.json"
+    map_file.write_text(json.dumps(mapping), encoding="utf-8")
+    return map_file
+
+
 def jsonld_read_all(
     documents: Mapping[str, object], context_map: Mapping[str, Path]
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -187,10 +193,8 @@ def jsonld_read_all(
     of each it reads. Loading a context URL not in ``context_map`` is a rejection."""
     node = require_executable("node", "apt-get install nodejs")
     require_npm_file("jsonld/package.json")
-    mapping = {url: str(Path(file).resolve()) for url, file in context_map.items()}
     with tempfile.TemporaryDirectory() as folder:
-        map_file = Path(folder) / "context-map.json"
-        map_file.write_text(json.dumps(mapping), encoding="utf-8")
+        map_file = _context_map_file(Path(folder), context_map)
         docs_file = Path(folder) / "documents.json"
         docs_file.write_text(json.dumps(documents), encoding="utf-8")
         result = subprocess.run(
