@@ -30,7 +30,6 @@ from rdflib.namespace import RDF
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 NODE_MODULES = JS_DIR / "node_modules"
-JSONLD_TO_NQUADS = JS_DIR / "jsonld-to-nquads.js"
 JSONLD_CHECK = JS_DIR / "jsonld-check.js"
 
 SCHEMA = "http://schema.org/"
@@ -162,19 +161,12 @@ def jsonld_to_nquads(path: Path, context_map: Mapping[str, Path]) -> str:
     other URL is an error. Raises AssertionError with jsonld.js's message on any failure,
     including a term that is not defined by the context (safe mode).
     """
-    node = require_executable("node", "apt-get install nodejs")
-    require_npm_file("jsonld/package.json")
-    with tempfile.TemporaryDirectory() as folder:
-        map_file = _context_map_file(Path(folder), context_map)
-        result = subprocess.run(
-            [node, str(JSONLD_TO_NQUADS), str(path), str(map_file)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if result.returncode != 0:
-        raise AssertionError(f"jsonld.js rejected {path}: {result.stderr.strip()}")
-    return result.stdout
+    name = str(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    rejected, nquads = jsonld_read_all({name: document}, context_map)
+    if name in rejected:
+        raise AssertionError(f"jsonld.js rejected {path}: {rejected[name]}")
+    return nquads[name]
 
 
 def _context_map_file(folder: Path, context_map: Mapping[str, Path]) -> Path:

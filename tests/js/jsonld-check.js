@@ -6,8 +6,8 @@
  * Usage: node jsonld-check.js DOCS.json CONTEXTMAP.json
  *
  * DOCS is a JSON object mapping a name (a page, say) to a JSON-LD document. CONTEXTMAP maps
- * context URLs to local files, as for jsonld-to-nquads.js: the document loader serves only
- * those and throws for any other URL. Each document is turned into N-Quads with `safe: true`,
+ * context URLs to local files (relative paths are resolved against the map file's folder): the
+ * document loader serves only those and throws for any other URL, so the network is never used. Each document is turned into N-Quads with `safe: true`,
  * so a dropped term, value or node (a node with nothing but `@id`, an undefined term, a
  * relative IRI) is an error.
  *
