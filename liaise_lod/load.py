@@ -33,10 +33,10 @@ from .model import (
     SLUG_PATTERN,
     Dataset,
     DatasetInfo,
-    Model,
     Record,
     Source,
     check_dataset,
+    model_at,
     raw_references,
     reference_problem,
     referenced_kinds,
@@ -884,8 +884,7 @@ def _message(detail: Mapping[str, Any], loc: tuple, model: type[BaseModel]) -> s
     if kind == "missing":
         return f"missing required field '{name}'"
     if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == SLUG_PATTERN:
-        kinds = referenced_kinds(model, loc) if issubclass(model, Model) else None
-        return _not_an_id(detail["input"], kinds)
+        return _not_an_id(detail["input"], referenced_kinds(model, loc))
     message = detail["msg"].removeprefix("Value error, ")
     value = detail.get("input")
     if kind not in ("value_error",) and isinstance(value, str | int | float) and value != "":
@@ -905,18 +904,8 @@ def _not_an_id(value: Any, kinds: tuple[str, ...] | None) -> str:
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> Iterable[str]:
-    for step in loc:
-        if isinstance(step, int):
-            continue
-        info = model.model_fields.get(step)
-        inner = typing.get_args(info.annotation) if info else ()
-        nested = next(
-            (arg for arg in inner if isinstance(arg, type) and hasattr(arg, "model_fields")), None
-        )
-        if nested is None:
-            return ()
-        model = nested
-    return model.model_fields.keys()
+    found = model_at(model, loc)
+    return found.model_fields.keys() if found is not None else ()
 
 
 def _unknown(name: str, allowed: list[str], what: str) -> str:

@@ -1119,17 +1119,28 @@ def raw_references(
                         yield f"{name}[{index}].{field_name}", target, kinds
 
 
-def referenced_kinds(model: type[Model], loc: tuple[Any, ...]) -> tuple[str, ...] | None:
+def referenced_kinds(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, ...] | None:
     """The kinds of record the field at ``loc`` refers to (empty: any), or ``None`` if it makes
     no reference."""
-    names = [step for step in loc if isinstance(step, str)]
-    for name in names[:-1]:
-        nested = _nested_model(model, name) if name in model.model_fields else None
+    holder = model_at(model, loc[:-1]) if loc else None
+    if holder is None or not issubclass(holder, Model) or not isinstance(loc[-1], str):
+        return None
+    marker = dict(_reference_fields(holder)).get(loc[-1])
+    return marker.kinds if marker is not None else None
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model whose fields a place in a record (``("funding", 0)``) holds, if any."""
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = model.model_fields.get(step)
+        inner = typing.get_args(info.annotation) if info else ()
+        nested = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if nested is None:
             return None
         model = nested
-    marker = dict(_reference_fields(model)).get(names[-1]) if names else None
-    return marker.kinds if marker is not None else None
+    return model
 
 
 def _nested_model(model: type[Model], name: str) -> type[Model] | None:
