@@ -325,7 +325,14 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="OLD",
         help="send only what changed since OLD (the version the store holds: a dataset, a "
         "folder written by build or publish, or a dump), as one SPARQL Update; refused unless "
-        "the store's graph is OLD, triple for triple (needs --update-endpoint)",
+        "the store's graph is OLD, as the version marker of the last push says (needs "
+        "--update-endpoint)",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="with --changes: read the store's graph back and compare it with OLD triple for "
+        "triple before the update, and count it after, whatever the version marker says",
     )
 
 
@@ -345,6 +352,7 @@ def run_push(args: argparse.Namespace) -> int:
         base=args.base,
         timeout=args.timeout,
         changes_from=args.changes,
+        verify=args.verify,
     )
     print(result.summary())
     return 0

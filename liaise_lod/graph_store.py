@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # imported where used: the command line reads this module's d
     import pyoxigraph as ox
     from rdflib import Graph
 
+    from ._internal.graph_version import Change as GraphChange
     from ._internal.http_client import Answer, HttpClient
     from .graph_diff import GraphText
     from .model import Dataset
@@ -48,6 +49,7 @@ N_TRIPLES = "application/n-triples"
 _MESSAGE_LIMIT = 600
 _ENDPOINT = "the endpoint (--endpoint)"
 _UPDATE_ENDPOINT = "the update endpoint (--update-endpoint)"
+_MARKER_LIMIT = 16  # statements read of a version marker graph (it holds one)
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,16 @@ class PushResult:
     #: With ``changes_from``: the triples deleted and inserted (``None`` for a full push).
     removed: int | None = None
     added: int | None = None
+    #: How the push was checked (for ``changes_from``: "version checked" by the marker the
+    #: last push left, or "compared triple for triple").
+    check: str = "counted"
 
     def summary(self) -> str:
         if self.removed is not None:
             return (
                 f"<{self.graph}> at {shown(self.endpoint)} changed in one update: "
                 f"{_triples(self.removed)} deleted, {self.added} inserted; it holds "
-                f"{_triples(self.triples)}, checked ({self.seconds:.1f} s)"
+                f"{_triples(self.triples)}, {self.check} ({self.seconds:.1f} s)"
             )
         how = "swapped in with MOVE" if self.atomic else "replaced in place"
         chunks = f"{self.chunks} chunk{'s' if self.chunks != 1 else ''}"
@@ -95,6 +100,7 @@ def push(
     log: Callable[[str], None] | None = None,
     timeout: float = TIMEOUT_SECONDS,
     changes_from: Source | None = None,
+    verify: bool = False,
 ) -> PushResult:
     """Replace the named graph ``graph`` (default: the dataset's base IRI) at a Graph Store
     Protocol ``endpoint`` with the source's triples, then check that the store holds them.
@@ -108,10 +114,13 @@ def push(
     any request) and ``PushError`` when a request fails (its ``status``: the HTTP status, if
     the store answered) or the store does not hold what was sent.
 
-    With ``changes_from`` (the version the store holds: any source, as ``source``) only the
-    difference is sent, as one SPARQL Update (``DELETE DATA`` then ``INSERT DATA``) to
-    ``update_endpoint``, after checking that the store's graph is that version triple for
-    triple; otherwise ``PushError``, and nothing is changed (see ``push_changes``).
+    Every push also records the version it leaves in a small companion graph (a "version
+    marker", see ``liaise_lod/_internal/graph_version.py``). With ``changes_from`` (the version
+    the store holds: any source, as ``source``) only the difference is sent, as one SPARQL
+    Update to ``update_endpoint``, guarded by that marker; a store that does not hold that
+    version is refused with ``PushError``, and nothing is changed (see ``push_changes``).
+    ``verify`` compares the store's graph with ``changes_from`` triple for triple before, and
+    counts it after, whatever the marker says.
     """
     _check_settings(chunk_size, timeout)
     check_endpoint(endpoint, _ENDPOINT)
@@ -131,11 +140,13 @@ def push(
             secret=secret,
             base=base,
             timeout=timeout,
+            verify=verify,
         )
     started = time.monotonic()
     triples, default_graph = source_triples(source, base)
     triples = list(dict.fromkeys(triples))  # a dump may repeat a triple: the store holds it once
     target = _graph_iri(graph or default_graph)
+    version = _version(triples)
     chunks = list(chunked(triples, chunk_size))
     bar = _Sent(len(triples), ProgressBar("pushing", "triples", enabled=progress))
     atomic = bool(update_endpoint) and bool(triples)
@@ -149,6 +160,8 @@ def push(
             if not update_endpoint:
                 log(_in_place_warning(target, len(chunks)))
             _replace_in_place(store, target, chunks, bar)
+        if version is not None:
+            store.put_marker(target, version)
     bar.close()
     seconds = time.monotonic() - started
     return PushResult(endpoint, target, len(triples), len(chunks), atomic, seconds)
@@ -164,17 +177,20 @@ def push_changes(
     secret: str | None,
     base: str | None,
     timeout: float,
+    verify: bool = False,
 ) -> PushResult:
     """Change the store's graph from ``old`` to ``source`` with one SPARQL Update request.
 
-    First the graph is read back (a Graph Store ``GET``) and compared with ``old``, triple for
-    triple: a graph that differs (someone else wrote to it, or ``old`` is not what was pushed
-    last) is refused before any change, with ``PushError``. Then one request deletes the
-    triples ``old`` has and ``source`` has not, and inserts the others: a store that runs an
-    update request as one transaction (Oxigraph does) changes all or nothing. A write by
-    someone else between the check and the update is not seen. The push ends as a full one
-    does, by counting the triples the store holds."""
-    from .graph_diff import compare, graph_text, source_name, text_of
+    The store must hold ``old``. Every push records the version it left in a companion graph
+    (``liaise_lod/_internal/graph_version.py``); when that marker names ``old``'s version, it
+    is the check, and the update is guarded by it: it deletes the triples ``old`` has and
+    ``source`` has not, inserts the others and moves the marker to the new version, only where
+    the marker still says ``old``. Without a marker (or with ``verify``) the graph is read back
+    and compared with ``old`` triple for triple first. A graph that is not ``old`` is refused
+    before any change, with ``PushError``. The push ends by reading the marker back (and, with
+    ``verify``, by counting the graph's triples)."""
+    from ._internal import graph_version as gv
+    from .graph_diff import source_name, text_of
     from .sources import is_dataset
 
     if update_endpoint is None:
@@ -183,60 +199,145 @@ def push_changes(
             "--update-endpoint"
         )
     started = time.monotonic()
-    triples, default_graph = source_triples(source, base)
+    new_name = source_name(source, "the new graph")
+    old_raw, new_raw = gv.ntriples_bytes(old), gv.ntriples_bytes(source)
+    new_text, default_graph = None, None
+    if new_raw is None:
+        triples, default_graph = source_triples(source, base)
+        new_text = text_of(triples, new_name)
+        del triples
     target = _graph_iri(graph or default_graph)
-    new = text_of(triples, source_name(source, "the new graph"))
-    del triples
-    before = graph_text(old, base if is_dataset(old) else None, source_name(old, "the old graph"))
-    changes = compare(before, new)
     from ._internal.http_client import HttpClient
 
     with HttpClient(secret, timeout) as client:
         store = _Store(client, endpoint)
-        _check_holds(store, target, before)
-        if not changes.equal:
-            store.update(update_endpoint, delta_update(target, changes.removed, changes.added))
-        _verify(store, target, len(new), "after the update")
+        held = store.marker(target)
+        old_text, old_version = _old_text(old_raw, held, old, base if is_dataset(old) else None)
+        if verify or held != old_version:
+            if held is not None and not verify:
+                raise _not_old(target, _marker_says(held), old_text, old_version)
+            _check_holds(store, target, old_text, old_version)
+            store.put_marker(target, old_version)
+        change = _change(old_text, new_raw, new_text, source, new_name)
+        if change.new_version != old_version:
+            _apply(store, update_endpoint, target, old_version, change)
+        _check_marker(store, target, old_version, change.new_version)
+        if verify:
+            _verify(store, target, change.new_triples, "after the update")
     seconds = time.monotonic() - started
-    requests = 0 if changes.equal else 1
+    requests = 0 if change.new_version == old_version else 1
     return PushResult(
         endpoint,
         target,
-        len(new),
+        change.new_triples,
         requests,
         True,
         seconds,
-        len(changes.removed),
-        len(changes.added),
+        len(change.removed),
+        len(change.added),
+        "compared triple for triple" if verify or held != old_version else "version checked",
     )
 
 
-def delta_update(graph: str, removed: list[str], added: list[str]) -> str:
-    """One SPARQL Update request: ``DELETE DATA`` then ``INSERT DATA`` in ``graph``, the
-    triples given as N-Triples statements without blank nodes (valid SPARQL as they are)."""
-    operations = []
-    for verb, statements in (("DELETE", removed), ("INSERT", added)):
-        if statements:
-            body = "\n".join(f"{statement} ." for statement in statements)
-            operations.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
-    return " ;\n".join(operations) + "\n"
+def _apply(
+    store: _Store, update_endpoint: str, graph: str, old_version: str, change: GraphChange
+) -> None:
+    """Claim the graph (its marker from the old version to a pending IRI of ours, only where
+    it names the old version), check the claim, send the changes, then name the new
+    version."""
+    from ._internal import graph_version as gv
+
+    claim = gv.pending()
+    store.update(update_endpoint, gv.marker_update(graph, old_version, claim))
+    _check_marker(store, graph, old_version, claim)
+    try:
+        store.update(update_endpoint, gv.data_update(graph, change.removed, change.added))
+    except PushError as error:
+        raise type(error)(
+            f"{error}; the version marker of <{graph}> is left pending: push in full",
+            status=error.status,
+        ) from None
+    store.update(update_endpoint, gv.marker_update(graph, claim, change.new_version))
 
 
-def _check_holds(store: _Store, graph: str, old: GraphText) -> None:
+def _marker_says(held: str) -> str:
+    from ._internal.graph_version import PENDING_PREFIX
+
+    if held.startswith(PENDING_PREFIX):
+        return (
+            "its version marker says that a push of the changes is under way or failed "
+            "halfway (give --verify to compare it with the old version anyway)"
+        )
+    return f"its version marker names {held}"
+
+
+def _old_text(
+    raw: bytes | None, held: str | None, old: Source, base: str | None
+) -> tuple[bytes, str]:
+    """The canonical text of ``old`` and its version: its own bytes when they hash to the
+    version the store holds (then they are that version's canonical text), parsed otherwise."""
+    from ._internal import graph_version as gv
+    from .graph_diff import graph_text, source_name
+
+    if raw is not None and held is not None and gv.sha256_version(raw) == held:
+        return raw, held
+    text = graph_text(old, base, source_name(old, "the old graph"))
+    return gv.canonical_bytes(text), text.version
+
+
+def _change(
+    old: bytes, new_raw: bytes | None, new_text: GraphText | None, source: Source, name: str
+) -> GraphChange:
+    """What to send; from the new dump's own lines when they are sorted and distinct."""
+    from ._internal import graph_version as gv
+    from .graph_diff import graph_text
+
+    if new_raw is not None:
+        change = gv.change(old, new_raw, name, new_is_canonical=False)
+        if change is not None:
+            return change
+    text = new_text or graph_text(source, None, name)
+    change = gv.change(old, gv.canonical_bytes(text), name, new_is_canonical=True)
+    assert change is not None  # a canonical text is sorted and distinct
+    return change
+
+
+def _check_marker(store: _Store, graph: str, old: str, new: str) -> None:
+    """``PushError`` unless the marker now names ``new`` (a version, or our claim)."""
+    held = store.marker(graph)
+    if held == new:
+        return
+    if held == old:
+        raise PushError(
+            f"the store answered success, but <{graph}> was not changed: its version marker "
+            f"still names {old}"
+        )
+    raise PushError(
+        f"<{graph}> was changed by someone else during the push: its version marker names "
+        f"{held or 'no version'}, not {new}; push in full"
+    )
+
+
+def _check_holds(store: _Store, graph: str, old: bytes, version: str) -> None:
     """``PushError`` unless the store's ``graph`` holds exactly the triples of ``old``."""
     from .graph_diff import GraphText
 
-    held = store.read(graph, at_most=len(old))
-    if held == set(old.lines):
+    lines = old.decode("utf-8").split(" .\n")[:-1]
+    held = store.read(graph, at_most=len(lines))
+    if held == set(lines):
         return
     if held is None:
-        holds = f"more than {_triples(len(old))}"
+        holds = f"more than {_triples(len(lines))}"
     else:
         holds = f"{_triples(len(held))} ({GraphText(sorted(held)).version})"
-    raise PushError(
-        f"<{graph}> at the store is not the old version given to --changes: it holds {holds}, "
-        f"the old version {_triples(len(old))} ({old.version}); nothing was changed: push in "
-        "full (without --changes)"
+    raise _not_old(graph, f"it holds {holds}", old, version)
+
+
+def _not_old(graph: str, holds: str, old: bytes, version: str) -> PushError:
+    size = _triples(old.count(b"\n"))
+    return PushError(
+        f"<{graph}> at the store is not the old version given to --changes: {holds}, the old "
+        f"version {size} ({version}); nothing was changed: push in full (without --changes)"
     )
 
 
@@ -256,9 +357,21 @@ def _in_place_warning(target: str, chunks: int) -> str:
     )
 
 
+def _version(triples: list[ox.Triple]) -> str | None:
+    """The version of the graph, as ``diff`` names it; ``None`` when it has blank nodes (a
+    graph with blank nodes gets no version marker, and takes only full pushes)."""
+    from .graph_diff import text_of
+
+    try:
+        return text_of(triples).version
+    except ConfigError:
+        return None
+
+
 def _replace_in_place(
     store: _Store, target: str, chunks: list[list[ox.Triple]], bar: _Sent
 ) -> None:
+    store.drop_marker(target)
     store.upload(target, chunks or [[]], bar)
     bar.close()
     _verify(store, target, bar.total, "after the upload")
@@ -282,6 +395,11 @@ def _replace_by_move(
         _drop_temporary(store, temporary, log)
         raise
     bar.close()
+    try:
+        store.drop_marker(target)  # a marker left from before would name a version gone
+    except BaseException:
+        _drop_temporary(store, temporary, log)
+        raise
     try:
         store.update(update_endpoint, f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{target}>")
     except NoAnswer as error:  # the MOVE may be running: dropping its source could race it
@@ -505,6 +623,29 @@ class _Store:
         except PushError:
             return False
         return answer.ok or answer.status == 404
+
+    def marker(self, graph: str) -> str | None:
+        """The version the store's marker names for ``graph``; ``None`` without one."""
+        from ._internal.graph_version import marker_graph, version_in
+
+        statements = self.read(marker_graph(graph), at_most=_MARKER_LIMIT)
+        return None if statements is None else version_in(statements, graph)
+
+    def put_marker(self, graph: str, version: str) -> None:
+        """Record ``version`` as the one ``graph`` holds (a Graph Store ``PUT``)."""
+        from ._internal.graph_version import marker_graph, marker_statement
+
+        body = f"{marker_statement(graph, version)} .\n".encode()
+        self.send("PUT", graph_url(self.endpoint, marker_graph(graph)), body, N_TRIPLES)
+
+    def drop_marker(self, graph: str) -> None:
+        """Forget the version of ``graph``, before it is replaced: a failure is an error."""
+        from ._internal.graph_version import marker_graph
+
+        url = graph_url(self.endpoint, marker_graph(graph))
+        answer = self.client.request("DELETE", url)
+        if not (answer.ok or answer.status == 404):
+            raise _http_error("DELETE", url, answer, self.client.with_credentials)
 
     def read(self, graph: str, at_most: int) -> set[str] | None:
         """The triples the store holds in ``graph`` as canonical N-Triples statements (without

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +37,7 @@ from test_push import (  # the fixtures start this module's own Oxigraph server 
 
 from conftest import EXAMPLE
 from liaise_lod._internal.endpoint import check_endpoint
+from liaise_lod._internal.graph_version import marker_graph
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
 from liaise_lod.graph_store import credentials, push, store_message
@@ -188,7 +189,7 @@ def test_a_redirected_move_is_not_resent_as_a_get(oxigraph, gate, status):
     assert caught.value.status == status
     assert [method for method, path, _ in gate.seen if path == "/"] == []
     assert oxigraph.count(graph) == 1
-    assert oxigraph.graphs("urn:liaise-lod:") == set()  # the temporary graph was dropped
+    assert oxigraph.graphs("urn:liaise-lod:push:") == set()  # the temporary graph was dropped
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -216,7 +217,7 @@ def test_credentials_never_follow_a_redirect_to_another_origin(
         assert elsewhere.requests == []  # nothing went there, so no credentials either
     assert failure is not None and "another scheme, host or port" in failure
     assert not any(secret in failure for secret in SECRET_FORMS)
-    assert oxigraph.graphs("urn:liaise-lod:") == set()
+    assert oxigraph.graphs("urn:liaise-lod:push:") == set()
 
 
 @pytest.mark.parametrize("status", [307, 308])
@@ -236,7 +237,7 @@ def test_same_origin_307_and_308_are_followed_with_the_method_and_digest_auth(
     assert result.atomic and oxigraph.count(graph) == EXAMPLE_TRIPLES
     followed = [(method, path) for method, path, _ in gate.seen if not path.startswith("/moved")]
     assert {method for method, _ in followed} >= {"PUT", "POST", "GET"}
-    assert oxigraph.graphs("urn:liaise-lod:") == set()
+    assert oxigraph.graphs("urn:liaise-lod:push:") == set()
 
 
 def test_a_redirect_loop_ends(oxigraph, gate, dump):
@@ -256,7 +257,7 @@ def test_a_move_answered_but_not_done_is_a_failure(oxigraph, gate):
     with pytest.raises(PushError, match=rf"after the MOVE <{graph}> holds 1 triple, not the"):
         push_example(gated(gate), graph)
     assert oxigraph.count(graph) == 1
-    assert oxigraph.graphs("urn:liaise-lod:") == set()  # the temporary graph was dropped
+    assert oxigraph.graphs("urn:liaise-lod:push:") == set()  # the temporary graph was dropped
 
 
 def test_chunks_answered_but_not_stored_are_a_failure(oxigraph, gate):
@@ -271,7 +272,7 @@ def test_a_move_that_copies_has_its_temporary_graph_dropped(oxigraph, gate):
     gate.rewrite = lambda path, body: body.replace(b"MOVE", b"COPY") if "/update" in path else body
     push_example(gated(gate), graph, log=said.append)
     assert oxigraph.count(graph) == EXAMPLE_TRIPLES
-    assert oxigraph.graphs("urn:liaise-lod:") == set()
+    assert oxigraph.graphs("urn:liaise-lod:push:") == set()
     assert any("kept the temporary graph" in line for line in said)
 
 
@@ -398,7 +399,9 @@ def test_a_malformed_answer_is_a_one_line_error(dump, capsys, raw):
     with raw_store(answering(raw)) as store:
         code = main(["push", str(dump), "--graph", "urn:g", "--endpoint", f"{store.url}/s"])
     line = one_line_failure(capsys, code)
-    assert line.startswith(f"liaise-lod: PUT {store.url}/s?graph=urn%3Ag: ")
+    # the first request: dropping the version marker of the graph about to be replaced
+    marker = urlencode({"graph": marker_graph("urn:g")})
+    assert line.startswith(f"liaise-lod: DELETE {store.url}/s?{marker}: ")
     assert len(line) < 1200
 
 
