@@ -130,6 +130,8 @@ def push(
     if graph is not None:
         _graph_iri(graph)  # before the data is read
     log = log or _to_stderr
+    if verify and changes_from is None:
+        raise ConfigError("--verify goes with --changes (a full push always counts the graph)")
     if changes_from is not None:
         return push_changes(
             source,

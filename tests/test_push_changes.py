@@ -284,6 +284,8 @@ def test_changes_need_an_update_endpoint(oxigraph, versions):
     old, new, _ = versions
     with pytest.raises(ConfigError, match="--update-endpoint"):
         changes(oxigraph, new, old, a_graph(), update_endpoint=None)
+    with pytest.raises(ConfigError, match="--verify goes with --changes"):
+        full(oxigraph, new, a_graph(), verify=True)
 
 
 def test_cli_push_changes(oxigraph, versions, capsys):
