@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from ._internal.progress import log
-from .errors import InvalidGraphError, LiaiseError, LiaiseWarning
+from .errors import ConfigError, InvalidGraphError, LiaiseError, LiaiseWarning
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -288,9 +288,14 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     parser.add_argument(
         "--endpoint",
-        required=True,
         metavar="URL",
         help="the store's Graph Store Protocol URL (Oxigraph: http://HOST:7878/store)",
+    )
+    parser.add_argument(
+        "--bulk",
+        metavar="oxigraph:DIR",
+        help="instead of --endpoint: load the graph into an Oxigraph store folder with its bulk "
+        "loader (no server may hold the folder meanwhile; serve it afterwards)",
     )
     parser.add_argument("--graph", metavar="IRI", help="named graph to replace (default: base IRI)")
     parser.add_argument(
@@ -342,6 +347,10 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
 def run_push(args: argparse.Namespace) -> int:
     from .graph_store import push
 
+    if args.bulk is not None:
+        return _bulk_push(args)
+    if args.endpoint is None:
+        raise ConfigError("give the store: --endpoint URL, or --bulk oxigraph:DIR")
     result = push(
         args.dataset,
         args.endpoint,
@@ -356,6 +365,19 @@ def run_push(args: argparse.Namespace) -> int:
     )
     print(result.summary())
     return 0
+
+
+def _bulk_push(args: argparse.Namespace) -> int:
+    from ._internal.bulk import bulk_push
+
+    given = [f"--{name.replace('_', '-')}" for name in _NOT_BULK if getattr(args, name)]
+    if given:
+        raise ConfigError(f"--bulk loads a store folder: {', '.join(given)} does not go with it")
+    print(bulk_push(args.dataset, args.bulk, graph=args.graph, base=args.base).summary())
+    return 0
+
+
+_NOT_BULK = ("endpoint", "update_endpoint", "auth_env", "changes", "verify")
 
 
 def _diff_arguments(parser: argparse.ArgumentParser) -> None:

@@ -66,10 +66,15 @@ class PushResult:
     removed: int | None = None
     added: int | None = None
     #: How the push was checked (for ``changes_from``: "version checked" by the marker the
-    #: last push left, or "compared triple for triple").
+    #: last push left, or "compared triple for triple"; "bulk" for a bulk load).
     check: str = "counted"
 
     def summary(self) -> str:
+        if self.check == "bulk":
+            return (
+                f"{self.triples} triples loaded into <{self.graph}> at {self.endpoint} by its "
+                f"bulk loader, counted ({self.seconds:.1f} s)"
+            )
         if self.removed is not None:
             return (
                 f"<{self.graph}> at {shown(self.endpoint)} changed in one update: "

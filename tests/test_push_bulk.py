@@ -1,0 +1,76 @@
+"""``push --bulk oxigraph:DIR``: the graph written into an Oxigraph store folder by its bulk
+loader. The judge: a real Oxigraph server started on that folder afterwards, read over the
+SPARQL protocol and parsed by rdflib, holds the source's triples, triple for triple."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from test_push import Store, free_port, oxigraph_binary, running
+from test_push_changes import held, marker_of
+
+from liaise_lod.cli import main
+from liaise_lod.errors import ConfigError, PushError
+from liaise_lod.graph_diff import diff
+from liaise_lod.graph_store import push
+
+GRAPH = "https://test.example.org/graph/bulk"
+
+
+def served(folder: Path):
+    """An Oxigraph server on the store folder, for as long as the block runs."""
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    command = [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    return running(command, folder.parent, f"{root}/query?query=ASK%7B%7D", 30), Store(
+        f"{root}/store", f"{root}/update", f"{root}/query"
+    )
+
+
+def test_bulk_load_then_serve_holds_the_source_and_its_marker(example_versions, tmp_path, capsys):
+    old, new = example_versions.old, example_versions.new
+    folder = tmp_path / "store"
+    args = ["push", str(new), "--bulk", f"oxigraph:{folder}", "--graph", GRAPH]
+    assert main(args) == 0  # a first version, replaced below
+    assert main(["push", str(old), "--bulk", f"oxigraph:{folder}", "--graph", GRAPH]) == 0
+    out = capsys.readouterr().out
+    assert f"loaded into <{GRAPH}> at oxigraph:{folder} by its bulk loader, counted" in out
+    server, store = served(folder)
+    with server:
+        assert held(store, GRAPH) == set(Graph().parse(old / "dataset.nt", format="nt"))
+        assert marker_of(store, GRAPH) == {(GRAPH, diff(old, new).old_version)}
+        options = {"update_endpoint": store.update, "progress": False, "log": print}
+        result = push(new, store.endpoint, graph=GRAPH, changes_from=old, **options)
+        assert result.check == "version checked"  # the marker the bulk load left
+        assert held(store, GRAPH) == set(Graph().parse(new / "dataset.nt", format="nt"))
+
+
+def test_a_folder_a_server_holds_is_refused(example_versions, tmp_path):
+    folder = tmp_path / "store"
+    from liaise_lod._internal.bulk import bulk_push
+
+    bulk_push(example_versions.old, f"oxigraph:{folder}", graph=GRAPH)
+    server, _ = served(folder)
+    with server, pytest.raises(PushError, match="is a server using it"):
+        bulk_push(example_versions.new, f"oxigraph:{folder}", graph=GRAPH)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--bulk", "virtuoso:1111"], "--bulk takes oxigraph:DIR"),
+        (["--bulk", "oxigraph:"], "--bulk takes oxigraph:DIR"),
+        (["--bulk", "oxigraph:x", "--endpoint", "http://127.0.0.1:1/s"], "--endpoint does not"),
+        ([], "give the store: --endpoint URL, or --bulk oxigraph:DIR"),
+    ],
+)
+def test_bulk_settings_are_checked(example_versions, capsys, extra, message):
+    assert main(["push", str(example_versions.old), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    with pytest.raises(ConfigError):
+        from liaise_lod._internal.bulk import bulk_target
+
+        bulk_target("nope")
