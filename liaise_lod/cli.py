@@ -293,9 +293,17 @@ def _push_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--bulk",
-        metavar="oxigraph:DIR",
-        help="instead of --endpoint: load the graph into an Oxigraph store folder with its bulk "
-        "loader (no server may hold the folder meanwhile; serve it afterwards)",
+        metavar="STORE",
+        help="instead of --endpoint, load with the store's bulk loader: oxigraph:DIR (a store "
+        "folder no server holds meanwhile; serve it afterwards) or virtuoso:HOST:PORT (its SQL "
+        "port, through isql; with --bulk-dir and --auth-env)",
+    )
+    parser.add_argument(
+        "--bulk-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --bulk virtuoso:HOST:PORT: a folder on the server's machine listed in "
+        "DirsAllowed in its virtuoso.ini, where the file to load is written",
     )
     parser.add_argument("--graph", metavar="IRI", help="named graph to replace (default: base IRI)")
     parser.add_argument(
@@ -350,7 +358,9 @@ def run_push(args: argparse.Namespace) -> int:
     if args.bulk is not None:
         return _bulk_push(args)
     if args.endpoint is None:
-        raise ConfigError("give the store: --endpoint URL, or --bulk oxigraph:DIR")
+        raise ConfigError("give the store: --endpoint URL, or --bulk STORE")
+    if args.bulk_dir is not None:
+        raise ConfigError("--bulk-dir goes with --bulk virtuoso:HOST:PORT")
     result = push(
         args.dataset,
         args.endpoint,
@@ -373,11 +383,20 @@ def _bulk_push(args: argparse.Namespace) -> int:
     given = [f"--{name.replace('_', '-')}" for name in _NOT_BULK if getattr(args, name)]
     if given:
         raise ConfigError(f"--bulk loads a store folder: {', '.join(given)} does not go with it")
-    print(bulk_push(args.dataset, args.bulk, graph=args.graph, base=args.base).summary())
+    result = bulk_push(
+        args.dataset,
+        args.bulk,
+        graph=args.graph,
+        base=args.base,
+        auth_env=args.auth_env,
+        staging=args.bulk_dir,
+        timeout=args.timeout,
+    )
+    print(result.summary())
     return 0
 
 
-_NOT_BULK = ("endpoint", "update_endpoint", "auth_env", "changes", "verify")
+_NOT_BULK = ("endpoint", "update_endpoint", "changes", "verify")
 
 
 def _diff_arguments(parser: argparse.ArgumentParser) -> None:

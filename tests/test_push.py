@@ -113,6 +113,8 @@ class Store:
     update: str
     sparql: str
     auth: str | None = None
+    sql: str | None = None  # Virtuoso: HOST:PORT of its SQL server (isql)
+    folder: Path | None = None  # Virtuoso: its folder, listed in DirsAllowed
 
     def ask(self, text: str, graph: str | None = None, accept: str = "text/csv") -> bytes:
         """Run a query over the SPARQL protocol (with ``graph`` as the default graph)."""
@@ -585,12 +587,18 @@ def virtuoso(tmp_path_factory) -> Iterator[Store]:
             pytest.fail("virtuoso-opensource is listed in .ci/apt-packages but not installed")
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     folder = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    config = _virtuoso_config(folder, free_port(), http_port)
+    http_port, sql_port = free_port(), free_port()
+    config = _virtuoso_config(folder, sql_port, http_port)
     root = f"http://127.0.0.1:{http_port}"
     command = [binary, "+foreground", "+configfile", str(config)]
     with running(command, folder, f"{root}/sparql?query=ASK%7B%7D", 60):
-        yield Store(f"{root}/sparql-graph-crud-auth", f"{root}/sparql-auth", f"{root}/sparql")
+        yield Store(
+            f"{root}/sparql-graph-crud-auth",
+            f"{root}/sparql-auth",
+            f"{root}/sparql",
+            sql=f"127.0.0.1:{sql_port}",
+            folder=folder,
+        )
 
 
 @pytest.mark.slow

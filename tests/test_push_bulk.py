@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from test_push import Store, free_port, oxigraph_binary, running
+from test_push import Store, free_port, oxigraph_binary, running, virtuoso
 from test_push_changes import held, marker_of
 
 from liaise_lod.cli import main
@@ -17,6 +17,7 @@ from liaise_lod.graph_diff import diff
 from liaise_lod.graph_store import push
 
 GRAPH = "https://test.example.org/graph/bulk"
+__all__ = ["virtuoso"]  # a fixture, used by name
 
 
 def served(folder: Path):
@@ -61,9 +62,11 @@ def test_a_folder_a_server_holds_is_refused(example_versions, tmp_path):
     ("extra", "message"),
     [
         (["--bulk", "virtuoso:1111"], "--bulk takes oxigraph:DIR"),
+        (["--bulk", "virtuoso:h:1"], "takes --bulk-dir DIR"),
+        (["--bulk", "oxigraph:x", "--bulk-dir", "."], "takes neither --auth-env nor --bulk-dir"),
         (["--bulk", "oxigraph:"], "--bulk takes oxigraph:DIR"),
         (["--bulk", "oxigraph:x", "--endpoint", "http://127.0.0.1:1/s"], "--endpoint does not"),
-        ([], "give the store: --endpoint URL, or --bulk oxigraph:DIR"),
+        ([], "give the store: --endpoint URL, or --bulk STORE"),
     ],
 )
 def test_bulk_settings_are_checked(example_versions, capsys, extra, message):
@@ -74,3 +77,51 @@ def test_bulk_settings_are_checked(example_versions, capsys, extra, message):
         from liaise_lod._internal.bulk import bulk_target
 
         bulk_target("nope")
+
+
+@pytest.mark.slow
+def test_virtuoso_bulk_load_holds_the_source(virtuoso, example_versions, monkeypatch, capsys):
+    old, new = example_versions.old, example_versions.new
+    staging = virtuoso.folder / "staging"
+    staging.mkdir(exist_ok=True)
+    monkeypatch.setenv("VIRTUOSO_LOGIN", "dba:dba")
+    args = ["push", str(old), "--bulk", f"virtuoso:{virtuoso.sql}", "--graph", GRAPH]
+    args += ["--bulk-dir", str(staging), "--auth-env", "VIRTUOSO_LOGIN"]
+    assert main([*args[:1], str(new), *args[2:]]) == 0  # a first version, replaced below
+    assert main(args) == 0, capsys.readouterr().err
+    assert held(virtuoso, GRAPH) == set(Graph().parse(old / "dataset.nt", format="nt"))
+    assert marker_of(virtuoso, GRAPH) == {(GRAPH, diff(old, new).old_version)}
+    assert list(staging.iterdir()) == []  # the staged file is gone
+    assert virtuoso.graphs("urn:liaise-lod:push:") == set()
+    options = {"update_endpoint": virtuoso.update, "progress": False, "auth_env": "VIRTUOSO_LOGIN"}
+    result = push(new, virtuoso.endpoint, graph=GRAPH, changes_from=old, **options)
+    assert result.check == "version checked"  # the marker the bulk load left
+    monkeypatch.setenv("VIRTUOSO_LOGIN", "dba:wrong-secret")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Bad login" in err and "wrong-secret" not in err and err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_virtuoso_refuses_a_folder_not_in_dirs_allowed(
+    virtuoso, example_versions, monkeypatch, tmp_path
+):
+    from liaise_lod._internal.bulk import bulk_push
+
+    monkeypatch.setenv("VIRTUOSO_LOGIN", "dba:dba")
+    outside = Path("/var/tmp") if Path("/var/tmp").is_dir() else tmp_path
+    staging = outside / f"liaise-lod-test-{free_port()}"
+    staging.mkdir()
+    try:
+        with pytest.raises(PushError, match=r"FA003.*DirsAllowed in its virtuoso.ini"):
+            bulk_push(
+                example_versions.old,
+                f"virtuoso:{virtuoso.sql}",
+                graph=GRAPH + "/refused",
+                auth_env="VIRTUOSO_LOGIN",
+                staging=staging,
+            )
+        assert list(staging.iterdir()) == []
+    finally:
+        staging.rmdir()
+    assert virtuoso.graphs(GRAPH + "/refused") == set()
