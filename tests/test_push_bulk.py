@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from test_push import Store, free_port, oxigraph_binary, running, virtuoso
+from test_push import BASE, EXAMPLE_TRIPLES, Store, free_port, oxigraph_binary, running, virtuoso
 from test_push_changes import held, marker_of
 
+from conftest import EXAMPLE
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, PushError
 from liaise_lod.graph_diff import diff
@@ -125,3 +126,30 @@ def test_virtuoso_refuses_a_folder_not_in_dirs_allowed(
     finally:
         staging.rmdir()
     assert virtuoso.graphs(GRAPH + "/refused") == set()
+
+
+def test_a_dataset_and_a_broken_dump(tmp_path):
+    """A dataset goes in parsed (its base IRI the graph); a dump the loader finds broken is an
+    error that says the graph may hold part of it, and leaves no marker."""
+    import pyoxigraph as ox
+
+    from liaise_lod._internal.bulk import bulk_push
+    from liaise_lod._internal.graph_version import marker_graph
+    from liaise_lod.graph_diff import graph_text
+
+    folder = tmp_path / "store"
+    result = bulk_push(EXAMPLE, f"oxigraph:{folder}")
+    assert result.graph == BASE and result.triples == EXAMPLE_TRIPLES
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open .\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="may hold part of it"):
+        bulk_push(broken, f"oxigraph:{folder}", graph=GRAPH)
+    store = ox.Store(str(folder))
+    version = graph_text(EXAMPLE).version
+    markers = {
+        str(q.object.value)
+        for q in store.quads_for_pattern(None, None, None, None)
+        if q.graph_name == ox.NamedNode(marker_graph(BASE))
+    }
+    assert markers == {version}
+    assert not list(store.quads_for_pattern(None, None, None, ox.NamedNode(marker_graph(GRAPH))))
