@@ -61,11 +61,6 @@ def bulk_push(
     kind, where = bulk_target(target)
     secret = _settings(kind, auth_env, staging)
     started = time.monotonic()
-    dump = _dump_of(source)
-    if kind == "oxigraph" and dump is not None:  # the loader reads the file itself
-        named = _graph_iri(graph)
-        held = _oxigraph_file(dump, named, Path(where))
-        return PushResult(target, named, held, 1, False, time.monotonic() - started, check="bulk")
     triples, default_graph = source_triples(source, base)
     triples = list(dict.fromkeys(triples))
     named = _graph_iri(graph or default_graph)
@@ -126,56 +121,6 @@ def _oxigraph(triples: list[ox.Triple], named: str, version: str | None, folder:
         if version is not None:
             store.add(ox.Quad(into, ox.NamedNode(HAS_VERSION), ox.NamedNode(version), marker))
         store.flush()
-    except OSError as error:
-        reason = neutralise(str(error), 300)
-        raise PushError(f"the bulk load into {folder} failed: {reason}") from None
-    finally:
-        del store  # closes the folder: a server may open it now
-
-
-def _dump_of(source: Source) -> Path | None:
-    """The dump file a source is (or a folder ``build`` wrote holds); ``None`` otherwise."""
-    import os
-
-    from ..sources import DUMP_SUFFIXES, is_dataset, output_dump
-
-    if not isinstance(source, str | os.PathLike) or is_dataset(source):
-        return None
-    path = Path(source)
-    return path if path.name.endswith(DUMP_SUFFIXES) and path.is_file() else output_dump(path)
-
-
-def _oxigraph_file(dump: Path, named: str, folder: Path) -> int:
-    """Load a dump with the loader reading it (no Python object a triple), then name its
-    version from the store's own N-Triples of the graph, sorted. Returns its triples."""
-    import hashlib
-
-    import pyoxigraph as ox
-
-    from ..graph_diff import VERSION_PREFIX
-    from ..sources import opened_dump
-    from .graph_version import HAS_VERSION, marker_graph
-
-    store = _opened(folder)
-    marker, into = ox.NamedNode(marker_graph(named)), ox.NamedNode(named)
-    try:
-        store.remove_graph(marker)  # a marker left from before would name a version gone
-        store.remove_graph(into)
-        try:
-            with opened_dump(dump) as (stream, rdf_format):
-                store.bulk_load(stream, rdf_format, to_graph=into)
-        except ConfigError as error:
-            raise ConfigError(
-                f"{error}; <{named}> in {folder} may hold part of it: load it again"
-            ) from None
-        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=into)
-        assert text is not None
-        lines = text.splitlines(True)
-        if not any(b"_:" in line for line in lines):  # blank nodes (or so): no version
-            version = VERSION_PREFIX + hashlib.sha256(b"".join(sorted(lines))).hexdigest()
-            store.add(ox.Quad(into, ox.NamedNode(HAS_VERSION), ox.NamedNode(version), marker))
-        store.flush()
-        return len(lines)
     except OSError as error:
         reason = neutralise(str(error), 300)
         raise PushError(f"the bulk load into {folder} failed: {reason}") from None
