@@ -190,12 +190,13 @@ def push_changes(
 
     The store must hold ``old``. Every push records the version it left in a companion graph
     (``liaise_lod/_internal/graph_version.py``); when that marker names ``old``'s version, it
-    is the check, and the update is guarded by it: it deletes the triples ``old`` has and
-    ``source`` has not, inserts the others and moves the marker to the new version, only where
-    the marker still says ``old``. Without a marker (or with ``verify``) the graph is read back
-    and compared with ``old`` triple for triple first. A graph that is not ``old`` is refused
-    before any change, with ``PushError``. The push ends by reading the marker back (and, with
-    ``verify``, by counting the graph's triples)."""
+    is the check. Without a marker (or with ``verify``) the graph is read back and compared
+    with ``old`` triple for triple instead. A graph that is not ``old`` is refused before any
+    change, with ``PushError``. Then the graph is claimed (its marker moved from ``old`` to a
+    pending IRI of ours, only where it still names ``old``, and read back), one request
+    deletes the triples ``old`` has and ``source`` has not and inserts the others, and the
+    marker names the new version; the push ends by reading it back (and, with ``verify``, by
+    counting the graph's triples)."""
     from ._internal import graph_version as gv
     from .graph_diff import source_name, text_of
     from .sources import is_dataset
