@@ -7,7 +7,6 @@ the page lists every resource the history keeps (``releases.LISTED`` per release
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,19 +14,18 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from ..iris import Iris
+from ..namespaces import SCHEMA_CONTEXT_IRI
 from .interface import Interface, interface
+from .jsonld_island import script_json
 from .pages import CHANGES_PAGE, SiteInfo, frame, render
 from .paths import relative_url, site_path
-from .releases import History, Release, best_label, release_iri
+from .releases import NOT_TEXT, History, Release, best_label, release_iri
 
 FEED_TYPE = "application/atom+xml"
 #: Resources an entry of the feed lists.
 FEED_LISTED = 50
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-#: What XML 1.0 cannot hold, even escaped: C0 controls (but tab, line feed and carriage
-#: return), surrogates and U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADINGS = {"added": "Added", "removed": "Removed", "changed": "Changed"}
 
 
@@ -120,8 +118,22 @@ class ChangesWriter:
         here = self.site.languages.page(CHANGES_PAGE, language)
         lead = "What each release of the data added, removed and changed, latest first."
         views = [self._view(release, language, here) for release in self.history.releases]
+        island = {
+            "@context": SCHEMA_CONTEXT_IRI,
+            "@id": self.site.base + here,
+            "@type": "WebPage",
+            "name": ui("Changes"),
+            "inLanguage": language,
+            "about": {
+                "@id": self.site.base,
+                "@type": "Dataset",
+                "name": self.site.title,
+                "version": self.history.latest.version,
+            },
+        }
         return render(
             "changes.html",
+            island=script_json(island),
             title=ui("Changes"),
             summary=ui(lead),
             lead=lead,
@@ -209,7 +221,7 @@ class ChangesWriter:
 
 def _text(parent: ET.Element, name: str, text: str | None) -> ET.Element:
     element = ET.SubElement(parent, name)
-    element.text = _NOT_XML.sub("\ufffd", text or "")
+    element.text = NOT_TEXT.sub("\ufffd", text or "")
     return element
 
 

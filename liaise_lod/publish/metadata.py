@@ -26,6 +26,7 @@ from ..mapping.emit import date_literal
 from ..namespaces import (
     ADMS,
     DCAT,
+    DCAT3,
     DCTERMS,
     EU_ACCESS_RIGHT,
     EU_COUNTRY,
@@ -332,7 +333,7 @@ def _series(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
     if facts.series is None:
         return
     series = URIRef(series_iri(facts.base))
-    graph.add((series, RDF.type, DCAT.DatasetSeries))
+    graph.add((series, RDF.type, DCAT3.DatasetSeries))
     for lang, text in sorted(facts.title.items()):
         graph.add((series, DCTERMS.title, Literal(text, lang=lang)))
     for lang, text in sorted(facts.series.description.items()):
@@ -344,15 +345,15 @@ def _series(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
     _publisher(graph, series, facts)
     for position, release in enumerate(facts.series.releases):
         node = dataset if position == 0 else URIRef(release_iri(facts.base, release.version))
-        graph.add((node, DCAT.inSeries, series))
-        graph.add((node, DCAT.version, Literal(release.version)))
+        graph.add((node, DCAT3.inSeries, series))
+        graph.add((node, DCAT3.version, Literal(release.version)))
         for lang, text in sorted(release.notes.items()):
             graph.add((node, ADMS.versionNotes, Literal(text, lang=lang)))
         if position and release.issued:
             graph.add((node, DCTERMS.issued, Literal(release.issued, datatype=XSD.date)))
         if release.previous:
             previous = URIRef(release_iri(facts.base, release.previous))
-            graph.add((node, DCAT.previousVersion, previous))
+            graph.add((node, DCAT3.previousVersion, previous))
 
 
 def _eu_languages(tags: Iterable[str]) -> set[str]:

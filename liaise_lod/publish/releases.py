@@ -14,12 +14,13 @@ history is kept as it was, so that the site comes out the same, byte for byte.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError
 from ..graph_diff import Change, GraphDiff, GraphText, compare, graph_text
@@ -42,6 +43,9 @@ PREVIOUS_DUMP = "dataset.nt.gz"
 LABEL_LENGTH = 300
 
 Text = Annotated[str, Field(max_length=LABEL_LENGTH)]
+#: What neither XML 1.0 nor HTML can hold as text, even escaped: C0 and C1 controls (but tab,
+#: line feed and carriage return), surrogates and non-characters.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class _Model(BaseModel):
@@ -54,6 +58,13 @@ class Listed(_Model):
     iri: Annotated[str, Field(max_length=4096)]
     change: Change
     labels: Annotated[dict[Annotated[str, Field(max_length=35)], Text], Field(max_length=50)]
+
+    @field_validator("labels")
+    @classmethod
+    def _shown_as_text(cls, labels: dict[str, str]) -> dict[str, str]:
+        """Names with what neither HTML nor XML can hold (a control character, from an old
+        dump or an edited history) replaced by U+FFFD."""
+        return {tag: NOT_TEXT.sub("\ufffd", text) for tag, text in labels.items()}
 
 
 class Release(_Model):

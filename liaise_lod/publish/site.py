@@ -322,7 +322,7 @@ class SiteBuilder:
         files.update(changes.files())
         files[releases.HISTORY_FILE] = history.to_json()
         files.update(self._index(facts, dumps, changes))
-        files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
+        files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries(history.latest.date)))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
         files["search.js"] = _template_bytes("search.js")
@@ -524,9 +524,10 @@ class SiteBuilder:
             files[f"{search}.json"] = search_index(describer, self.resources, language)
         return files
 
-    def _sitemap_entries(self) -> list[tuple[str, str | None]]:
+    def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
         """Every page's URL with its last-modified date: the one set, else the latest its
-        resource states, else the dataset's (the index page's: the latest of all)."""
+        resource states, else the dataset's (the index page's: the latest of all; the page of
+        changes': the release's)."""
         lastmods = {
             iri: self.modified
             or sitemap.last_modified(self.index.own.get(iri, ()), iri)
@@ -541,6 +542,10 @@ class SiteBuilder:
                 (self.iris.base + self.languages.page(QUERIES_PAGE, tag), latest)
                 for tag in self._tags()
             ]
+        entries += [
+            (self.iris.base + self.languages.page(CHANGES_PAGE, tag), release_date or latest)
+            for tag in self._tags()
+        ]
         for iri, lastmod in lastmods.items():
             path = site_path(iri, self.iris)
             entries += [
