@@ -255,6 +255,17 @@ def test_a_malformed_history_is_refused_and_the_site_kept(tmp_path):
         assert (site / "changes.json").read_text(encoding="utf-8") == broken
 
 
+def test_nothing_outside_the_previous_site_is_read(tmp_path):
+    site = tmp_path / "site"
+    publish(MINI, site, Settings(issued="2026-01-01"))
+    outside = tmp_path / "secret.json"
+    outside.write_bytes((site / "changes.json").read_bytes())
+    (site / "changes.json").unlink()
+    (site / "changes.json").symlink_to(outside)
+    with pytest.raises(ConfigError, match="leads outside"):
+        publish(MINI, site, Settings(issued="2026-01-01"))
+
+
 def test_hostile_names_stay_text_in_the_page_and_the_feed(tmp_path):
     """A removed organisation's name (read from the previous dump) and a name in an edited
     history (with a control character neither XML nor HTML can hold) are shown as text,

@@ -131,9 +131,9 @@ def read_previous(folder: Path, base: str) -> Previous | None:
     series (its IRIs are not this dataset's); a malformed one is a ``ConfigError``."""
     if not folder.is_dir():
         return None
-    dump: Path | None = folder / PREVIOUS_DUMP
+    dump: Path | None = _within(folder, PREVIOUS_DUMP)
     dump = dump if dump and dump.is_file() else None
-    history = _read_history(folder / HISTORY_FILE)
+    history = _read_history(_within(folder, HISTORY_FILE))
     if history is not None and history.base != base:
         return None
     if dump is None and history is None:
@@ -144,6 +144,15 @@ def read_previous(folder: Path, base: str) -> Previous | None:
             "compare the new release with: restore it, or remove the folder to start anew"
         )
     return Previous(folder, history, dump)
+
+
+def _within(folder: Path, name: str) -> Path:
+    """``folder / name``, refused if a link leads it out of the folder: nothing outside the
+    site is read."""
+    path = folder / name
+    if path.exists() and not path.resolve().is_relative_to(folder.resolve()):
+        raise ConfigError(f"{path} leads outside {folder}: the previous site is not read")
+    return path
 
 
 def _read_history(path: Path) -> History | None:
