@@ -388,4 +388,5 @@ def test_a_history_of_another_base_starts_a_new_series(tmp_path):
     (folder / "changes.json").write_bytes(history.to_json())
     (folder / "dataset.nt").rename(folder / releases.PREVIOUS_DUMP)  # not gzipped: read anyway
     assert releases.read_previous(folder, MINI_BASE) is not None
-    assert releases.read_previous(folder, "https://data.example.org/other/") is None
+    with pytest.warns(LiaiseWarning, match="starts a new series"):
+        assert releases.read_previous(folder, "https://data.example.org/other/") is None

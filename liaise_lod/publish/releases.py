@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import ConfigError
+from ..errors import ConfigError, LiaiseWarning
 from ..graph_diff import Change, GraphDiff, GraphText, compare, graph_text
 from ..model import Day, Version
 from .index import LABELS
@@ -135,6 +136,12 @@ def read_previous(folder: Path, base: str) -> Previous | None:
     dump = dump if dump and dump.is_file() else None
     history = _read_history(_within(folder, HISTORY_FILE))
     if history is not None and history.base != base:
+        warnings.warn(
+            f"the site in {folder} was published for {history.base}, not {base}: this "
+            "release starts a new series (its IRIs are not the earlier releases')",
+            LiaiseWarning,
+            stacklevel=3,
+        )
         return None
     if dump is None and history is None:
         return None
