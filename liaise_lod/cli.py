@@ -451,7 +451,20 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--issued",
-        help="date stated as first published, YYYY-MM-DD (default: the 'issued' setting)",
+        help="date this release is published, YYYY-MM-DD (default: the 'issued' setting)",
+    )
+    parser.add_argument(
+        "--release",
+        metavar="VERSION",
+        help="this release's version (default: the 'version' setting, else one more than the "
+        "previous release's)",
+    )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        metavar="SITE",
+        help="the site of the previous release, to say what changed since (default: the one "
+        "--out holds)",
     )
 
 
@@ -465,6 +478,8 @@ def run_publish(args: argparse.Namespace) -> int:
         license=args.license,
         modified=args.modified,
         issued=args.issued,
+        version=args.release,
+        previous=args.previous,
         processes=args.processes,
         strict=args.strict,
         shacl_engine=args.shacl_engine,

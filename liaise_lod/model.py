@@ -235,6 +235,33 @@ Day = Annotated[
 ]
 
 
+#: A release's version, as ``dcat:version`` states it and as it names the release
+#: (``{base}#release-{version}``): a letter or digit, then letters, digits, ``.``, ``_``, ``-``.
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+def _version_text(value: Any) -> Any:
+    """A whole number (``version: 2`` in YAML) as its text; a decimal (``1.10`` reads as 1.1)
+    is refused by the pattern, not silently shortened."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Version = Annotated[
+    str,
+    BeforeValidator(_version_text),
+    StringConstraints(pattern=VERSION_PATTERN),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": patterns.padded(VERSION_PATTERN[1:-1])},
+                {"type": "integer", "minimum": 0},
+            ]
+        }
+    ),
+    Shown("version (letters, digits, '.', '_', '-')"),
+]
+
+
 def http_url(value: str) -> str:
     """``value`` if it is an absolute http(s) IRI (RFC 3987) that every writer takes; else
     ValueError saying which character of which part is wrong."""
@@ -906,8 +933,11 @@ class DatasetInfo(Model):
     rights: LangText | None = None
     #: Codes of the EU data-theme table the dataset is filed under (data portals' categories).
     themes: Annotated[list[DataThemeCode], Field(max_length=14)] = []
-    #: The day the dataset was first published.
+    #: The day this release was published (``publish --issued`` overrides it).
     issued: Day | None = None
+    #: This release's version (``publish --release`` overrides it; by default one more than
+    #: the previous release's, if that is a whole number, else 1).
+    version: Version | None = None
     #: The day the dataset last changed: stated in its description, and the last-modified
     #: date of every page whose resource states no date of its own.
     modified: Day | None = None

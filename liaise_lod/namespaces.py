@@ -57,6 +57,10 @@ EU_ACCESS_RIGHT = _Namespace("http://publications.europa.eu/resource/authority/a
 #: The EU data-theme table itself (the scheme its themes are in).
 EU_DATA_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = _Namespace("http://www.w3.org/ns/adms#")
+#: DCAT's namespace, open: rdflib's ``DCAT`` lists DCAT 2's terms and warns at DCAT 3's
+#: (``dcat:DatasetSeries``, ``dcat:inSeries``, ``dcat:version``, ``dcat:previousVersion``).
+DCAT3 = _Namespace(str(DCAT))
 
 SCHEMA_CONTEXT_IRI = "https://schema.org"
 SHAPES = _Namespace(LLOD_HOME + "shapes#")

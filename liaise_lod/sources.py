@@ -74,14 +74,19 @@ def read_graph(source: Source, base: str | None = None) -> GraphSource:
 
 def output_dump(folder: Path) -> Path | None:
     """The dump of a folder that ``build`` or ``publish`` wrote; ``None`` for any other path.
-    Such a folder holds ``dataset.nt`` (or another of ``OUTPUT_DUMPS``) and, unlike a dataset
-    folder, no data file (``.yaml``, ``.yml``, ``.json``, ``.csv``) at its top."""
+    Such a folder holds ``dataset.nt`` (or another of ``OUTPUT_DUMPS``) and either the marker
+    those commands leave in it or, unlike a dataset folder, no data file (``.yaml``, ``.yml``,
+    ``.json``, ``.csv``) at its top (a site has JSON files of its own: its search index)."""
+    from .pipeline import OUTPUT_MARKER
+
     if not folder.is_dir():
         return None
     dump = next((folder / name for name in OUTPUT_DUMPS if (folder / name).is_file()), None)
-    if dump is None or any(
-        entry.suffix.lower() in SUFFIXES and entry.is_file() for entry in folder.iterdir()
-    ):
+    if dump is None:
+        return None
+    if (folder / OUTPUT_MARKER).is_file():
+        return dump
+    if any(entry.suffix.lower() in SUFFIXES and entry.is_file() for entry in folder.iterdir()):
         return None
     return dump
 

@@ -101,10 +101,11 @@ def test_the_example_passes_semics_shapes_without_a_violation(example, semic):
 #: shapes want checksum algorithms under ``https://spdx.org/rdf/terms`` while SPDX's IRIs (and
 #: the class the same shape asks for, spdx:ChecksumAlgorithm) are ``http://spdx.org/...``: one
 #: violation per checksum; the publisher ("liaise-lod developers") is no body of the EU
-#: corporate-body table: a warning for the dataset and one for the catalogue.
+#: corporate-body table: a warning for the dataset, one for the catalogue and one for the
+#: series of releases.
 VOCABULARY_GAPS = {
     "Violation": [str(ns.SPDX.algorithm)] * 3,
-    "Warning": [str(ns.DCTERMS.publisher)] * 2,
+    "Warning": [str(ns.DCTERMS.publisher)] * 3,
 }
 
 
@@ -152,6 +153,9 @@ def test_semics_vocabulary_shapes_catch_a_value_from_the_wrong_table(
         "a licence that is no licence document",
         "a byte size that is no whole number",
         "a rights statement that is a bare string",
+        "a series that is no dataset series",
+        "two versions",
+        "a series without title",
     ],
 )
 def test_semics_shapes_and_our_profile_fail_a_broken_description(example, semic, breakage):
@@ -169,6 +173,12 @@ def test_semics_shapes_and_our_profile_fail_a_broken_description(example, semic,
         data.remove((licence, ns.RDF.type, None))
     elif breakage == "a byte size that is no whole number":
         data.set((distribution, ns.DCAT.byteSize, Literal("12.5", datatype=ns.XSD.decimal)))
+    elif breakage == "a series that is no dataset series":
+        data.remove((URIRef(BASE + "#series"), ns.RDF.type, ns.DCAT3.DatasetSeries))
+    elif breakage == "two versions":
+        data.add((URIRef(BASE), ns.DCAT3.version, Literal("another")))
+    elif breakage == "a series without title":
+        data.remove((URIRef(BASE + "#series"), ns.DCTERMS.title, None))
     else:
         data.add((distribution, ns.DCTERMS.rights, Literal("All rights reserved")))
     assert results(data, semic)["Violation"], breakage
@@ -196,6 +206,9 @@ def test_the_description_says_what_data_portals_read(example):
     data = description(example[0])
     dataset, catalog = URIRef(BASE), URIRef(BASE + "#catalog")
     assert (catalog, ns.DCAT.dataset, dataset) in data
+    series = data.value(dataset, ns.DCAT3.inSeries)
+    assert (series, ns.RDF.type, ns.DCAT3.DatasetSeries) in data  # the first release of one
+    assert data.value(dataset, ns.DCAT3.version) == Literal("1")
     page = data.value(dataset, ns.DCAT.landingPage)
     assert page == URIRef(BASE + "index.html") and (page, ns.RDF.type, ns.FOAF.Document) in data
     assert (example[0] / "index.html").is_file()

@@ -102,7 +102,7 @@ def test_publish_draws_a_bar_on_a_terminal(tmp_path):
         os.close(leader)
     assert process.returncode == 0, seen.decode()
     pages = int(out.decode().split(" pages,")[0].split()[-1])
-    resources = pages - 1  # every page but the index is a resource's
+    resources = pages - 2  # every page but the index and the changes is a resource's
     text = seen.decode()
     assert f"publishing [##############################] 100% {resources}/{resources} pages" in text
     assert text.count("\rpublishing [") >= 5

@@ -24,7 +24,9 @@ from .. import vocabulary
 from .._internal.resources import shapes_dir
 from ..mapping.emit import date_literal
 from ..namespaces import (
+    ADMS,
     DCAT,
+    DCAT3,
     DCTERMS,
     EU_ACCESS_RIGHT,
     EU_COUNTRY,
@@ -45,6 +47,7 @@ from ..namespaces import (
     VOID,
     XSD,
 )
+from .releases import release_iri, series_iri
 
 IANA = str(IANA_MEDIA_TYPES)
 GZIP = URIRef(IANA + "application/gzip")
@@ -97,6 +100,27 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class ReleaseFacts:
+    """One release: its version, day, the version before it and what changed, by language."""
+
+    version: str
+    issued: str | None
+    previous: str | None
+    notes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SeriesFacts:
+    """The dataset as a series of releases: this one first, then those before it that the
+    history keeps; the first release's day and the latest's."""
+
+    releases: tuple[ReleaseFacts, ...]
+    description: dict[str, str]
+    issued: str | None = None
+    modified: str | None = None
+
+
+@dataclass(frozen=True)
 class DatasetFacts:
     """What the description says about the dataset as a whole."""
 
@@ -123,6 +147,8 @@ class DatasetFacts:
     languages: tuple[str, ...] = ()
     #: The projects' earliest start and latest end, as precise as the data states them.
     period: tuple[str | None, str | None] = (None, None)
+    #: This release and those before it.
+    series: SeriesFacts | None = None
 
     @property
     def catalog(self) -> str:
@@ -144,7 +170,12 @@ def description_graph(facts: DatasetFacts, dumps: list[Dump]) -> Graph:
     """The DCAT-AP and VoID description: a catalogue, and one node both ``dcat:Dataset`` and
     ``void:Dataset``."""
     graph = Graph()
-    for prefix, namespace in (*_PREFIXES.items(), ("spdx", SPDX), ("vcard", VCARD)):
+    for prefix, namespace in (
+        *_PREFIXES.items(),
+        ("spdx", SPDX),
+        ("vcard", VCARD),
+        ("adms", ADMS),
+    ):
         graph.bind(prefix, namespace)
     dataset = URIRef(facts.base)
     graph.add((dataset, RDF.type, DCAT.Dataset))
@@ -164,6 +195,7 @@ def description_graph(facts: DatasetFacts, dumps: list[Dump]) -> Graph:
     for dump in dumps:
         _distribution(graph, dataset, facts, dump)
     _catalog(graph, dataset, facts)
+    _series(graph, dataset, facts)
     return graph
 
 
@@ -292,6 +324,38 @@ def _catalog(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
     _languages(graph, catalog, sorted(_eu_languages(metadata_languages)))
 
 
+def _series(graph: Graph, dataset: URIRef, facts: DatasetFacts) -> None:
+    """The dataset as the latest release of a ``dcat:DatasetSeries`` (DCAT 3, DCAT-AP 3): each
+    release with its ``dcat:version``, ``adms:versionNotes``, ``dct:issued`` and
+    ``dcat:previousVersion``. An earlier release is ``{base}#release-{version}``, not typed
+    ``dcat:Dataset``: its dumps are no longer served, and a portal would list it as a dataset
+    without distributions."""
+    if facts.series is None:
+        return
+    series = URIRef(series_iri(facts.base))
+    graph.add((series, RDF.type, DCAT3.DatasetSeries))
+    for lang, text in sorted(facts.title.items()):
+        graph.add((series, DCTERMS.title, Literal(text, lang=lang)))
+    for lang, text in sorted(facts.series.description.items()):
+        graph.add((series, DCTERMS.description, Literal(text, lang=lang)))
+    if facts.series.issued:
+        graph.add((series, DCTERMS.issued, Literal(facts.series.issued, datatype=XSD.date)))
+    if facts.series.modified:
+        graph.add((series, DCTERMS.modified, Literal(facts.series.modified, datatype=XSD.date)))
+    _publisher(graph, series, facts)
+    for position, release in enumerate(facts.series.releases):
+        node = dataset if position == 0 else URIRef(release_iri(facts.base, release.version))
+        graph.add((node, DCAT3.inSeries, series))
+        graph.add((node, DCAT3.version, Literal(release.version)))
+        for lang, text in sorted(release.notes.items()):
+            graph.add((node, ADMS.versionNotes, Literal(text, lang=lang)))
+        if position and release.issued:
+            graph.add((node, DCTERMS.issued, Literal(release.issued, datatype=XSD.date)))
+        if release.previous:
+            previous = URIRef(release_iri(facts.base, release.previous))
+            graph.add((node, DCAT3.previousVersion, previous))
+
+
 def _eu_languages(tags: Iterable[str]) -> set[str]:
     """The EU language codes of these BCP 47 tags (of those that have one)."""
     table = vocabulary.languages().eu_codes
@@ -413,6 +477,8 @@ def schema_dataset(facts: DatasetFacts, dumps: list[Dump], language: str = "en")
         document["publisher"] = _island_agent(facts.publisher)
     if facts.modified:
         document["dateModified"] = {"@value": facts.modified, "@type": str(XSD.date)}
+    if facts.series:
+        document["version"] = facts.series.releases[0].version
     return document
 
 

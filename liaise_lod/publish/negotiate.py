@@ -23,6 +23,7 @@ ACCEPTED: list[tuple[str, str]] = [(media, ext) for ext, media in MEDIA_TYPES.it
 FILE_TYPES: dict[str, str] = {
     **MEDIA_TYPES,
     ".xml": "application/xml",
+    ".atom": "application/atom+xml",
     ".css": "text/css",
     ".js": "text/javascript",
     ".json": "application/json",

@@ -35,6 +35,8 @@ class SiteInfo:
 
 #: The site path of the page of example queries (its own page: they are for data users).
 QUERIES_PAGE = "queries"
+#: The site path of the page saying what each release changed.
+CHANGES_PAGE = "changes"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def frame(site: SiteInfo, path: str, language: str) -> dict[str, Any]:
             if site.queries
             else None
         ),
+        "changes_page": relative_url(here, site.languages.page(CHANGES_PAGE, language)),
         "languages": [
             LanguageLink(
                 tag,

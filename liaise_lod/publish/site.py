@@ -32,14 +32,15 @@ from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
 from ..sources import input_path, load_and_map
 from ..validation import DEFAULT_ENGINE
 from ..vocabulary import countries, scheme_slugs
-from . import metadata, mqa, sitemap, webconfig
+from . import metadata, mqa, releases, sitemap, webconfig
+from .changes import ChangesWriter, author_names, notes
 from .facts import Describer
 from .gzipped import gzip_writer
 from .home import home, search_index
 from .index import SiteIndex
-from .interface import check_page_languages, interface
+from .interface import check_page_languages, interface, interface_languages
 from .jsonld_island import plain_dates, script_json
-from .pages import QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
+from .pages import CHANGES_PAGE, QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
 from .paths import PageLanguages, SiteFolder, site_path
 from .queries import Query, published_queries
 
@@ -61,7 +62,7 @@ INDEX_LISTED = 1_000
 #: Site paths of the site's own pages and files, which no resource's page may take.
 RESERVED_PATHS = frozenset(
     {"index", QUERIES_PAGE, "search", "style", "description", "context", "ontology", "sitemap"}
-    | {"robots", "dataset", "shapes", "schemes"}
+    | {"robots", "dataset", "shapes", "schemes", CHANGES_PAGE}
 )
 
 
@@ -75,8 +76,13 @@ class Settings:
     license: str | None = None
     modified: str | None = None
     processes: int | None = 1
-    #: The day stated as the dataset's first publication (``None``: as its settings say).
+    #: The day this release is published (``None``: as the dataset's settings say).
     issued: str | None = None
+    #: This release's version (``None``: as the settings say, else counted on from the
+    #: previous release's).
+    version: str | None = None
+    #: The site of the previous release (``None``: the one ``out`` holds, if any).
+    previous: str | Path | None = None
     #: Report completeness warnings too (``None``: as the dataset's settings say).
     strict: bool | None = None
     #: The SHACL engine that validates (``validate``'s ``engine``).
@@ -110,6 +116,7 @@ def publish(
     then write the site to ``out`` atomically."""
     _check_date(settings.modified, "--modified")
     _check_date(settings.issued, "--issued")
+    _check_version(settings.version)
     _check_license(settings.license)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
@@ -128,6 +135,7 @@ def publish(
             replacing_folder(Path(out), protect=input_path(path)) as folder,
             forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
         ):
+            previous = _previous(settings.previous, Path(out), iris.base)
             build = validated(
                 dataset,
                 graph,
@@ -141,7 +149,8 @@ def publish(
                 raise InvalidGraphError(build.report)
             result = PublishResult(build)
             writer = _Writer(folder, result)
-            SiteBuilder(build, index(), queries, settings, writer, progress).write(dumps)
+            builder = SiteBuilder(build, index(), queries, settings, writer, progress, previous)
+            builder.write(dumps)
     except OSError as error:  # a full disk, say: the previous site stays as it was
         raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
     return result
@@ -163,6 +172,37 @@ def _check_date(value: str | None, option: str) -> None:
         datetime.date.fromisoformat(value)
     except ValueError as error:
         raise ConfigError(f"{option} '{value}' is not a date (YYYY-MM-DD)") from error
+
+
+def _check_version(value: str | None) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from ..model import Version
+
+    if value is None:
+        return
+    try:
+        TypeAdapter(Version).validate_python(value)
+    except ValidationError:
+        raise ConfigError(
+            f"--release '{value}' is not a version: a letter or digit, then letters, digits, "
+            "'.', '_' or '-' (64 at most)"
+        ) from None
+
+
+def _previous(given: str | Path | None, out: Path, base: str) -> releases.Previous | None:
+    """The release the site in ``given`` (else ``out``) holds, if any."""
+    if given is None:
+        return releases.read_previous(out, base)
+    folder = Path(given)
+    previous = releases.read_previous(folder, base) if folder.is_dir() else None
+    if previous is None:
+        raise ConfigError(
+            f"--previous {folder} is not a site that liaise-lod published for {base} (it "
+            f"needs its {releases.PREVIOUS_DUMP}, and its {releases.HISTORY_FILE} if it has one "
+            "must name the same base IRI)"
+        )
+    return previous
 
 
 def _check_license(value: str | None) -> None:
@@ -204,8 +244,10 @@ class SiteBuilder:
         settings: Settings,
         writer: _Writer,
         progress: Progress | None,
+        previous: releases.Previous | None = None,
     ):
         self.build = build
+        self.previous = previous
         self.index = index
         self.iris = index.iris
         self.resources = index.page_resources()
@@ -223,6 +265,14 @@ class SiteBuilder:
         #: for pages whose resource states no date
         self.dataset_modified = settings.modified or build.dataset.info.modified
         self.issued = settings.issued or build.dataset.info.issued
+        self.version = settings.version or build.dataset.info.version
+        if not (self.issued or self.dataset_modified):
+            warnings.warn(
+                "no release date: neither 'issued' nor 'modified' (the dataset settings, or "
+                "--issued and --modified) give one, so the site has no feed of changes",
+                LiaiseWarning,
+                stacklevel=2,
+            )
         licence = settings.license or info.license
         if licence is None:
             warnings.warn(
@@ -259,14 +309,20 @@ class SiteBuilder:
         """Write everything but the pages and dumps; returns the files written and the
         metadata quality score of the description."""
         files = self._copies()
-        facts = self._facts()
+        history = self._history()
+        changes = ChangesWriter(
+            self.site, self.iris, history, set(self.resources), self._author_names()
+        )
+        facts = self._facts(history)
         description = metadata.description_graph(facts, dumps)
         for fmt in graph_formats():
             files[f"description{fmt.extension}"] = fmt.write(description, None)
         own = {self.iris.base + dump.name for dump in dumps}
         quality = mqa.assess(description, own, metadata.dcat_ap_conforms(description))
-        files.update(self._index(facts, dumps))
-        files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries()))
+        files.update(changes.files())
+        files[releases.HISTORY_FILE] = history.to_json()
+        files.update(self._index(facts, dumps, changes))
+        files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries(history.latest.date)))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
         files["search.js"] = _template_bytes("search.js")
@@ -331,7 +387,49 @@ class SiteBuilder:
         ]
         return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
 
-    def _facts(self) -> metadata.DatasetFacts:
+    def _history(self) -> releases.History:
+        """The release history once this publish is made, compared with the previous site."""
+        from ..graph_diff import text_of
+        from ..serialize import to_oxigraph
+
+        with stage("what changed since the previous release"):
+            new = text_of(to_oxigraph(self.build.graph))
+            release = releases.NewRelease(
+                self.iris.base,
+                self.version,
+                self.issued,
+                self.dataset_modified,
+                len(self.resources),
+            )
+            return releases.next_history(self.previous, new, release)
+
+    def _author_names(self) -> Callable[[str], str]:
+        publisher = self._publisher()
+        return author_names(publisher.names if publisher else None, self.site.title)
+
+    def _series(self, history: releases.History) -> metadata.SeriesFacts:
+        tags = [tag for tag in self.languages.all if tag in interface_languages()]
+        kept = [
+            metadata.ReleaseFacts(
+                release.version,
+                release.issued,
+                release.previous,
+                {tag: notes(release, interface(tag)) for tag in tags},
+            )
+            for release in history.releases
+        ]
+        about = (
+            "Every release of this dataset, latest first: each a version with its date and "
+            "what changed since the one before."
+        )
+        return metadata.SeriesFacts(
+            tuple(kept),
+            {tag: interface(tag)(about) for tag in tags},
+            history.issued,
+            history.latest.date,
+        )
+
+    def _facts(self, history: releases.History) -> metadata.DatasetFacts:
         dataset = self.build.dataset
         info = dataset.info
         counts = self._by_kind()
@@ -362,6 +460,7 @@ class SiteBuilder:
                 (p.start for p in dataset.projects if p.start),
                 (p.end for p in dataset.projects if p.end),
             ),
+            series=self._series(history),
         )
 
     def _publisher(self) -> metadata.Agent | None:
@@ -382,7 +481,9 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
-    def _index(self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump]) -> dict[str, bytes]:
+    def _index(
+        self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump], changes: ChangesWriter
+    ) -> dict[str, bytes]:
         """The index page, the page of example queries and the search's index, in each
         language."""
         describer = Describer(self.index, self.languages)
@@ -404,6 +505,8 @@ class SiteBuilder:
                 dumps=dumps,
                 shapes=[name for name, _ in _tree(shapes_dir(), "")],
                 schemes=[name for name, _ in self._scheme_files()],
+                feed=changes.feed_link(language, page or "index"),
+                version=changes.history.latest.version,
                 citation=f"{self.site.title}. {self.site.base}."
                 + (f" Licensed under {self.site.license_name}." if self.site.license_name else ""),
                 **frame(self.site, "", language),
@@ -421,9 +524,10 @@ class SiteBuilder:
             files[f"{search}.json"] = search_index(describer, self.resources, language)
         return files
 
-    def _sitemap_entries(self) -> list[tuple[str, str | None]]:
+    def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
         """Every page's URL with its last-modified date: the one set, else the latest its
-        resource states, else the dataset's (the index page's: the latest of all)."""
+        resource states, else the dataset's (the index page's: the latest of all; the page of
+        changes': the release's)."""
         lastmods = {
             iri: self.modified
             or sitemap.last_modified(self.index.own.get(iri, ()), iri)
@@ -438,6 +542,10 @@ class SiteBuilder:
                 (self.iris.base + self.languages.page(QUERIES_PAGE, tag), latest)
                 for tag in self._tags()
             ]
+        entries += [
+            (self.iris.base + self.languages.page(CHANGES_PAGE, tag), release_date or latest)
+            for tag in self._tags()
+        ]
         for iri, lastmod in lastmods.items():
             path = site_path(iri, self.iris)
             entries += [
