@@ -404,6 +404,12 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         "--issued",
         help="date stated as first published, YYYY-MM-DD (default: the 'issued' setting)",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="publish from nothing, not reusing what an earlier publish left in the site "
+        "(the files are the same either way)",
+    )
 
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
@@ -422,7 +428,7 @@ def run_publish(args: argparse.Namespace) -> int:
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
-        result = publish(args.dataset, args.out, settings, progress=bar)
+        result = publish(args.dataset, args.out, settings, progress=bar, incremental=not args.full)
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
         print(f"nothing written to {args.out}: fix the violations first", file=sys.stderr)

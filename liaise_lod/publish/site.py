@@ -372,6 +372,7 @@ class SiteBuilder:
         self.queries = queries
         self.writer = writer
         self.progress = progress
+        self.settings = settings
         self.processes = processes_for(len(self.resources), PARALLEL_MINIMUM, settings.processes)
         self.modified = settings.modified
         #: for pages whose resource states no date
@@ -441,6 +442,7 @@ class SiteBuilder:
         kept = set(carried)
         order = [iri for iri in self.index.writing_order(self.resources) if iri not in kept]
         total = len(order)
+        processes = processes_for(total, PARALLEL_MINIMUM, self.settings.processes)
         batches = [order[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         # The heaviest first (a concept that thousands of records link to has a page of
         # thousands of links): what is left at the end is short, so no process waits long.
@@ -457,7 +459,7 @@ class SiteBuilder:
             if report is not None:
                 report(min(total, batches_done * PAGE_BATCH), total)
 
-        done = fork_map(work, batches, self.processes, progress if report else None)
+        done = fork_map(work, batches, processes, progress if report else None)
         by_resource = {iri: written for batch in done for iri, written, _ in batch}
         self.reads.update((iri, reads) for batch in done for iri, _, reads in batch)
         for iri in self.resources:  # in order again, as the sitemap lists them
