@@ -186,3 +186,12 @@ def _tamper(out: Path, key: str, value) -> None:
     document = json.loads((out / manifests.NAME).read_text())
     document[key] = value
     (out / manifests.NAME).write_text(json.dumps(document))
+
+
+def test_a_resource_whose_files_are_missing_from_the_earlier_site_is_written(published):
+    dataset, out = published
+    (out / "project/p-2.ttl").unlink()
+    before = (out / "project/p-2.html").stat().st_ino
+    _publish(dataset, out)
+    assert (out / "project/p-2.html").stat().st_ino != before
+    _same_as_clean(dataset, out, out.parent / "clean")

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -152,11 +153,18 @@ def _program() -> str:
             digest.update(f"\0{library}={version(library)}".encode())
         except PackageNotFoundError:
             digest.update(f"\0{library}".encode())
-    package = Path(__file__).resolve().parent.parent
-    digest.update(_files_digest(sorted(package.rglob("*.py"))).encode())
+    digest.update(_code().encode())
     return digest.hexdigest()
 
 
+@cache
+def _code() -> str:
+    """The program's code (read once a run: it does not change under a running program)."""
+    package = Path(__file__).resolve().parent.parent
+    return _files_digest(sorted(package.rglob("*.py")))
+
+
+@cache
 def _templates() -> str:
     """The program's files that are not code: the site's templates, translations..."""
     package = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -223,11 +223,24 @@ def _published(
     # into the folder being built, which vanishes if the graph has violations.
     fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
     index = cache(lambda: _site_index(graph, iris))
+    # The files of the resources that read nothing that changed are linked from the earlier
+    # site by another process, while this one validates and indexes.
+    languages = page_languages(dataset)
+    carried = len(plan.before) - len(plan.stale) if plan is not None else 0
+    link = processes_for(carried, PARALLEL_MINIMUM, settings.processes) > 1
+
+    def linking(folder: Path) -> set[str]:
+        if plan is None:
+            return set()
+        names = partial(file_names, iris=iris, languages=languages)
+        return _link_earlier(plan, SiteFolder(folder), names)
+
     try:
         with (
             long_lived(),
             replacing_folder(Path(out), protect=input_path(path)) as folder,
             forked(lambda: _dumps(graph, SiteFolder(folder), iris.base, plan), fork) as dumps,
+            forked(lambda: linking(folder), link) as linked,
         ):
             build = _validated_since(
                 plan.build if plan else None,
@@ -243,7 +256,7 @@ def _published(
                 raise InvalidGraphError(build.report)
             result = PublishResult(build)
             writer = _Writer(folder, result)
-            builder = SiteBuilder(build, index(), queries, settings, writer, progress, plan)
+            builder = SiteBuilder(build, index(), queries, settings, writer, progress, plan, linked)
             builder.write(dumps)
             _write_manifest(folder, state, build, builder.reads, plan)
     except OSError as error:  # a full disk, say: the previous site stays as it was
@@ -295,6 +308,14 @@ def _write_manifest(
         pages=pages,
     )
     (folder / manifests.NAME).write_bytes(manifest.to_json())
+
+
+def page_languages(dataset: Dataset) -> PageLanguages:
+    """The languages the dataset's pages are written in, checked."""
+    default = dataset.info.language or "en"
+    tags = dataset.info.languages or [default]
+    check_page_languages(tags)
+    return PageLanguages(tags[0], tuple(tags[1:]))
 
 
 def _site_index(graph: Graph, iris: Iris) -> SiteIndex:
@@ -355,9 +376,12 @@ class SiteBuilder:
         writer: _Writer,
         progress: Progress | None,
         plan: SitePlan | None = None,
+        linked: Callable[[], set[str]] = set,
     ):
         self.build = build
         self.plan = plan
+        #: the resources whose files were linked from the earlier site (see ``_link_earlier``)
+        self.linked = linked
         #: what each resource's files read of the index (see ``_internal.reads``)
         self.reads: dict[str, Reads] = {}
         self.index = index
@@ -365,10 +389,7 @@ class SiteBuilder:
         self.resources = index.page_resources()
         _refuse_shared_pages(self.resources, self.iris)
         info = build.dataset.info
-        default = info.language or "en"
-        tags = info.languages or [default]
-        check_page_languages(tags)
-        self.languages = PageLanguages(tags[0], tuple(tags[1:]))
+        self.languages = page_languages(build.dataset)
         self.queries = queries
         self.writer = writer
         self.progress = progress
@@ -436,10 +457,10 @@ class SiteBuilder:
         with a plan, those of the resources whose files read nothing that changed are linked
         from the earlier site instead."""
         plan = self.plan
-        carried = [iri for iri in self.resources if plan is not None and plan.carried(iri)]
+        with stage("pages linked from the earlier site"):
+            kept = self.linked()
         if plan is not None:
-            self._link_carried(plan, carried)
-        kept = set(carried)
+            self.reads.update((iri, plan.before[iri]) for iri in kept)
         order = [iri for iri in self.index.writing_order(self.resources) if iri not in kept]
         total = len(order)
         processes = processes_for(total, PARALLEL_MINIMUM, self.settings.processes)
@@ -480,21 +501,7 @@ class SiteBuilder:
         return written, reads
 
     def _names(self, iri: str) -> list[str]:
-        """The paths of a resource's files, as ``ResourceFiles`` writes them."""
-        path = site_path(iri, self.iris)
-        pages = [f"{self.languages.page(path, language)}.html" for language in self._tags()]
-        return pages + [f"{path}{fmt.extension}" for fmt in graph_formats()]
-
-    def _link_carried(self, plan: SitePlan, carried: list[str]) -> None:
-        """The files of resources that read nothing that changed, linked from the earlier
-        site, with what they read."""
-        old = plan.build.old
-        with stage("pages linked from the earlier site"):
-            for iri in carried:
-                for relative in self._names(iri):
-                    link_or_copy(old / relative, self.writer.folder.file(relative))
-                self.reads[iri] = plan.before[iri]
-        incremental_build.log.info("linked the files of %d resources", len(carried))
+        return file_names(iri, self.iris, self.languages)
 
     def _copies(self) -> dict[str, bytes]:
         files = {"context.jsonld": (vocab_dir() / "context.jsonld").read_bytes()}
@@ -657,6 +664,41 @@ def _dumps(
         )
         for fmt in graph_formats()
     ]
+
+
+def file_names(iri: str, iris: Iris, languages: PageLanguages) -> list[str]:
+    """The paths of a resource's files, as ``ResourceFiles`` writes them."""
+    path = site_path(iri, iris)
+    pages = [f"{languages.page(path, language)}.html" for language in languages.all]
+    return pages + [f"{path}{fmt.extension}" for fmt in graph_formats()]
+
+
+def _link_earlier(
+    plan: SitePlan, folder: SiteFolder, names: Callable[[str], list[str]]
+) -> set[str]:
+    """Link the files of the resources that read nothing that changed from the earlier site;
+    returns those resources. One whose files are not all there is left to be written."""
+    old, carried = plan.build.old, set()
+    for iri in sorted(plan.before.keys() - plan.stale):
+        if _linked(old, folder, names(iri)):
+            carried.add(iri)
+    incremental_build.log.info("linked the files of %d resources", len(carried))
+    return carried
+
+
+def _linked(old: Path, folder: SiteFolder, names: list[str]) -> bool:
+    """Link these files of the earlier site; False (none linked) if one is missing."""
+    done = []
+    try:
+        for relative in names:
+            target = folder.file(relative)
+            link_or_copy(old / relative, target)
+            done.append(target)
+    except FileNotFoundError:
+        for target in done:  # written later: never through a link to the earlier site
+            target.unlink()
+        return False
+    return True
 
 
 def _spliced_dumps(plan: incremental_build.Plan, folder: SiteFolder) -> dict[str, Path] | None:
