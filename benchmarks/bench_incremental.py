@@ -80,12 +80,35 @@ def delete_organisation(folder: Path) -> str:
     named |= {f["funder"] for p in records["projects"] for f in p.get("funding", [])}
     named |= {o for e in records["events"] for o in e.get("organisers", [])}
     named |= {p["publisher"] for p in records["publications"]}
-    gone = next(o["id"] for o in records["organisations"] if o["id"] not in named)
+    free = [o["id"] for o in records["organisations"] if o["id"] not in named]
+    # In a small dataset every organisation leads or publishes something: those records
+    # name another one instead.
+    gone = free[0] if free else records["organisations"][-1]["id"]
     records["organisations"] = [o for o in records["organisations"] if o["id"] != gone]
+    other = records["organisations"][0]["id"]
     records["participations"] = [p for p in records["participations"] if p["organisation"] != gone]
-    for name in ("organisations", "participations"):
+    if not free:
+        _rename_organisation(records, gone, other)
+    for name in records:
         (folder / f"{name}.json").write_text(json.dumps({name: records[name]}))
-    return gone
+    return gone if free else f"{gone} (its mentions now {other})"
+
+
+def _rename_organisation(records: dict, gone: str, other: str) -> None:
+    for project in records["projects"]:
+        project["lead"] = other if project["lead"] == gone else project["lead"]
+        for funding in project.get("funding", []):
+            funding["funder"] = other if funding["funder"] == gone else funding["funder"]
+    for event in records["events"]:
+        organisers = [other if o == gone else o for o in event.get("organisers", [])]
+        event["organisers"] = list(dict.fromkeys(organisers))
+    for publication in records["publications"]:
+        if publication["publisher"] == gone:
+            publication["publisher"] = other
+    leads = {(p["lead"], p["id"]) for p in records["projects"]}
+    records["participations"] = [
+        p for p in records["participations"] if (p["organisation"], p["project"]) not in leads
+    ]
 
 
 def same(one: Path, other: Path) -> bool:
