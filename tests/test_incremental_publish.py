@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import (
-    EXAMPLES,
     RECORD_EDITS,
     _change_shapes,
     _changeable_shapes,
@@ -33,6 +33,8 @@ from liaise_lod._internal import manifest as manifests
 from liaise_lod.publish import Settings, publish
 
 SETTINGS = Settings(license="https://creativecommons.org/licenses/by/4.0/")
+#: A site takes longer than a build's output: fewer examples by default.
+EXAMPLES = int(os.environ.get("LIAISE_INCREMENTAL_EXAMPLES", "2"))
 
 
 def _publish(dataset: Path, out: Path, **options) -> None:

@@ -3,7 +3,9 @@ in whole."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -678,7 +680,7 @@ def _link_earlier(
 ) -> set[str]:
     """Link the files of the resources that read nothing that changed from the earlier site;
     returns those resources. One whose files are not all there is left to be written."""
-    old, carried = plan.build.old, set()
+    old, carried = os.fspath(plan.build.old), set()
     for iri in sorted(plan.before.keys() - plan.stale):
         if _linked(old, folder, names(iri)):
             carried.add(iri)
@@ -686,17 +688,23 @@ def _link_earlier(
     return carried
 
 
-def _linked(old: Path, folder: SiteFolder, names: list[str]) -> bool:
-    """Link these files of the earlier site; False (none linked) if one is missing."""
+def _linked(old: str, folder: SiteFolder, names: list[str]) -> bool:
+    """Link these files of the earlier site; False (none linked) if one is missing. (Paths
+    as text: a large site has hundreds of thousands of files.)"""
     done = []
     try:
         for relative in names:
-            target = folder.file(relative)
-            link_or_copy(old / relative, target)
+            source, target = f"{old}/{relative}", folder.file_text(relative)
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                raise
+            except OSError:  # no hard links here (another file system...): a copy
+                shutil.copyfile(source, target)
             done.append(target)
     except FileNotFoundError:
         for target in done:  # written later: never through a link to the earlier site
-            target.unlink()
+            os.unlink(target)
         return False
     return True
 
