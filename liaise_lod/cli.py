@@ -466,6 +466,12 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         help="the site of the previous release, to say what changed since (default: the one "
         "--out holds)",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="publish from nothing, not reusing what an earlier publish left in the site "
+        "(the files are the same either way)",
+    )
 
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
@@ -486,7 +492,7 @@ def run_publish(args: argparse.Namespace) -> int:
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:
-        result = publish(args.dataset, args.out, settings, progress=bar)
+        result = publish(args.dataset, args.out, settings, progress=bar, incremental=not args.full)
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
         print(f"nothing written to {args.out}: fix the violations first", file=sys.stderr)

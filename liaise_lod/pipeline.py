@@ -225,9 +225,10 @@ def _validated_since(
     processes: int | None,
     strict: bool,
     engine: str,
+    meanwhile: Callable[[], object] | None = None,
 ) -> BuildResult:
     """The dataset validated: only the focus nodes an edit reaches, given a ``plan`` (and
-    pySHACL as the engine)."""
+    pySHACL as the engine). ``meanwhile()``: see ``validate``."""
     completeness = completeness_shapes(base)
     focus = None
     if plan is not None and engine == "pyshacl" and can_focus():
@@ -235,6 +236,8 @@ def _validated_since(
     with stage("validate"):
         if plan is not None and focus is not None:
             found = find_results(graph, base=base, focus=focus) if focus else []
+            if meanwhile is not None:
+                meanwhile()
             again = {str(node) for node in focus}
             kept = _Kept(
                 [result for result in plan.previous.results if result[0] not in again],
@@ -242,7 +245,9 @@ def _validated_since(
             )
             log.info("validated %d focus nodes again", len(focus))
         else:
-            found = find_results(graph, base=base, processes=processes, engine=engine)
+            found = find_results(
+                graph, base=base, processes=processes, engine=engine, meanwhile=meanwhile
+            )
             kept = _Kept()
         for result, description in found:
             if strict or result.source_shape not in completeness:

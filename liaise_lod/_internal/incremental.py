@@ -10,7 +10,10 @@ Anything the manifest cannot account for gives ``None`` and says why: build from
 
 from __future__ import annotations
 
+import gzip
 import logging
+import mmap
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -73,6 +76,8 @@ class Plan:
     #: the triples added or removed
     changed: list[tuple[Node, Node, Node]] = field(default_factory=list)
     changed_records: int = 0
+    #: the earlier dumps as read, where the caller keeps them open (see ``plan``)
+    dumps: dict[str, splice.SortedDump] | None = None
 
     def focus(self, graph: Graph, shapes: Graph) -> frozenset[Node] | None:
         """The focus nodes whose results can change; None: validate all of them."""
@@ -98,8 +103,10 @@ def plan(
     fingerprint: dict[str, str],
     dumps: Dumps,
     base: str,
+    keep: ExitStack | None = None,
 ) -> Plan | None:
-    """How to bring the output ``out`` up to date; None (the reason logged) to build it anew."""
+    """How to bring the output ``out`` up to date; None (the reason logged) to build it anew.
+    With ``keep``, the earlier dumps stay open until it closes, as the plan's ``dumps``."""
     reason, previous = _previous(out, marker, fingerprint)
     if previous is None:
         log.info("full build: %s", reason)
@@ -118,12 +125,15 @@ def plan(
         return None
     found = Plan(previous, out, changed_records=len(changed_ids))
     try:
-        with old_dumps(out, dumps, base) as old:
+        with ExitStack() as here:
+            old = (keep or here).enter_context(old_dumps(out, dumps, base))
             if old is None:
                 log.info("full build: the earlier dumps are not as liaise-lod writes them")
                 return None
             _compare(found, old, graph, sorted(dirty), base)
-    except (OSError, ValueError, SyntaxError) as error:
+            if keep is not None:
+                found.dumps = old
+    except (OSError, ValueError, SyntaxError, EOFError, zlib.error) as error:
         log.info("full build: the earlier dumps cannot be read (%s)", error)
         return None
     return found
@@ -158,9 +168,7 @@ def old_dumps(out: Path, dumps: Dumps, base: str) -> Iterator[dict[str, splice.S
     from ..serialize import _JSONLD_HEAD, _prefixes, _turtle_head
 
     with ExitStack() as stack:
-        data = {
-            name: stack.enter_context(splice.mapped(out / path)) for name, path in dumps.items()
-        }
+        data = {name: stack.enter_context(_opened(out / path)) for name, path in dumps.items()}
         readers = {
             "ntriples": splice.ntriples(data["ntriples"]),
             "turtle": splice.turtle(data["turtle"], _turtle_head(base), _prefixes(base)),
@@ -170,6 +178,17 @@ def old_dumps(out: Path, dumps: Dumps, base: str) -> Iterator[dict[str, splice.S
             yield None
             return
         yield {name: reader for name, reader in readers.items() if reader is not None}
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[bytes | mmap.mmap]:
+    """A dump's bytes: mapped into memory, or ungzipped (``.gz``) into it."""
+    if path.suffix != ".gz":
+        with splice.mapped(path) as data:
+            yield data
+        return
+    with path.open("rb") as stream:
+        yield gzip.decompress(stream.read())
 
 
 def _compare(

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ class Manifest:
     held_back: dict[str, int] = field(default_factory=dict)
     #: file name -> its SHA-256
     files: dict[str, str] = field(default_factory=dict)
+    #: a site's: the documents its pages read, and per page resource the numbers of those
+    #: whose triples it read and of those whose incoming links it read (see ``reads``)
+    documents: list[str] = field(default_factory=list)
+    pages: dict[str, list[list[int]]] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         document = {
@@ -55,6 +60,9 @@ class Manifest:
             "held_back": dict(sorted(self.held_back.items())),
             "results": self.results,
         }
+        if self.pages:  # a site's
+            document["documents"] = self.documents
+            document["pages"] = self.pages
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -76,6 +84,8 @@ def read(folder: Path) -> tuple[Manifest | None, str]:
             results=list(document["results"]),
             held_back=dict(document["held_back"]),
             files=dict(document["files"]),
+            documents=list(document.get("documents", [])),
+            pages=dict(document.get("pages", {})),
         )
         _check(manifest)
     except (AttributeError, KeyError, TypeError, ValueError, RecursionError):
@@ -104,6 +114,12 @@ def _check(manifest: Manifest) -> None:
         decode_node(description)
     if not all(isinstance(count, int) for count in manifest.held_back.values()):
         raise ValueError("a count that is not a number")
+    if not all(isinstance(text, str) for text in manifest.documents):
+        raise ValueError("a document that is not text")
+    known = range(len(manifest.documents))
+    for content, incoming in manifest.pages.values():
+        if not all(type(number) is int and number in known for number in (*content, *incoming)):
+            raise ValueError("a page read what is not a document")
 
 
 def file_digest(path: Path) -> str | None:
@@ -121,6 +137,7 @@ def fingerprint(settings: str, vocabulary_files: Iterable[Path]) -> dict[str, st
     """Everything but the records that the output depends on, each part's digest."""
     return {
         "program": _program(),
+        "templates": _templates(),
         "shapes": _files_digest(sorted(shapes_dir().rglob("*"))),
         "vocabularies": _files_digest([*sorted(vocab_dir().rglob("*")), *vocabulary_files]),
         "settings": hashlib.sha256(settings.encode()).hexdigest(),
@@ -136,9 +153,24 @@ def _program() -> str:
             digest.update(f"\0{library}={version(library)}".encode())
         except PackageNotFoundError:
             digest.update(f"\0{library}".encode())
-    package = Path(__file__).resolve().parent.parent
-    digest.update(_files_digest(sorted(package.rglob("*.py"))).encode())
+    digest.update(_code().encode())
     return digest.hexdigest()
+
+
+@cache
+def _code() -> str:
+    """The program's code (read once a run: it does not change under a running program)."""
+    package = Path(__file__).resolve().parent.parent
+    return _files_digest(sorted(package.rglob("*.py")))
+
+
+@cache
+def _templates() -> str:
+    """The program's files that are not code: the site's templates, translations..."""
+    package = Path(__file__).resolve().parent.parent
+    return _files_digest(
+        sorted(path for path in package.rglob("*") if path.suffix not in (".py", ".pyc"))
+    )
 
 
 def _files_digest(paths: Iterable[Path]) -> str:

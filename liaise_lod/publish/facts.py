@@ -12,6 +12,7 @@ from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .._internal.reads import Reads
 from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
 from .index import LABELS, SiteIndex
 from .interface import interface
@@ -85,9 +86,10 @@ class Describer:
         self.index = index
         self.iris = index.iris
         self.languages = languages or PageLanguages()
-        self._names: dict[tuple[str, str], Literal | str] = {}
+        # Each remembered with what it was made from, noted again on every page using it.
+        self._names: dict[tuple[str, str], tuple[Literal | str, Reads]] = {}
         self._paths: dict[str, str | None] = {}
-        self._links: dict[tuple[int, str, str], Link] = {}
+        self._links: dict[tuple[int, str, str], tuple[Link, Reads]] = {}
 
     # ---------------------------------------------------------------------------- names
 
@@ -95,16 +97,15 @@ class Describer:
         """The best name of a resource for a page in ``language``: in that language, else in
         the dataset's, English, French, any (a ``Literal``, whose language is known); a
         participation's made of its parts; else the last segment of its IRI."""
-        key = (iri, language)
-        name = self._names.get(key)
-        if name is None:
-            values = self._values(self.index.context.get(iri, ()), iri, _LABEL_PREDICATES)
-            if values:
-                name = min(values, key=self._rank(language))
-            else:
-                name = self._membership_label(iri, language) or iri.rsplit("/", 1)[-1]
-            self._names[key] = name
-        return name
+        return self.index.reads.remembered(
+            self._names, (iri, language), lambda: self._name(iri, language)
+        )
+
+    def _name(self, iri: str, language: str) -> Literal | str:
+        values = self._values(self.index.context.get(iri, ()), iri, _LABEL_PREDICATES)
+        if values:
+            return min(values, key=self._rank(language))
+        return self._membership_label(iri, language) or iri.rsplit("/", 1)[-1]
 
     def label(self, iri: str, language: str | None = None) -> str:
         """The best name of a resource as text (see ``name``)."""
@@ -147,10 +148,9 @@ class Describer:
             return Link(str(target), lang=tag if tag and tag != language else None)
         # The same for every page as deep in the site as ``source``: made once.
         key = (source.count("/"), str(target), language)
-        link = self._links.get(key)
-        if link is None:
-            link = self._links[key] = self._link(source, target, language)
-        return link
+        return self.index.reads.remembered(
+            self._links, key, lambda: self._link(source, target, language)
+        )
 
     def _link(self, source: str, target: Node, language: str) -> Link:
         iri = str(target)
@@ -169,6 +169,7 @@ class Describer:
         """The site path of a document's page (in the default language); ``None`` if it has
         none."""
         if document in self._paths:
+            self.index.reads.content(document)
             return self._paths[document]
         has_page = self.index.kind(document) is not None and document in self.index.own
         path = self._paths[document] = site_path(document, self.iris) if has_page else None

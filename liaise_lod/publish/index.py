@@ -14,6 +14,7 @@ from typing import Literal as OneOf
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .._internal.reads import ReadLog, Watched
 from .._internal.store import all_triples
 from ..iris import Iris
 from ..kinds import kind_named
@@ -47,6 +48,8 @@ class SiteIndex:
     #: every property the graph uses, and every class (object of ``rdf:type``)
     terms: set[Node] = field(default_factory=set)
     _kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    #: where lookups are noted, while a page is written (see ``_internal.reads``)
+    reads: ReadLog = field(default_factory=ReadLog, repr=False, compare=False)
 
     @classmethod
     def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
@@ -68,10 +71,14 @@ class SiteIndex:
                     incoming[target].add(document)
         for triples in index.own.values():
             triples.sort(key=_triple_key)
+        index.own = Watched(index.own, index.reads.content)
+        index.context = Watched(index.context, index.reads.content)
+        index.incoming = Watched(index.incoming, index.reads.incoming)
         return index
 
     def kind(self, iri: str) -> str | None:
         """``project``, ``organisation``, … for a record; ``concept`` or ``scheme`` for our SKOS."""
+        self.reads.content(iri)
         try:
             return self._kinds[iri]
         except KeyError:

@@ -45,6 +45,7 @@ class SiteFolder:
     def __init__(self, root: Path):
         self.root = root
         self._folders: dict[str, Path] = {}
+        self._texts: dict[str, str] = {}
 
     def file(self, relative: str) -> Path:
         """``root / relative``, its folder created; ``OutputError`` if it would leave ``root``."""
@@ -57,6 +58,16 @@ class SiteFolder:
             checked.mkdir(parents=True, exist_ok=True)
             self._folders[folder] = checked
         return checked / name
+
+    def file_text(self, relative: str) -> str:
+        """``file(relative)`` as text, made faster for many files of few folders."""
+        folder, _, name = relative.rpartition("/")
+        text = self._texts.get(folder)
+        if text is None:
+            text = self._texts[folder] = os.fspath(self.file(relative).parent)
+        if name in ("", ".", ".."):
+            raise OutputError(f"refusing to write {relative!r}: it does not name a file")
+        return f"{text}/{name}"
 
     def write(self, relative: str, data: bytes) -> None:
         """Write ``data`` to ``file(relative)``, never through a symbolic link. (Without

@@ -3,33 +3,50 @@ in whole."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .. import vocabulary
+from .._internal import incremental as incremental_build
+from .._internal import manifest as manifests
+from .._internal import splice
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
+from .._internal.reads import Reads
+from .._internal.republish import SitePlan, encoded, site_plan
 from .._internal.resources import shapes_dir, vocab_dir
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import record_kinds
+from ..load import load_dataset
+from ..mapping import to_graph
 from ..model import ContactPoint, Dataset, http_url
 from ..namespaces import CONCEPTS
-from ..pipeline import BuildResult, replacing_folder, validated
+from ..pipeline import (
+    OUTPUT_MARKER,
+    BuildResult,
+    _resolved,
+    _validated_since,
+    link_or_copy,
+    replacing_folder,
+)
 from ..rich_results import DEFAULT_TITLE
 from ..serialize import PARALLEL_DUMPS_MINIMUM, write_dumps
-from ..sources import input_path, load_and_map
+from ..sources import input_path
 from ..validation import DEFAULT_ENGINE
 from ..vocabulary import countries, scheme_slugs
 from . import metadata, mqa, releases, sitemap, webconfig
@@ -111,49 +128,206 @@ def publish(
     out: str | Path,
     settings: Settings = Settings(),
     progress: Progress | None = None,
+    *,
+    incremental: bool = True,
 ) -> PublishResult:
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
-    then write the site to ``out`` atomically."""
+    then write the site to ``out`` atomically.
+
+    Into a site an earlier publish wrote, only what changed since is redone (unless not
+    ``incremental``): the validation of the focus nodes an edit reaches and the files of the
+    resources whose pages read what changed; the others are linked from the earlier site.
+    Anything its manifest cannot account for means a full publish (``-v`` says why). Either
+    way the files are those a publish from nothing writes."""
     _check_date(settings.modified, "--modified")
     _check_date(settings.issued, "--issued")
     _check_version(settings.version)
     _check_license(settings.license)
-    dataset, graph = load_and_map(path, settings.base)
+    dataset, graph, subjects_of = _loaded(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
     # A dataset made in Python names its queries from the current folder.
     queries = published_queries(input_path(path) or Path.cwd(), dataset.info.queries)
+    strict = dataset.info.strict if settings.strict is None else settings.strict
+    with ExitStack() as old_files:
+        with stage("compare"):
+            state = _State.of(dataset, subjects_of, settings, iris, strict, queries)
+            plan = state.plan(Path(out), graph, old_files) if incremental else None
+        return _published(path, out, settings, progress, dataset, graph, iris, queries, plan, state)
+
+
+@dataclass
+class _State:
+    """What the site's manifest keeps of the input: records, vocabularies' subjects and the
+    fingerprint of everything else."""
+
+    records: dict[str, list]
+    vocabulary_subjects: list[str]
+    fingerprint: dict[str, str]
+    base: str
+    strict: bool
+
+    @classmethod
+    def of(
+        cls,
+        dataset: Dataset,
+        subjects_of: dict,
+        settings: Settings,
+        iris: Iris,
+        strict: bool,
+        queries: list[Query],
+    ) -> _State:
+        records = incremental_build.records_of(dataset, subjects_of)
+        vocabulary = subjects_of.get(incremental_build.VOCABULARY, ())
+        options = (
+            "publish",
+            dataset.info.model_dump_json(),
+            iris.base,
+            str(strict),
+            settings.shacl_engine,
+            str(settings.license),
+            str(settings.modified),
+            str(settings.issued),
+            *(query.site_path for query in queries),
+        )
+        fingerprint = manifests.fingerprint("\0".join(options), dataset.vocabulary.files)
+        subjects = incremental_build.subject_texts(vocabulary)
+        return cls(records, subjects, fingerprint, iris.base, strict)
+
+    def plan(self, out: Path, graph: Graph, keep: ExitStack) -> SitePlan | None:
+        found = incremental_build.plan(
+            _resolved(out),
+            OUTPUT_MARKER,
+            graph,
+            self.records,
+            self.vocabulary_subjects,
+            self.fingerprint,
+            _dump_files(),
+            self.base,
+            keep,
+        )
+        if found is None:
+            return None
+        if not found.previous.pages:
+            incremental_build.log.info("full build: the earlier site's pages are not listed")
+            return None
+        return site_plan(found)
+
+
+def _published(
+    path: str | Path | Dataset,
+    out: str | Path,
+    settings: Settings,
+    progress: Progress | None,
+    dataset: Dataset,
+    graph: Graph,
+    iris: Iris,
+    queries: list[Query],
+    plan: SitePlan | None,
+    state: _State,
+) -> PublishResult:
     # A large dataset's dumps are written by a process of their own as soon as the graph is
     # made, while this one indexes the site (as other processes start validating), validates
     # and writes the pages: the dumps take up the time a core would idle. They are written
     # into the folder being built, which vanishes if the graph has violations.
     fork = processes_for(len(graph), PARALLEL_DUMPS_MINIMUM, settings.processes) > 1
     index = cache(lambda: _site_index(graph, iris))
+    # The files of the resources that read nothing that changed are linked from the earlier
+    # site by another process, while this one validates and indexes.
+    languages = page_languages(dataset)
+    carried = len(plan.before) - len(plan.stale) if plan is not None else 0
+    link = processes_for(carried, PARALLEL_MINIMUM, settings.processes) > 1
+
+    def linking(folder: Path) -> set[str]:
+        if plan is None:
+            return set()
+        names = partial(file_names, iris=iris, languages=languages)
+        return _link_earlier(plan, SiteFolder(folder), names)
+
     try:
         with (
             long_lived(),
             replacing_folder(Path(out), protect=input_path(path)) as folder,
-            forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
+            forked(lambda: _dumps(graph, SiteFolder(folder), iris.base, plan), fork) as dumps,
+            forked(lambda: linking(folder), link) as linked,
         ):
             previous = _previous(settings.previous, Path(out), iris.base)
-            build = validated(
+            build = _validated_since(
+                plan.build if plan else None,
                 dataset,
                 graph,
-                settings.base,
-                processes=settings.processes,
+                iris.base,
+                settings.processes,
+                state.strict,
+                settings.shacl_engine,
                 meanwhile=index,
-                strict=settings.strict,
-                shacl_engine=settings.shacl_engine,
             )
             if not build.report.conforms:
                 raise InvalidGraphError(build.report)
             result = PublishResult(build)
             writer = _Writer(folder, result)
-            builder = SiteBuilder(build, index(), queries, settings, writer, progress, previous)
+            builder = SiteBuilder(
+                build, index(), queries, settings, writer, progress, previous, plan, linked
+            )
             builder.write(dumps)
+            _write_manifest(folder, state, build, builder.reads, plan)
     except OSError as error:  # a full disk, say: the previous site stays as it was
         raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
     return result
+
+
+def _loaded(path: str | Path | Dataset, base: str | None) -> tuple[Dataset, Graph, dict]:
+    """The dataset, its graph, and the subjects each record gave triples."""
+    if isinstance(path, Dataset):
+        dataset = path
+    else:
+        with stage("load"):
+            dataset = load_dataset(Path(path))
+    subjects_of: dict = {}
+    with stage("map"):
+        graph = to_graph(dataset, Iris(base or dataset.info.base).base, subjects_of=subjects_of)
+    return dataset, graph, subjects_of
+
+
+def _dump_files() -> dict[str, Path]:
+    return {fmt.name: Path(f"dataset{fmt.extension}.gz") for fmt in graph_formats()}
+
+
+def _write_manifest(
+    folder: Path,
+    state: _State,
+    build: BuildResult,
+    reads: dict[str, Reads],
+    plan: SitePlan | None,
+) -> None:
+    """The manifest a later publish starts from: the input, the validation results, what
+    each page read, and the digests of the dumps (which it reads)."""
+    documents, pages = encoded(reads)
+    files = {}
+    for relative in _dump_files().values():
+        digest = manifests.file_digest(folder / relative)
+        if digest is None:
+            raise OSError(f"cannot read {relative} back")
+        files[str(relative)] = digest
+    manifest = manifests.Manifest(
+        fingerprint=state.fingerprint,
+        records=state.records,
+        vocabulary_subjects=state.vocabulary_subjects,
+        results=build.kept.results,
+        held_back=build.kept.held_back,
+        files=files,
+        documents=documents,
+        pages=pages,
+    )
+    (folder / manifests.NAME).write_bytes(manifest.to_json())
+
+
+def page_languages(dataset: Dataset) -> PageLanguages:
+    """The languages the dataset's pages are written in, checked."""
+    default = dataset.info.language or "en"
+    tags = dataset.info.languages or [default]
+    check_page_languages(tags)
+    return PageLanguages(tags[0], tuple(tags[1:]))
 
 
 def _site_index(graph: Graph, iris: Iris) -> SiteIndex:
@@ -245,21 +419,26 @@ class SiteBuilder:
         writer: _Writer,
         progress: Progress | None,
         previous: releases.Previous | None = None,
+        plan: SitePlan | None = None,
+        linked: Callable[[], set[str]] = set,
     ):
         self.build = build
         self.previous = previous
+        self.plan = plan
+        #: the resources whose files were linked from the earlier site (see ``_link_earlier``)
+        self.linked = linked
+        #: what each resource's files read of the index (see ``_internal.reads``)
+        self.reads: dict[str, Reads] = {}
         self.index = index
         self.iris = index.iris
         self.resources = index.page_resources()
         _refuse_shared_pages(self.resources, self.iris)
         info = build.dataset.info
-        default = info.language or "en"
-        tags = info.languages or [default]
-        check_page_languages(tags)
-        self.languages = PageLanguages(tags[0], tuple(tags[1:]))
+        self.languages = page_languages(build.dataset)
         self.queries = queries
         self.writer = writer
         self.progress = progress
+        self.settings = settings
         self.processes = processes_for(len(self.resources), PARALLEL_MINIMUM, settings.processes)
         self.modified = settings.modified
         #: for pages whose resource states no date
@@ -333,18 +512,26 @@ class SiteBuilder:
         return list(files), quality
 
     def _pages(self) -> None:
-        """Every resource's page and data files, in batches shared out between processes."""
-        total = len(self.resources)
-        order = self.index.writing_order(self.resources)
+        """Every resource's page and data files, in batches shared out between processes;
+        with a plan, those of the resources whose files read nothing that changed are linked
+        from the earlier site instead."""
+        plan = self.plan
+        with stage("pages linked from the earlier site"):
+            kept = self.linked()
+        if plan is not None:
+            self.reads.update((iri, plan.before[iri]) for iri in kept)
+        order = [iri for iri in self.index.writing_order(self.resources) if iri not in kept]
+        total = len(order)
+        processes = processes_for(total, PARALLEL_MINIMUM, self.settings.processes)
         batches = [order[i : i + PAGE_BATCH] for i in range(0, total, PAGE_BATCH)]
         # The heaviest first (a concept that thousands of records link to has a page of
         # thousands of links): what is left at the end is short, so no process waits long.
         batches.sort(key=lambda batch: sum(map(self.index.weight, batch)), reverse=True)
         files_of = ResourceFiles(self.index, self.site)
 
-        def work(batch: list[str]) -> list[tuple[str, list[str]]]:
+        def work(batch: list[str]) -> list[tuple[str, list[str], Reads]]:
             files_of.forget_inline()
-            return [(iri, self._resource(iri, files_of)) for iri in batch]
+            return [(iri, *self._resource(iri, files_of)) for iri in batch]
 
         report = self.progress
 
@@ -352,18 +539,28 @@ class SiteBuilder:
             if report is not None:
                 report(min(total, batches_done * PAGE_BATCH), total)
 
-        done = fork_map(work, batches, self.processes, progress if report else None)
-        by_resource = {iri: written for batch in done for iri, written in batch}
+        done = fork_map(work, batches, processes, progress if report else None)
+        by_resource = {iri: written for batch in done for iri, written, _ in batch}
+        self.reads.update((iri, reads) for batch in done for iri, _, reads in batch)
         for iri in self.resources:  # in order again, as the sitemap lists them
-            self.writer.record(by_resource[iri])
+            self.writer.record(by_resource[iri] if iri in by_resource else self._names(iri))
 
-    def _resource(self, iri: str, files_of: ResourceFiles) -> list[str]:
-        """Write one resource's files; returns their paths."""
+    def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads]:
+        """Write one resource's files; returns their paths and what they read."""
         written = []
-        for relative, data in files_of(iri).items():
+        with self.index.reads.recording() as reads:
+            files = files_of(iri)
+            # what it links to: the earlier links of a resource that changes are among them
+            for _, _, obj in self.index.own.get(iri, ()):
+                if isinstance(obj, URIRef):
+                    reads.content.add(str(obj).partition("#")[0])
+        for relative, data in files.items():
             self.writer.put(relative, data)
             written.append(relative)
-        return written
+        return written, reads
+
+    def _names(self, iri: str) -> list[str]:
+        return file_names(iri, self.iris, self.languages)
 
     def _copies(self) -> dict[str, bytes]:
         files = {"context.jsonld": (vocab_dir() / "context.jsonld").read_bytes()}
@@ -557,11 +754,17 @@ class SiteBuilder:
         return self.languages.all
 
 
-def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
-    """The whole dataset in each format, gzipped into the site as it is written."""
-    written = write_dumps(
-        graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
-    )
+def _dumps(
+    graph: Graph, folder: SiteFolder, base: str, plan: SitePlan | None
+) -> list[metadata.Dump]:
+    """The whole dataset in each format, gzipped into the site as it is written (with a
+    ``plan``: the earlier dumps, rewritten around the changed subjects, or linked where none
+    did)."""
+    written = _spliced_dumps(plan.build, folder) if plan is not None else None
+    if written is None:
+        written = write_dumps(
+            graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
+        )
     return [
         metadata.Dump.of(
             written[fmt.name],
@@ -572,6 +775,65 @@ def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
         )
         for fmt in graph_formats()
     ]
+
+
+def file_names(iri: str, iris: Iris, languages: PageLanguages) -> list[str]:
+    """The paths of a resource's files, as ``ResourceFiles`` writes them."""
+    path = site_path(iri, iris)
+    pages = [f"{languages.page(path, language)}.html" for language in languages.all]
+    return pages + [f"{path}{fmt.extension}" for fmt in graph_formats()]
+
+
+def _link_earlier(
+    plan: SitePlan, folder: SiteFolder, names: Callable[[str], list[str]]
+) -> set[str]:
+    """Link the files of the resources that read nothing that changed from the earlier site;
+    returns those resources. One whose files are not all there is left to be written."""
+    old, carried = os.fspath(plan.build.old), set()
+    for iri in sorted(plan.before.keys() - plan.stale):
+        if _linked(old, folder, names(iri)):
+            carried.add(iri)
+    incremental_build.log.info("linked the files of %d resources", len(carried))
+    return carried
+
+
+def _linked(old: str, folder: SiteFolder, names: list[str]) -> bool:
+    """Link these files of the earlier site; False (none linked) if one is missing. (Paths
+    as text: a large site has hundreds of thousands of files.)"""
+    done = []
+    try:
+        for relative in names:
+            source, target = f"{old}/{relative}", folder.file_text(relative)
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                raise
+            except OSError:  # no hard links here (another file system...): a copy
+                shutil.copyfile(source, target)
+            done.append(target)
+    except FileNotFoundError:
+        for target in done:  # written later: never through a link to the earlier site
+            os.unlink(target)
+        return False
+    return True
+
+
+def _spliced_dumps(plan: incremental_build.Plan, folder: SiteFolder) -> dict[str, Path] | None:
+    """The dumps rewritten around the plan's edits; None where one cannot be (write them)."""
+    if plan.dumps is None:
+        return None
+    written = {}
+    for name, relative in _dump_files().items():
+        target = folder.file(str(relative))
+        edits = plan.edits.get(name)
+        if not edits:
+            link_or_copy(plan.old / relative, target)
+        else:
+            with gzip_writer(target) as stream:
+                if not splice.write_spliced(plan.dumps[name], edits, stream):
+                    return None
+        written[name] = target
+    return written
 
 
 def _contact(contact: ContactPoint | None) -> metadata.Contact | None:
