@@ -86,11 +86,22 @@ def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _shards_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shards",
+        type=_positive,
+        metavar="N",
+        help="also cut the N-Triples dump into N gzipped shards (dataset-0001.nt.gz, ...) for "
+        "bulk loaders; a subject's triples stay in one shard",
+    )
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
+    _shards_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -121,6 +132,7 @@ def run_build(args: argparse.Namespace) -> int:
             strict=args.strict,
             shacl_engine=args.shacl_engine,
             incremental=not args.full,
+            shards=args.shards,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
@@ -393,6 +405,7 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _processes_argument(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
+    _shards_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument(
         "--license", help="licence IRI of the data (default: the dataset's 'license' setting)"
@@ -419,6 +432,7 @@ def run_publish(args: argparse.Namespace) -> int:
         processes=args.processes,
         strict=args.strict,
         shacl_engine=args.shacl_engine,
+        shards=args.shards,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:

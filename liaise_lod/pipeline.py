@@ -21,6 +21,8 @@ from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
 from ._internal.progress import log, stage
 from ._internal.resources import vocab_dir
+from ._internal.shards import check_count as check_shards
+from ._internal.shards import write_shards
 from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .formats import graph_formats
 from .iris import Iris
@@ -117,6 +119,7 @@ def build(
     strict: bool | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
     incremental: bool = True,
+    shards: int | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -130,8 +133,12 @@ def build(
     kept in a manifest in the output, and anything it cannot account for means a full build
     (``-v`` says why). Either way the files are those a build from nothing writes. With
     another engine than pySHACL the validation is always whole.
-    ``shacl_engine``: the engine that validates (``validate``'s ``engine``).
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``). ``shards``: also
+    cut the N-Triples dump into that many gzipped shards (``dataset-0001.nt.gz``, ...; see
+    ``_internal.shards``) for bulk loaders.
     """
+    if shards is not None:
+        check_shards(shards)
     if isinstance(path, Dataset):
         dataset = path
     else:
@@ -166,7 +173,7 @@ def build(
     with replacing_folder(Path(out), protect=input_path(path)) as folder:
         try:
             with stage("write"), long_lived():
-                result.files = write_outputs(result, folder, iri_base, processes, plan)
+                result.files = write_outputs(result, folder, iri_base, processes, plan, shards)
                 kept = result.kept
                 manifest = manifests.Manifest(
                     fingerprint=fingerprint,
@@ -286,14 +293,19 @@ def write_outputs(
     base: str,
     processes: int | None = 1,
     plan: incremental_build.Plan | None = None,
+    shards: int | None = None,
 ) -> list[Path]:
     """The build's files, written into ``folder``; with a ``plan``, the dumps rewritten only
-    where they change and files whose bytes do not change linked from the earlier output."""
+    where they change and files whose bytes do not change linked from the earlier output;
+    with ``shards``, the N-Triples dump cut into that many gzipped shards too."""
     old = plan.old if plan is not None else None
     dumps = _spliced_dumps(plan, folder, base) if plan is not None else None
     if dumps is None:
         dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
     files = list(dumps.values())
+    if shards is not None:
+        with dumps["ntriples"].open("rb") as lines:
+            files += write_shards(lines, folder, DUMP_NAME, shards)
 
     def write(name: str, data: bytes) -> None:
         if old is None or not _linked_if_same(old / name, folder / name, data):

@@ -3,6 +3,7 @@ in whole."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import warnings
 from collections import defaultdict
@@ -20,8 +21,10 @@ from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
 from .._internal.resources import shapes_dir, vocab_dir
+from .._internal.shards import check_count as check_shards
+from .._internal.shards import write_shards
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
-from ..formats import graph_formats
+from ..formats import get_format, graph_formats
 from ..iris import Iris
 from ..kinds import record_kinds
 from ..model import ContactPoint, Dataset, http_url
@@ -81,6 +84,8 @@ class Settings:
     strict: bool | None = None
     #: The SHACL engine that validates (``validate``'s ``engine``).
     shacl_engine: str = DEFAULT_ENGINE
+    #: Also cut the N-Triples dump into this many gzipped shards, each a distribution of its own.
+    shards: int | None = None
 
 
 @dataclass
@@ -111,6 +116,8 @@ def publish(
     _check_date(settings.modified, "--modified")
     _check_date(settings.issued, "--issued")
     _check_license(settings.license)
+    if settings.shards is not None:
+        check_shards(settings.shards)
     dataset, graph = load_and_map(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
@@ -126,7 +133,9 @@ def publish(
         with (
             long_lived(),
             replacing_folder(Path(out), protect=input_path(path)) as folder,
-            forked(lambda: _dumps(graph, SiteFolder(folder), iris.base), fork) as dumps,
+            forked(
+                lambda: _dumps(graph, SiteFolder(folder), iris.base, settings.shards), fork
+            ) as dumps,
         ):
             build = validated(
                 dataset,
@@ -449,12 +458,15 @@ class SiteBuilder:
         return self.languages.all
 
 
-def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
-    """The whole dataset in each format, gzipped into the site as it is written."""
+def _dumps(
+    graph: Graph, folder: SiteFolder, base: str, shards: int | None = None
+) -> list[metadata.Dump]:
+    """The whole dataset in each format, gzipped into the site as it is written; then, given
+    ``shards``, its N-Triples in that many shards (each a distribution of its own)."""
     written = write_dumps(
         graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
     )
-    return [
+    dumps = [
         metadata.Dump.of(
             written[fmt.name],
             fmt.name,
@@ -463,6 +475,21 @@ def _dumps(graph: Graph, folder: SiteFolder, base: str) -> list[metadata.Dump]:
             f"Whole dataset, {fmt.label}",
         )
         for fmt in graph_formats()
+    ]
+    if shards is None:
+        return dumps
+    lines = get_format("ntriples")
+    with gzip.open(written["ntriples"], "rb") as dump:
+        paths = write_shards(dump, written["ntriples"].parent, "dataset", shards)
+    return dumps + [
+        metadata.Dump.of(
+            path,
+            f"ntriples-{number:04d}",
+            lines.media_type,
+            lines.eu_file_type,
+            f"Dataset shard {number} of {shards}, {lines.label}",
+        )
+        for number, path in enumerate(paths, 1)
     ]
 
 
