@@ -86,6 +86,25 @@ def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    from ._internal.engines import DEFAULT_ENGINE, engine_names
+
+    parser.add_argument(
+        "--engine",
+        choices=engine_names(),
+        default=DEFAULT_ENGINE,
+        help="what runs the parallel work: fork (default), processes forked from this one; "
+        "dask, the workers of a Dask cluster (pip install 'liaise-lod[dask]'); the output is "
+        "the same",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the cluster's scheduler, e.g. tcp://host:8786 (default: "
+        "start a local cluster of one worker per core)",
+    )
+
+
 def _shards_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shards",
@@ -99,6 +118,7 @@ def _shards_argument(parser: argparse.ArgumentParser) -> None:
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
     _shards_argument(parser)
@@ -133,6 +153,8 @@ def run_build(args: argparse.Namespace) -> int:
             shacl_engine=args.shacl_engine,
             incremental=not args.full,
             shards=args.shards,
+            parallel=args.engine,
+            scheduler=args.scheduler,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
@@ -151,6 +173,7 @@ def run_build(args: argparse.Namespace) -> int:
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
     parser.add_argument(
@@ -179,6 +202,8 @@ def run_validate(args: argparse.Namespace) -> int:
             processes=args.processes,
             strict=args.strict,
             shacl_engine=args.shacl_engine,
+            parallel=args.engine,
+            scheduler=args.scheduler,
         ).report
     except InputError as error:
         if args.format == "text":
@@ -403,6 +428,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
     _shards_argument(parser)
@@ -433,6 +459,8 @@ def run_publish(args: argparse.Namespace) -> int:
         strict=args.strict,
         shacl_engine=args.shacl_engine,
         shards=args.shards,
+        parallel=args.engine,
+        scheduler=args.scheduler,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:

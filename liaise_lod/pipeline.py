@@ -14,9 +14,9 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
+from ._internal import engines, splice, staging
 from ._internal import incremental as incremental_build
 from ._internal import manifest as manifests
-from ._internal import splice, staging
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
 from ._internal.progress import log, stage
@@ -69,14 +69,18 @@ def check(
     processes: int | None = 1,
     strict: bool | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
+    parallel: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``;
     ``strict``: report completeness warnings too (default: as the dataset's settings say);
-    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
-    dataset, graph = load_and_map(path, base)
-    return validated(
-        dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
-    )
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``); ``parallel``
+    and ``scheduler``: the engine that runs the parallel work, see ``build``."""
+    with engines.running(parallel, scheduler):
+        dataset, graph = load_and_map(path, base)
+        return validated(
+            dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
+        )
 
 
 def validated(
@@ -120,6 +124,8 @@ def build(
     shacl_engine: str = DEFAULT_ENGINE,
     incremental: bool = True,
     shards: int | None = None,
+    parallel: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -135,10 +141,30 @@ def build(
     another engine than pySHACL the validation is always whole.
     ``shacl_engine``: the engine that validates (``validate``'s ``engine``). ``shards``: also
     cut the N-Triples dump into that many gzipped shards (``dataset-0001.nt.gz``, ...; see
-    ``_internal.shards``) for bulk loaders.
+    ``_internal.shards``) for bulk loaders. ``parallel``: the engine that runs the parallel
+    work (``"fork"``, the default: processes forked from this one; ``"dask"``: the workers of a
+    Dask cluster, the one whose scheduler is at ``scheduler`` or a local one); the files are
+    the same whatever the engine (see ``_internal.engines``).
     """
     if shards is not None:
         check_shards(shards)
+    with engines.running(parallel, scheduler):
+        return _build(
+            path, out, base, allow_invalid, processes, strict, shacl_engine, incremental, shards
+        )
+
+
+def _build(
+    path: str | Path | Dataset,
+    out: str | Path,
+    base: str | None,
+    allow_invalid: bool,
+    processes: int | None,
+    strict: bool | None,
+    shacl_engine: str,
+    incremental: bool,
+    shards: int | None,
+) -> BuildResult:
     if isinstance(path, Dataset):
         dataset = path
     else:

@@ -17,6 +17,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .. import vocabulary
+from .._internal import engines
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
@@ -86,6 +87,9 @@ class Settings:
     shacl_engine: str = DEFAULT_ENGINE
     #: Also cut the N-Triples dump into this many gzipped shards, each a distribution of its own.
     shards: int | None = None
+    #: The engine that runs the parallel work, and its Dask scheduler (see ``pipeline.build``).
+    parallel: str | None = None
+    scheduler: str | None = None
 
 
 @dataclass
@@ -113,6 +117,16 @@ def publish(
 ) -> PublishResult:
     """Validate the dataset (violations raise ``InvalidGraphError`` and nothing is written),
     then write the site to ``out`` atomically."""
+    with engines.running(settings.parallel, settings.scheduler):
+        return _publish(path, out, settings, progress)
+
+
+def _publish(
+    path: str | Path | Dataset,
+    out: str | Path,
+    settings: Settings,
+    progress: Progress | None,
+) -> PublishResult:
     _check_date(settings.modified, "--modified")
     _check_date(settings.issued, "--issued")
     _check_license(settings.license)
