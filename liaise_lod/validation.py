@@ -608,8 +608,8 @@ def _run(
 
 def _pyshacl_one_shape(graph: Graph, shapes: Graph, targeted: list[Node], shape: Node) -> Found:
     """One targeted shape's results (a unit an engine runs: here, or on a Dask worker, which
-    tunes pySHACL for itself)."""
-    with tuned():
+    tunes pySHACL and keeps the graph it was sent out of garbage collection for itself)."""
+    with long_lived(), tuned():
         return _pyshacl(graph, _only(shapes, shape, targeted))
 
 

@@ -94,6 +94,9 @@ class DaskEngine:
                     host="127.0.0.1",
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
+                    # as forked processes have none: a worker paused at 80 % of a share of
+                    # the memory would wait for good
+                    memory_limit=0,
                 )
                 self._client = distributed.Client(self._cluster, timeout=CONNECT_SECONDS)
             else:
