@@ -49,7 +49,7 @@ def run(sizes: list[int], workers: int) -> None:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # its HTTP server: a free port, not 8787
         silence_logs=logging.ERROR,
         memory_limit=0,  # as the engine's own local cluster
     ) as cluster:

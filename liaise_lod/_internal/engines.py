@@ -92,7 +92,7 @@ class DaskEngine:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",  # its HTTP server: a free port, not 8787
                     silence_logs=logging.ERROR,
                     # as forked processes have none: a worker paused at 80 % of a share of
                     # the memory would wait for good
