@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
+from uuid import uuid4
 
 from ..errors import ConfigError, LiaiseError, OutputError
 from .parallel import fork_map, processes_for
@@ -103,15 +104,21 @@ class DaskEngine:
                 self._client = distributed.Client(self.scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError) as error:
             self.stop()
-            where = self.scheduler or "a local cluster"
+            where = f"at {self.scheduler}" if self.scheduler else "of the local cluster"
             raise ConfigError(
-                f"could not reach the Dask scheduler at {where} within {CONNECT_SECONDS:g} s "
+                f"could not reach the Dask scheduler {where} within {CONNECT_SECONDS:g} s "
                 f"({error}): start one with 'dask scheduler' and workers with 'dask worker "
                 "ADDRESS', or give its address as --scheduler tcp://HOST:8786"
             ) from None
         except ValueError as error:  # an address Dask cannot read
             self.stop()
             raise ConfigError(f"--scheduler {self.scheduler!r}: {error}") from None
+        except RuntimeError as error:  # workers that could not start
+            self.stop()
+            raise ConfigError(
+                f"the local Dask cluster did not start ({error}); from a Python script, call "
+                "liaise-lod under 'if __name__ == \"__main__\":', as the workers import it"
+            ) from None
 
     def stop(self) -> None:
         if self._client is not None:
@@ -140,8 +147,10 @@ class DaskEngine:
             raise RuntimeError("the dask engine was not started (see engines.running)")
         on_workers = [client.scatter(value, broadcast=True, hash=False) for value in shared]
         futures = [
-            client.submit(work, *on_workers, item, pure=False, key=f"{work.__name__}-{index}")
-            for index, item in enumerate(items)
+            # a key of its own: a cluster shared by several commands reuses the result of an
+            # equal key, whoever computed it
+            client.submit(work, *on_workers, item, pure=False, key=f"{work.__name__}-{uuid4()}")
+            for item in items
         ]
         if meanwhile:
             meanwhile()
@@ -150,7 +159,10 @@ class DaskEngine:
         except (LiaiseError, OSError):  # ours, or a full disk: as they were raised
             raise
         except Exception as error:  # a worker that died, a bug in a unit
-            raise OutputError(f"a Dask worker failed: {type(error).__name__}: {error}") from None
+            raise OutputError(
+                f"a Dask worker failed: {type(error).__name__}: {error} (each worker needs the "
+                "same liaise-lod as this command: pip install 'liaise-lod[dask]')"
+            ) from None
         finally:
             client.cancel(futures)
 
