@@ -86,11 +86,42 @@ def _shacl_engine_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    from ._internal.engines import DEFAULT_ENGINE, engine_names
+
+    parser.add_argument(
+        "--engine",
+        choices=engine_names(),
+        default=DEFAULT_ENGINE,
+        help="what runs the parallel work: fork (default), processes forked from this one; "
+        "dask, the workers of a Dask cluster (pip install 'liaise-lod[dask]'); the output is "
+        "the same",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the cluster's scheduler, e.g. tcp://host:8786 (default: "
+        "start a local cluster of one worker per core)",
+    )
+
+
+def _shards_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shards",
+        type=_positive,
+        metavar="N",
+        help="also cut the N-Triples dump into N gzipped shards (dataset-0001.nt.gz, ...) for "
+        "bulk loaders; a subject's triples stay in one shard",
+    )
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
+    _shards_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     parser.add_argument(
         "--allow-invalid",
@@ -121,6 +152,9 @@ def run_build(args: argparse.Namespace) -> int:
             strict=args.strict,
             shacl_engine=args.shacl_engine,
             incremental=not args.full,
+            shards=args.shards,
+            parallel=args.engine,
+            scheduler=args.scheduler,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
@@ -139,6 +173,7 @@ def run_build(args: argparse.Namespace) -> int:
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
     parser.add_argument(
@@ -167,6 +202,8 @@ def run_validate(args: argparse.Namespace) -> int:
             processes=args.processes,
             strict=args.strict,
             shacl_engine=args.shacl_engine,
+            parallel=args.engine,
+            scheduler=args.scheduler,
         ).report
     except InputError as error:
         if args.format == "text":
@@ -440,8 +477,10 @@ def run_diff(args: argparse.Namespace) -> int:
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
     _dataset_arguments(parser)
     _processes_argument(parser)
+    _engine_arguments(parser)
     _strict_argument(parser)
     _shacl_engine_argument(parser)
+    _shards_argument(parser)
     parser.add_argument("--out", type=Path, required=True, help="site folder (replaced whole)")
     parser.add_argument(
         "--license", help="licence IRI of the data (default: the dataset's 'license' setting)"
@@ -489,6 +528,9 @@ def run_publish(args: argparse.Namespace) -> int:
         processes=args.processes,
         strict=args.strict,
         shacl_engine=args.shacl_engine,
+        shards=args.shards,
+        parallel=args.engine,
+        scheduler=args.scheduler,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:

@@ -14,13 +14,15 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
+from ._internal import engines, splice, staging
 from ._internal import incremental as incremental_build
 from ._internal import manifest as manifests
-from ._internal import splice, staging
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
 from ._internal.progress import log, stage
 from ._internal.resources import vocab_dir
+from ._internal.shards import check_count as check_shards
+from ._internal.shards import write_shards
 from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .formats import graph_formats
 from .iris import Iris
@@ -67,14 +69,18 @@ def check(
     processes: int | None = 1,
     strict: bool | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
+    parallel: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Load, map and validate a dataset; write nothing. ``processes``: see ``validate``;
     ``strict``: report completeness warnings too (default: as the dataset's settings say);
-    ``shacl_engine``: the engine that validates (``validate``'s ``engine``)."""
-    dataset, graph = load_and_map(path, base)
-    return validated(
-        dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
-    )
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``); ``parallel``
+    and ``scheduler``: the engine that runs the parallel work, see ``build``."""
+    with engines.running(parallel, scheduler):
+        dataset, graph = load_and_map(path, base)
+        return validated(
+            dataset, graph, base, processes=processes, strict=strict, shacl_engine=shacl_engine
+        )
 
 
 def validated(
@@ -117,6 +123,9 @@ def build(
     strict: bool | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
     incremental: bool = True,
+    shards: int | None = None,
+    parallel: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -130,8 +139,32 @@ def build(
     kept in a manifest in the output, and anything it cannot account for means a full build
     (``-v`` says why). Either way the files are those a build from nothing writes. With
     another engine than pySHACL the validation is always whole.
-    ``shacl_engine``: the engine that validates (``validate``'s ``engine``).
+    ``shacl_engine``: the engine that validates (``validate``'s ``engine``). ``shards``: also
+    cut the N-Triples dump into that many gzipped shards (``dataset-0001.nt.gz``, ...; see
+    ``_internal.shards``) for bulk loaders. ``parallel``: the engine that runs the parallel
+    work (``"fork"``, the default: processes forked from this one; ``"dask"``: the workers of a
+    Dask cluster, the one whose scheduler is at ``scheduler`` or a local one); the files are
+    the same whatever the engine (see ``_internal.engines``).
     """
+    if shards is not None:
+        check_shards(shards)
+    with engines.running(parallel, scheduler):
+        return _build(
+            path, out, base, allow_invalid, processes, strict, shacl_engine, incremental, shards
+        )
+
+
+def _build(
+    path: str | Path | Dataset,
+    out: str | Path,
+    base: str | None,
+    allow_invalid: bool,
+    processes: int | None,
+    strict: bool | None,
+    shacl_engine: str,
+    incremental: bool,
+    shards: int | None,
+) -> BuildResult:
     if isinstance(path, Dataset):
         dataset = path
     else:
@@ -166,7 +199,7 @@ def build(
     with replacing_folder(Path(out), protect=input_path(path)) as folder:
         try:
             with stage("write"), long_lived():
-                result.files = write_outputs(result, folder, iri_base, processes, plan)
+                result.files = write_outputs(result, folder, iri_base, processes, plan, shards)
                 kept = result.kept
                 manifest = manifests.Manifest(
                     fingerprint=fingerprint,
@@ -291,14 +324,19 @@ def write_outputs(
     base: str,
     processes: int | None = 1,
     plan: incremental_build.Plan | None = None,
+    shards: int | None = None,
 ) -> list[Path]:
     """The build's files, written into ``folder``; with a ``plan``, the dumps rewritten only
-    where they change and files whose bytes do not change linked from the earlier output."""
+    where they change and files whose bytes do not change linked from the earlier output;
+    with ``shards``, the N-Triples dump cut into that many gzipped shards too."""
     old = plan.old if plan is not None else None
     dumps = _spliced_dumps(plan, folder, base) if plan is not None else None
     if dumps is None:
         dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
     files = list(dumps.values())
+    if shards is not None:
+        with dumps["ntriples"].open("rb") as lines:
+            files += write_shards(lines, folder, DUMP_NAME, shards)
 
     def write(name: str, data: bytes) -> None:
         if old is None or not _linked_if_same(old / name, folder / name, data):

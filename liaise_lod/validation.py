@@ -32,9 +32,8 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from . import rich_results
-from ._internal import topbraid
+from ._internal import engines, topbraid
 from ._internal.allocation import bulk_allocation, long_lived
-from ._internal.parallel import fork_map, processes_for
 from ._internal.progress import stage
 from ._internal.pyshacl_tuning import RawResult, focused, is_tunable, raw_results, tuned
 from ._internal.resources import shapes_dir
@@ -379,7 +378,7 @@ def find_results(
         return _topbraid(graph, shapes, meanwhile)
     if engine != "pyshacl":
         raise ConfigError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    processes = processes_for(len(graph), PARALLEL_MINIMUM, processes)
+    processes = engines.current().width(len(graph), PARALLEL_MINIMUM, processes)
     with long_lived(), tuned():
         return _run(graph, shapes, processes, meanwhile)
 
@@ -594,16 +593,24 @@ def _run(
     if processes > 1 and not _has_implicit_targets(shapes):
         targeted = _targeted_shapes(graph, shapes)
         if len(targeted) > 1:
-            runs = fork_map(
-                lambda shape: _pyshacl(graph, _only(shapes, shape, targeted)),
+            runs = engines.current().map(
+                _pyshacl_one_shape,
                 targeted,
                 processes,
+                shared=(graph, shapes, targeted),
                 meanwhile=meanwhile,
             )
             return [found for run in runs for found in run]
     if meanwhile:
         meanwhile()
     return _pyshacl(graph, shapes)
+
+
+def _pyshacl_one_shape(graph: Graph, shapes: Graph, targeted: list[Node], shape: Node) -> Found:
+    """One targeted shape's results (a unit an engine runs: here, or on a Dask worker, which
+    tunes pySHACL and keeps the graph it was sent out of garbage collection for itself)."""
+    with long_lived(), tuned():
+        return _pyshacl(graph, _only(shapes, shape, targeted))
 
 
 def _targeted_shapes(graph: Graph, shapes: Graph) -> list[URIRef | Node]:

@@ -529,3 +529,14 @@ def test_the_focus_nodes_a_change_reaches_are_all_whose_results_change():
         combined += validation.find_results(after, base=base, focus=frozenset(affected))
         whole = validation.find_results(after, base=base)
         assert sorted(combined, key=repr) == sorted(whole, key=repr), record_id
+
+
+def test_keeping_results_in_the_manifest_logs_nothing(caplog):
+    """Encoding a result's IRIs once made ``"<" + URIRef``, a URIRef ``<iri`` that rdflib
+    logs as invalid: a strict build of the example printed 872 warnings."""
+    description = ((RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationResult")),)
+    with caplog.at_level(logging.WARNING):
+        encoded = manifests.encode_node(description)
+        assert manifests.encode_node(URIRef("https://example.org/a")) == "<https://example.org/a"
+    assert caplog.records == []
+    assert manifests.decode_node(encoded) == description

@@ -195,9 +195,9 @@ def encode_node(node: Any) -> Any:
     if isinstance(node, tuple):
         return {"d": [[str(predicate), encode_node(value)] for predicate, value in node]}
     if isinstance(node, URIRef):
-        return "<" + node
+        return "<" + str(node)  # not URIRef.__radd__: a "<iri" URIRef, logged as invalid
     if isinstance(node, BNode):
-        return "_" + node
+        return "_" + str(node)
     if isinstance(node, Literal):
         datatype = None if node.datatype is None else str(node.datatype)
         return [str(node), node.language, datatype]

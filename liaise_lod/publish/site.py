@@ -3,6 +3,7 @@ in whole."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
@@ -19,17 +20,19 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .. import vocabulary
+from .._internal import engines, splice
 from .._internal import incremental as incremental_build
 from .._internal import manifest as manifests
-from .._internal import splice
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
 from .._internal.progress import stage
 from .._internal.reads import Reads
 from .._internal.republish import SitePlan, encoded, site_plan
 from .._internal.resources import shapes_dir, vocab_dir
+from .._internal.shards import check_count as check_shards
+from .._internal.shards import write_shards
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
-from ..formats import graph_formats
+from ..formats import get_format, graph_formats
 from ..iris import Iris
 from ..kinds import record_kinds
 from ..load import load_dataset
@@ -104,6 +107,11 @@ class Settings:
     strict: bool | None = None
     #: The SHACL engine that validates (``validate``'s ``engine``).
     shacl_engine: str = DEFAULT_ENGINE
+    #: Also cut the N-Triples dump into this many gzipped shards, each a distribution of its own.
+    shards: int | None = None
+    #: The engine that runs the parallel work, and its Dask scheduler (see ``pipeline.build``).
+    parallel: str | None = None
+    scheduler: str | None = None
 
 
 @dataclass
@@ -139,10 +147,23 @@ def publish(
     resources whose pages read what changed; the others are linked from the earlier site.
     Anything its manifest cannot account for means a full publish (``-v`` says why). Either
     way the files are those a publish from nothing writes."""
+    with engines.running(settings.parallel, settings.scheduler):
+        return _publish(path, out, settings, progress, incremental)
+
+
+def _publish(
+    path: str | Path | Dataset,
+    out: str | Path,
+    settings: Settings,
+    progress: Progress | None,
+    incremental: bool,
+) -> PublishResult:
     _check_date(settings.modified, "--modified")
     _check_date(settings.issued, "--issued")
     _check_version(settings.version)
     _check_license(settings.license)
+    if settings.shards is not None:
+        check_shards(settings.shards)
     dataset, graph, subjects_of = _loaded(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
@@ -248,7 +269,9 @@ def _published(
         with (
             long_lived(),
             replacing_folder(Path(out), protect=input_path(path)) as folder,
-            forked(lambda: _dumps(graph, SiteFolder(folder), iris.base, plan), fork) as dumps,
+            forked(
+                lambda: _dumps(graph, SiteFolder(folder), iris.base, plan, settings.shards), fork
+            ) as dumps,
             forked(lambda: linking(folder), link) as linked,
         ):
             previous = _previous(settings.previous, Path(out), iris.base)
@@ -755,17 +778,22 @@ class SiteBuilder:
 
 
 def _dumps(
-    graph: Graph, folder: SiteFolder, base: str, plan: SitePlan | None
+    graph: Graph,
+    folder: SiteFolder,
+    base: str,
+    plan: SitePlan | None,
+    shards: int | None = None,
 ) -> list[metadata.Dump]:
     """The whole dataset in each format, gzipped into the site as it is written (with a
     ``plan``: the earlier dumps, rewritten around the changed subjects, or linked where none
-    did)."""
+    did); then, given ``shards``, its N-Triples in that many shards (each a distribution of
+    its own)."""
     written = _spliced_dumps(plan.build, folder) if plan is not None else None
     if written is None:
         written = write_dumps(
             graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
         )
-    return [
+    dumps = [
         metadata.Dump.of(
             written[fmt.name],
             fmt.name,
@@ -774,6 +802,21 @@ def _dumps(
             f"Whole dataset, {fmt.label}",
         )
         for fmt in graph_formats()
+    ]
+    if shards is None:
+        return dumps
+    lines = get_format("ntriples")
+    with gzip.open(written["ntriples"], "rb") as dump:
+        paths = write_shards(dump, written["ntriples"].parent, "dataset", shards)
+    return dumps + [
+        metadata.Dump.of(
+            path,
+            f"ntriples-{number:04d}",
+            lines.media_type,
+            lines.eu_file_type,
+            f"Dataset shard {number} of {shards}, {lines.label}",
+        )
+        for number, path in enumerate(paths, 1)
     ]
 
 
