@@ -12,6 +12,7 @@ from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ..iris import is_member_fragment
 from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
 from .index import LABELS, SiteIndex
 from .interface import interface
@@ -239,12 +240,15 @@ class Describer:
         )
 
     def _node_title(self, node: str, fragment: str, language: str, triples=None) -> str:
-        """A value node's name if it has one; a grant's, its funders'; else its fragment."""
+        """A value node's name if it has one; a participation's, made of its parts; a grant's,
+        its funders'; else its fragment."""
         if triples is None:
             triples = self.index.own.get(node.partition("#")[0], ())
         labels = self._values(triples, node, _LABEL_PREDICATES)
         if labels:
             return str(self.best(labels, language))
+        if is_member_fragment(node):  # a participation, a part of its project's page
+            return self._membership_label(node, language) or fragment
         funders = [o for s, p, o in triples if same_term(s, node) and same_term(p, _FUNDER)]
         if funders:
             return ", ".join(sorted(self.label(str(f), language) for f in funders))
