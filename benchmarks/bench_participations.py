@@ -8,7 +8,9 @@ site's size and the share of it under participation/; then what each participati
 (the difference between the modes over the participations) and what that comes to for
 CORDIS's shape (80,000 projects, 72,000 organisations, 400,000 participations). The modes
 alternate (pages, fragments, pages, fragments) so that a change of the machine's speed
-during the run shows; each run is a fresh process.
+during the run shows; each run is a fresh process. With ``--render``, only the CPU time of
+making each kind of resource's files (in memory, one process) is measured: a figure that a
+loaded disk does not blur.
 """
 
 from __future__ import annotations
@@ -58,6 +60,63 @@ def run_one(projects: int, mode: str) -> dict[str, float]:
             "file_us": probe,
             "loop_s": loop,
         }
+
+
+def render_one(projects: int, mode: str) -> dict[str, float]:
+    """Milliseconds of CPU to make (not write) each kind of resource's files, in one process:
+    what a participation page costs, and what its project's page costs more in fragments."""
+    from liaise_lod.iris import Iris
+    from liaise_lod.publish.index import SiteIndex
+    from liaise_lod.publish.pages import ResourceFiles, SiteInfo
+    from liaise_lod.sources import load_and_map
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = synthetic.write(
+            Path(tmp) / "data", projects, settings={"participation_iris": mode}
+        )
+        dataset, graph = load_and_map(folder)
+    iris = Iris(dataset.info.base)
+    index = SiteIndex.of(graph, iris)
+    files_of = ResourceFiles(index, SiteInfo("Benchmark", iris.base, None, None))
+    by_kind: dict[str, list[str]] = {}
+    for iri in index.writing_order(index.page_resources()):
+        by_kind.setdefault(index.kind(iri) or "resource", []).append(iri)
+    times = {"loop_s": reference_loop_seconds()}
+    for kind, resources in by_kind.items():
+        start = time.process_time()
+        sizes = [sum(map(len, files_of(iri).values())) for iri in resources]
+        times[f"{kind}_ms"] = (time.process_time() - start) / len(resources) * 1e3
+        times[f"{kind}_kib"] = sum(sizes) / len(resources) / 1024
+        times[f"{kind}_count"] = len(resources)
+    return times
+
+
+def measure_rendering(projects: int) -> None:
+    rendered = {}
+    for mode in MODES:
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(projects), "--mode", mode, "--render"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        rendered[mode] = json.loads(output.splitlines()[-1])
+        run = rendered[mode]
+        kinds = sorted(k.removesuffix("_ms") for k in run if k.endswith("_ms"))
+        print(
+            f"{projects:>6} projects, {mode:<9}, making files (CPU ms and KiB a resource): "
+            + ", ".join(f"{k} {run[k + '_ms']:.2f} ms {run[k + '_kib']:.1f} KiB" for k in kinds)
+            + f" (loop {run['loop_s']:.2f} s)",
+            flush=True,
+        )
+    pages, fragments = rendered["pages"], rendered["fragments"]
+    participation = pages["participation_ms"]
+    extra = (fragments["project_ms"] - pages["project_ms"]) * pages["project_count"]
+    extra /= pages["participation_count"]
+    print(
+        f"        a participation page's files: {participation:.2f} ms of CPU; in fragments "
+        f"its project's files cost {extra:.2f} ms more per participation"
+    )
 
 
 def _line(projects: int, mode: str, run: dict[str, float]) -> str:
@@ -111,12 +170,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--render", action="store_true", help="only time making each kind's files, in memory"
+    )
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.mode)))
+        run = render_one if args.render else run_one
+        print(json.dumps(run(args.one, args.mode)))
         return
     for size in args.sizes:
-        measure(size, args.repeats)
+        if args.render:
+            measure_rendering(size)
+        else:
+            measure(size, args.repeats)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@ the table for data users below its page, in each page language."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from markupsafe import escape
 from rdflib import Literal, URIRef
@@ -260,7 +262,16 @@ class Describer:
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
         own = self.index.own.get(iri.partition("#")[0], ())
-        return [o for s, p, o in own if same_term(p, predicate) and same_term(s, iri)]
+        # ``own`` is sorted by subject: a project's document holds its participations' triples
+        # too (participation_iris: fragments), hundreds that a walk would read for each value.
+        start = bisect_left(own, iri, key=_subject)
+        values: list[Node] = []
+        for s, p, o in islice(own, start, None):
+            if not same_term(s, iri):
+                break
+            if same_term(p, predicate):
+                values.append(o)
+        return values
 
     def linking(self, iri: str, predicate: URIRef, kind: str | None = None) -> list[str]:
         """The documents (of ``kind``) that state ``predicate`` with ``iri`` as its value,
@@ -276,6 +287,10 @@ class Describer:
     def referenced_by(self, iri: str) -> list[str]:
         """The documents with pages that link to ``iri``."""
         return sorted(d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None)
+
+
+def _subject(triple: tuple[Node, Node, Node]) -> str:
+    return str(triple[0])
 
 
 def _compact(iri: str) -> str:

@@ -734,15 +734,18 @@ def _projects(view: View) -> list[tuple[str, list[tuple[Link, str]]]] | None:
 def _participations_of(view: View) -> list[str]:
     """An organisation's participations: pages of their own, or parts of projects' pages."""
     found = view.linking(ORG.member, "participation")
-    member = URIRef(view.iri)
-    for project in view.linking(ORG.member, "project"):
-        found += sorted(
-            {
-                str(s)
-                for s, p, o in view.describer.index.own[project]
-                if o == member and same_term(p, ORG.member) and is_member_fragment(str(s))
-            }
-        )
+    index = view.describer.index
+    for project in sorted(index.incoming.get(view.iri, ())):
+        if index.kind(project) == "project":
+            found += sorted(
+                {
+                    str(s)
+                    for s, p, o in index.own[project]
+                    if same_term(p, ORG.member)
+                    and same_term(o, view.iri)
+                    and is_member_fragment(str(s))
+                }
+            )
     return found
 
 
@@ -974,8 +977,9 @@ def _only_through_participations(view: View, document: str) -> bool:
     """Whether a document links to the resource only from participations that are parts of
     it: a role's page does not list every project with that role, as it does not list every
     participation."""
-    target = URIRef(view.iri)
-    subjects = [s for s, _, o in view.describer.index.own.get(document, ()) if o == target]
+    subjects = [
+        s for s, _, o in view.describer.index.own.get(document, ()) if same_term(o, view.iri)
+    ]
     return bool(subjects) and all(is_member_fragment(str(s)) for s in subjects)
 
 
