@@ -92,11 +92,13 @@ def _project(number: int, organisations: list[dict], rng: random.Random, data: d
         )
 
 
-def write(folder: Path, projects: int, seed: int = 1) -> Path:
-    """Write a synthetic dataset as JSON files (one per collection) into ``folder``."""
+def write(folder: Path, projects: int, seed: int = 1, settings: dict | None = None) -> Path:
+    """Write a synthetic dataset as JSON files (one per collection) into ``folder``, with
+    ``settings`` added to the dataset's settings."""
     folder.mkdir(parents=True, exist_ok=True)
     data = records(projects, seed)
-    (folder / "dataset.json").write_text(json.dumps({"dataset": {"base": BASE, "language": "en"}}))
+    info = {"base": BASE, "language": "en", **(settings or {})}
+    (folder / "dataset.json").write_text(json.dumps({"dataset": info}))
     for name, items in data.items():
         (folder / f"{name}.json").write_text(json.dumps({name: items}))
     return folder

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from ._internal.iri_syntax import base_iri_problem
 from ._internal.quoting import quote
 from .errors import ConfigError
-from .model import SLUG_PATTERN, Record
+from .model import MEMBER_FRAGMENT, SLUG_PATTERN, Participation, Record, member_fragment
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -38,6 +38,15 @@ class Iris:
         document, _, fragment = owner.partition("#")
         return URIRef(f"{document}#{fragment}-{name}" if fragment else f"{document}#{name}")
 
+    def participation(self, participation: Participation, fragments: bool) -> URIRef:
+        """A participation's IRI: a page of its own (``{base}participation/{id}``), or with
+        ``fragments`` a part of its project's document (``{project}#member-...``, see
+        ``member_fragment``)."""
+        if not fragments:
+            return self.of(participation)
+        project = self.record("project", participation.project)
+        return URIRef(f"{project}#{member_fragment(participation)}")
+
     def split(self, iri: str) -> tuple[str, str] | None:
         """``(kind, id)`` of the record an IRI (or one of its value nodes) belongs to."""
         if not iri.startswith(self.base):
@@ -58,3 +67,8 @@ def check_base(base: str | None) -> str:
     if problem:
         raise ConfigError(f"base IRI {quote(base)} is not usable: {problem}")
     return base if base.endswith("/") else base + "/"
+
+
+def is_member_fragment(iri: str) -> bool:
+    """Whether an IRI is a participation's as a part of its project's document."""
+    return iri.partition("#")[2].startswith(MEMBER_FRAGMENT)

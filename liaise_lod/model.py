@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import typing
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -664,6 +665,18 @@ class Participation(Record):
         return data
 
 
+#: What begins the fragment of a participation in its project's document: apart from the
+#: project's other parts (``#period``, ``#funding-...``, ``#contact-...``).
+MEMBER_FRAGMENT = "member-"
+
+
+def member_fragment(participation: Participation) -> str:
+    """``member-{id}``, less the project the id already begins with (the id made for a
+    participation without one, ``{project}--{organisation}--{role}``, gives
+    ``member-{organisation}--{role}``)."""
+    return MEMBER_FRAGMENT + participation.id.removeprefix(f"{participation.project}--")
+
+
 def _role_code(role: str, info: ValidationInfo) -> str:
     """A role named by its concept's IRI stands in an id by the concept's code."""
     if ":" not in role:
@@ -947,6 +960,13 @@ class DatasetInfo(Model):
     #: Whether validation reports completeness warnings (a missing description, website,
     #: date...), which ask for what the data may honestly not know.
     strict: bool = False
+    #: How participations are published. ``pages``: each is a resource with a page and data
+    #: files of its own, ``{base}participation/{id}``. ``fragments``: each is a part of its
+    #: project's document, ``{base}project/{project}#member-{id}`` (less the project the id
+    #: begins with), described there and nowhere else: a site with under a third of the files for
+    #: CORDIS-sized data (see docs/performance.md). Changing it changes every participation's
+    #: IRI: ``publish`` refuses to drop the participation pages of a site it wrote before.
+    participation_iris: Literal["pages", "fragments"] = "pages"
 
     @field_validator("languages")
     @classmethod
@@ -1062,6 +1082,8 @@ def check_dataset(
                 problems.append(_problem(record, field_name, problem))
     problems += _cycles(dataset)
     problems += _duplicate_participations(dataset)
+    if dataset.info.participation_iris == "fragments":
+        problems += _shared_member_fragments(dataset)
     problems += _duplicate_fundings(dataset)
     publisher = dataset.info.publisher
     if isinstance(publisher, str) and kinds.get(publisher) != "organisation":
@@ -1241,6 +1263,38 @@ def _duplicate_participations(dataset: Dataset) -> list[Problem]:
             )
         seen.add(key)
     return problems
+
+
+def _shared_member_fragments(dataset: Dataset) -> list[Problem]:
+    """Participations of one project whose IRIs as fragments would be one, or one of which
+    would begin the IRIs of the other's parts (``#member-x`` and ``#member-x-period``): ids
+    that differ only by the project they begin with (``p--a`` and ``a`` in ``p``), or an id
+    that extends another."""
+    by_project: dict[str, dict[str, Participation]] = defaultdict(dict)
+    problems = []
+    for participation in sorted(dataset.memberships(), key=member_fragment):
+        fragments = by_project[participation.project]
+        fragment = member_fragment(participation)
+        # sorted: of two fragments one of which begins the other, the shorter comes first
+        shorter = [fragment[:i] for i, c in enumerate(fragment) if c == "-"] + [fragment]
+        other = next((fragments[f] for f in shorter if f in fragments), None)
+        if other is not None and not _same_participation(other, participation):
+            problems.append(
+                _problem(
+                    participation,
+                    "id",
+                    f"as a part of project '{participation.project}' (participation_iris: "
+                    f"fragments) its IRI #{fragment} would clash with that of participation "
+                    f"'{other.id}' (#{member_fragment(other)}): give one of them another id",
+                )
+            )
+        fragments[fragment] = participation
+    return problems
+
+
+def _same_participation(one: Participation, other: Participation) -> bool:
+    """Whether two participations are one stated twice (a duplicate, reported as such)."""
+    return one.id == other.id or (one.organisation, one.role) == (other.organisation, other.role)
 
 
 def _duplicate_fundings(dataset: Dataset) -> list[Problem]:

@@ -82,6 +82,10 @@ def test_an_incremental_publish_equals_a_clean_publish_after_any_edits(tmp_path_
     tmp = tmp_path_factory.mktemp("edits")
     dataset, out, clean = tmp / "data", tmp / "out", tmp / "clean"
     state = _start()
+    # participations as pages of their own, or as fragments of their project's page
+    state["dataset"]["participation_iris"] = data.draw(
+        st.sampled_from(["pages", "fragments"]), label="participations"
+    )
     _write(state, dataset)
     steps = data.draw(st.integers(min_value=1, max_value=6), label="steps")
     with _changeable_shapes(tmp / "shapes"), pytest.MonkeyPatch.context() as patch:

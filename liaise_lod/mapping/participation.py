@@ -12,7 +12,9 @@ from .emit import Emitter
 def map_participation(participation: Participation, out: Emitter) -> None:
     membership(
         out,
-        node=out.iris.of(participation),
+        node=out.iris.participation(
+            participation, fragments=out.dataset.info.participation_iris == "fragments"
+        ),
         member=out.ref(participation.organisation),
         project=out.ref(participation.project),
         role=participation.role,

@@ -3,16 +3,19 @@ the table for data users below its page, in each page language."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .._internal.reads import Reads
+from ..iris import is_member_fragment
 from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
 from .index import LABELS, SiteIndex
 from .interface import interface
@@ -240,12 +243,15 @@ class Describer:
         )
 
     def _node_title(self, node: str, fragment: str, language: str, triples=None) -> str:
-        """A value node's name if it has one; a grant's, its funders'; else its fragment."""
+        """A value node's name if it has one; a participation's, made of its parts; a grant's,
+        its funders'; else its fragment."""
         if triples is None:
             triples = self.index.own.get(node.partition("#")[0], ())
         labels = self._values(triples, node, _LABEL_PREDICATES)
         if labels:
             return str(self.best(labels, language))
+        if is_member_fragment(node):  # a participation, a part of its project's page
+            return self._membership_label(node, language) or fragment
         funders = [o for s, p, o in triples if same_term(s, node) and same_term(p, _FUNDER)]
         if funders:
             return ", ".join(sorted(self.label(str(f), language) for f in funders))
@@ -257,7 +263,16 @@ class Describer:
 
     def _objects(self, iri: str, predicate: URIRef) -> list[Node]:
         own = self.index.own.get(iri.partition("#")[0], ())
-        return [o for s, p, o in own if same_term(p, predicate) and same_term(s, iri)]
+        # ``own`` is sorted by subject: a project's document holds its participations' triples
+        # too (participation_iris: fragments), hundreds that a walk would read for each value.
+        start = bisect_left(own, iri, key=_subject)
+        values: list[Node] = []
+        for s, p, o in islice(own, start, None):
+            if not same_term(s, iri):
+                break
+            if same_term(p, predicate):
+                values.append(o)
+        return values
 
     def linking(self, iri: str, predicate: URIRef, kind: str | None = None) -> list[str]:
         """The documents (of ``kind``) that state ``predicate`` with ``iri`` as its value,
@@ -273,6 +288,10 @@ class Describer:
     def referenced_by(self, iri: str) -> list[str]:
         """The documents with pages that link to ``iri``."""
         return sorted(d for d in self.index.incoming.get(iri, ()) if self.index.kind(d) is not None)
+
+
+def _subject(triple: tuple[Node, Node, Node]) -> str:
+    return str(triple[0])
 
 
 def _compact(iri: str) -> str:

@@ -167,6 +167,7 @@ def _publish(
     dataset, graph, subjects_of = _loaded(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
+    _keep_participation_pages(dataset, Path(out))
     # A dataset made in Python names its queries from the current folder.
     queries = published_queries(input_path(path) or Path.cwd(), dataset.info.queries)
     strict = dataset.info.strict if settings.strict is None else settings.strict
@@ -356,6 +357,20 @@ def page_languages(dataset: Dataset) -> PageLanguages:
 def _site_index(graph: Graph, iris: Iris) -> SiteIndex:
     with stage("index"), bulk_allocation():
         return SiteIndex.of(graph, iris)
+
+
+def _keep_participation_pages(dataset: Dataset, out: Path) -> None:
+    """Refuse to replace a site that has participation pages with one whose participations
+    are parts of their projects' pages: every participation IRI it published would stop
+    resolving (liaise-lod writes no redirects to their fragments)."""
+    if dataset.info.participation_iris != "fragments" or not (out / "participation").is_dir():
+        return
+    raise ConfigError(
+        f"{out} has participation pages (participation/), and with 'participation_iris: "
+        "fragments' the new site would have none: the participation IRIs published there "
+        "would stop resolving. Keep 'participation_iris: pages' for this dataset, or, if "
+        "those IRIs were never shared, remove the old site first"
+    )
 
 
 def _check_date(value: str | None, option: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ..iris import is_member_fragment
 from ..kinds import kind_named, record_kinds
 from ..namespaces import DCTERMS, LLOD, ORG, SCHEMA, SKOS, same_term
 from . import charts
@@ -369,7 +370,7 @@ def _contacts(view: View, values: list[Node]) -> list[Link]:
     people = [
         person
         for node in view.values(SCHEMA.member)
-        if "#" in str(node)
+        if "#" in str(node) and not is_member_fragment(str(node))
         for person in view.values(ORG.member, str(node))
     ]
     return view.links(people)
@@ -385,11 +386,16 @@ def _related(view: View, values: list[Node]) -> list[Link]:
 
 
 def _memberships(view: View) -> list[tuple[str, str]]:
-    """A project's participations, with each one's role IRI."""
+    """A project's participations (pages of their own, or parts of its page), with each
+    one's role IRI."""
     found = []
-    for membership in view.describer.index.incoming.get(view.iri, ()):
-        if view.describer.index.kind(membership) != "participation":
-            continue
+    pages = [
+        membership
+        for membership in view.describer.index.incoming.get(view.iri, ())
+        if view.describer.index.kind(membership) == "participation"
+    ]
+    parts = [str(n) for n in view.values(SCHEMA.member) if is_member_fragment(str(n))]
+    for membership in pages + parts:
         if URIRef(view.iri) not in view.values(ORG.organization, membership):
             continue
         role = view.first(ORG.role, membership)
@@ -707,7 +713,7 @@ def _projects(view: View) -> list[tuple[str, list[tuple[Link, str]]]] | None:
     """An organisation's projects by its role in each (and those it funds)."""
     by_role: dict[str, list[tuple[Link, str]]] = defaultdict(list)
     ranks: dict[str, tuple[int, str]] = {}
-    for membership in view.linking(ORG.member, "participation"):
+    for membership in _participations_of(view):
         role = view.first(ORG.role, membership)
         role_name = view.name(str(role)) if role is not None else view.ui("Member")
         ranks[role_name] = _role_rank(str(role or ""))
@@ -723,6 +729,24 @@ def _projects(view: View) -> list[tuple[str, list[tuple[Link, str]]]] | None:
         (role, sorted(set(lines), key=lambda line: link_key(line[0])))
         for role, lines in sorted(by_role.items(), key=lambda item: ranks[item[0]])
     ]
+
+
+def _participations_of(view: View) -> list[str]:
+    """An organisation's participations: pages of their own, or parts of projects' pages."""
+    found = view.linking(ORG.member, "participation")
+    index = view.describer.index
+    for project in sorted(index.incoming.get(view.iri, ())):
+        if index.kind(project) == "project":
+            found += sorted(
+                {
+                    str(s)
+                    for s, p, o in index.own[project]
+                    if same_term(p, ORG.member)
+                    and same_term(o, view.iri)
+                    and is_member_fragment(str(s))
+                }
+            )
+    return found
 
 
 def _project_line(view: View, project: str) -> tuple[Link, str]:
@@ -934,7 +958,11 @@ def _more(view: View) -> list[tuple[str, list[Link]]]:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for document in view.describer.referenced_by(view.iri):
         kind = view.describer.index.kind(document) or "resource"
-        if document not in view.shown and kind != "participation":
+        if (
+            document not in view.shown
+            and kind != "participation"
+            and not _only_through_participations(view, document)
+        ):
             by_kind[kind].append(document)
     order = [kind.name for kind in record_kinds()] + list(OTHER_KINDS)
     return [
@@ -943,6 +971,16 @@ def _more(view: View) -> list[tuple[str, list[Link]]]:
             by_kind, key=lambda kind: order.index(kind) if kind in order else len(order)
         )
     ]
+
+
+def _only_through_participations(view: View, document: str) -> bool:
+    """Whether a document links to the resource only from participations that are parts of
+    it: a role's page does not list every project with that role, as it does not list every
+    participation."""
+    subjects = [
+        s for s, _, o in view.describer.index.own.get(document, ()) if same_term(o, view.iri)
+    ]
+    return bool(subjects) and all(is_member_fragment(str(s)) for s in subjects)
 
 
 def _summary(
