@@ -108,7 +108,7 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         metavar="N",
         help="map, validate and write the dataset in N parts, one at a time, so that memory "
-        "follows the part's size (default: one part per 20,000 records; the files are the "
+        "follows the part's size (default: one part per 50,000 records; the files are the "
         "same either way)",
     )
 

@@ -46,7 +46,7 @@ from .reach import reach_of
 from .store import by_subject
 
 #: Records per partition when the number of partitions is chosen from the dataset's size.
-RECORDS_PER_PARTITION = 20_000
+RECORDS_PER_PARTITION = 50_000
 #: Keys asked from the index at once.
 _BATCH = 500
 #: Terms the mapping remembers (to share one object per term) before it forgets them.
@@ -148,31 +148,41 @@ class _Spill(Store):
         self._files = [
             layout.triples(n).open("wb", buffering=256 * 1024) for n in range(layout.count)
         ]
-        self._indexed = index_predicates(layout.base)
+        self._indexed = {f"<{predicate}>" for predicate in index_predicates(layout.base)}
         self._database = sqlite3.connect(layout.index)
         self._database.execute("PRAGMA journal_mode=OFF")
         self._database.execute("PRAGMA synchronous=OFF")
         self._database.execute("CREATE TABLE facts (s TEXT, p TEXT, o TEXT, line TEXT)")
         self._rows: list[tuple[str, str, str, str]] = []
         self._terms = _OxTerms()
-        self._partitions: dict[str, int] = {}
+        self._texts: dict[Node, str] = {}
+        self._partitions: dict[Node, int] = {}
 
     def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
         subject, predicate, obj = triple
-        term = self._terms
-        s, p, o = term(subject), term(predicate), term(obj)
+        texts = self._texts
+        s = texts.get(subject) or self._text(subject)
+        p = texts.get(predicate) or self._text(predicate)
+        o = texts.get(obj) or self._text(obj)
         line = f"{s} {p} {o} .\n"
-        key = owner_key(subject)
-        number = self._partitions.get(key)
+        number = self._partitions.get(subject)
         if number is None:
-            number = partition_of(key, self.layout.count)
-            if len(self._partitions) < _TERMS_KEPT:
-                self._partitions[key] = number
+            if len(self._partitions) > _TERMS_KEPT:
+                self._partitions.clear()
+            number = self._partitions[subject] = partition_of(owner_key(subject), self.layout.count)
         self._files[number].write(line.encode("utf-8"))
-        if str(predicate) in self._indexed:
+        if p in self._indexed:
             self._rows.append((s, p, o, line))
             if len(self._rows) >= 50_000:
                 self._flush()
+
+    def _text(self, node: Node) -> str:
+        """A term's N-Triples text, remembered: terms repeat (a subject's triples come
+        together, objects and predicates recur), up to ``_TERMS_KEPT`` of them."""
+        if len(self._texts) > _TERMS_KEPT:
+            self._texts.clear()
+        text = self._texts[node] = self._terms(node)
+        return text
 
     def addN(self, quads: Iterable[Any]) -> None:
         for subject, predicate, obj, _ in quads:
@@ -195,12 +205,9 @@ class _Spill(Store):
 class _OxTerms:
     """rdflib terms in their N-Triples form (as pyoxigraph writes them)."""
 
-    def __init__(self) -> None:
-        self._few: dict[Node, str] = {}
-
     def __call__(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            return str(ox.NamedNode(node))
+        if isinstance(node, URIRef):  # a valid IRI (as every IRI we make) needs no escaping
+            return f"<{node}>"
         if isinstance(node, BNode):
             return str(ox.BlankNode(node))
         if isinstance(node, Literal):
@@ -371,12 +378,19 @@ def _rich_of(graph: Graph, layout: Layout, number: int) -> tuple[list, dict[str,
 
 
 class _RdflibTerms:
-    """pyoxigraph terms to rdflib's, remembering the few IRIs that repeat (predicates, types)."""
+    """pyoxigraph terms to rdflib's, each made once: rdflib checks every IRI it is given, and
+    one object per term is also what ``to_graph`` makes (a partition's terms, so bounded)."""
 
     def __init__(self) -> None:
-        self._iris: dict[str, URIRef] = {}
+        self._terms: dict[Any, Node] = {}
 
     def __call__(self, term: Any) -> Node:
+        made = self._terms.get(term)
+        if made is None:
+            made = self._terms[term] = self._made(term)
+        return made
+
+    def _made(self, term: Any) -> Node:
         if isinstance(term, ox.NamedNode):
             return URIRef(term.value)
         if isinstance(term, ox.BlankNode):
@@ -386,13 +400,7 @@ class _RdflibTerms:
         datatype = term.datatype.value
         if datatype == str(XSD_STRING):
             return Literal(term.value)
-        return Literal(term.value, datatype=self._iri(datatype))
-
-    def _iri(self, text: str) -> URIRef:
-        iri = self._iris.get(text)
-        if iri is None:
-            iri = self._iris[text] = URIRef(text)
-        return iri
+        return Literal(term.value, datatype=str(self(term.datatype)))
 
 
 def rich_findings(summaries: Iterable[PartitionSummary]) -> tuple[list, dict[str, int]]:
