@@ -5,6 +5,14 @@
 prints, per stage (load, map, validate, the three dumps, the validation report), seconds,
 triples per second, the process's peak memory so far and the whole machine's (forked helpers
 included). Each size runs in a fresh process so peaks do not mix.
+
+    python benchmarks/bench_pipeline.py --build 10000 30000 [--data DIR] [--baseline-up-to N]
+
+runs ``build`` itself, in one partition (the baseline, up to ``--baseline-up-to`` projects) and
+in partitions (as many as it chooses), each in a fresh process, and prints seconds per stage,
+the peak memory of the process and of the process with its helpers (the sum of their
+proportional set sizes, sampled: shared pages counted once), and whether the files are the
+same. ``--data DIR`` keeps the generated datasets there for the next run.
 """
 
 from __future__ import annotations
@@ -127,12 +135,154 @@ def run_one(projects: int, skip_validation: bool) -> None:
         print(f"this process held {at_start:.0f} MiB at the start (interpreter and libraries)")
 
 
+class TreeMemory:
+    """Samples, in a thread, the memory of this process and every process under it: the sum
+    of their proportional set sizes (``Pss``: a page shared by n processes counts 1/n in
+    each), so forked helpers' shared pages are counted once. Linux only; else None."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(interval,), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        found, waiting = [], [pid]
+        while waiting:
+            current = waiting.pop()
+            found.append(current)
+            try:
+                for task in Path(f"/proc/{current}/task").iterdir():
+                    waiting += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            return 0
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+        return 0
+
+    def _sample(self, interval: float) -> None:
+        import os
+
+        while not self._stop.wait(interval):
+            total = sum(self._pss_kib(pid) for pid in self._tree(os.getpid()))
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> float | None:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 1024 if self.peak else None
+
+
+def run_build(folder: Path, out: Path, partitions: int | None) -> None:
+    """One ``build`` (``partitions=None``: as many as it chooses), measured; one line of JSON."""
+    import json
+    import logging
+
+    from liaise_lod.pipeline import build
+
+    stages: list[tuple[str, str]] = []
+
+    class Stages(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.endswith(" s") and ": " in message:
+                stages.append(tuple(message.split(": ", 1)))  # type: ignore[arg-type]
+
+    logger = logging.getLogger("liaise_lod")
+    logger.addHandler(Stages())
+    logger.setLevel(logging.INFO)
+    tree = TreeMemory()
+    start = time.perf_counter()
+    result = build(folder, out, partitions=partitions, incremental=False, processes=None)
+    seconds = time.perf_counter() - start
+    figures = {
+        "seconds": round(seconds, 1),
+        "triples": result.triples_written,
+        "peak_process_mib": round(peak_mib()),
+        "peak_with_helpers_mib": round(tree.stop() or 0),
+        "largest_helper_mib": round(helpers_peak_mib()),
+        "stages": stages,
+    }
+    print(json.dumps(figures))
+
+
+def _same_files(one: Path, other: Path) -> bool:
+    import filecmp
+
+    names = sorted(p.name for p in one.iterdir() if p.is_file() and not p.name.startswith("."))
+    return all(filecmp.cmp(one / n, other / n, shallow=False) for n in names)
+
+
+def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> None:
+    import json
+    import os
+
+    from liaise_lod._internal.partitions import RECORDS_PER_PARTITION
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.2f} (other jobs run)")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = data or Path(tmp)
+        for size in sizes:
+            folder = root / f"synthetic-{size}"
+            if not (folder / "dataset.json").exists():
+                synthetic.write(folder, size)
+            runs = {}
+            modes = [("partitioned", None)]
+            if size <= baseline_up_to:
+                modes.insert(0, ("one partition", 1))
+            for name, partitions in modes:
+                out = Path(tmp) / f"out-{size}-{partitions}"
+                command = [sys.executable, __file__, "--build-one", str(folder), str(out)]
+                if partitions is not None:
+                    command.append(str(partitions))
+                done = subprocess.run(command, check=True, capture_output=True, text=True)
+                runs[name] = (json.loads(done.stdout.strip().splitlines()[-1]), out)
+            print(f"\n{size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
+            print(f"{'mode':<14} {'seconds':>8} {'triples':>11} {'peak MiB':>9} {'+helpers':>9}")
+            for name, (figures, _) in runs.items():
+                print(
+                    f"{name:<14} {figures['seconds']:>8} {figures['triples']:>11,} "
+                    f"{figures['peak_process_mib']:>9} {figures['peak_with_helpers_mib']:>9}"
+                )
+                print("   " + ", ".join(f"{stage} {took}" for stage, took in figures["stages"]))
+            if len(runs) == 2:
+                same = _same_files(*(out for _, out in runs.values()))
+                print(f"same files: {same}")
+            for _, out in runs.values():
+                import shutil
+
+                shutil.rmtree(out, ignore_errors=True)
+            print(f"load average now {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--build", action="store_true", help="measure build, partitioned or not")
+    parser.add_argument("--data", type=Path, help="keep the generated datasets in this folder")
+    parser.add_argument("--baseline-up-to", type=int, default=30_000)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_one:
+        folder, out, *partitions = args.build_one
+        run_build(Path(folder), Path(out), int(partitions[0]) if partitions else None)
+        return
+    if args.build:
+        compare_builds(args.sizes, args.data, args.baseline_up_to)
+        return
     if args.one:
         run_one(args.sizes[0], args.skip_validation)
         return

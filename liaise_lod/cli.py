@@ -134,6 +134,14 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         help="build from nothing, not reusing what an earlier build left in the output "
         "(the files are the same either way)",
     )
+    parser.add_argument(
+        "--partitions",
+        type=_positive,
+        metavar="N",
+        help="map, validate and write the dataset in N parts, one at a time, so that memory "
+        "follows the part's size (default: one part per 50,000 records; the files are the "
+        "same either way)",
+    )
 
 
 @command("build", "validate a dataset and write Turtle, JSON-LD, N-Triples and the report")(
@@ -155,6 +163,7 @@ def run_build(args: argparse.Namespace) -> int:
             shards=args.shards,
             parallel=args.engine,
             scheduler=args.scheduler,
+            partitions=args.partitions,
         )
     except InvalidGraphError as error:
         print(error.report.summary_text(), file=sys.stderr)
@@ -164,7 +173,7 @@ def run_build(args: argparse.Namespace) -> int:
         )
         return 1
     print(result.report.headline())
-    print(f"{len(result.graph)} triples written to {args.out}:")
+    print(f"{result.triples_written} triples written to {args.out}:")
     for file in result.files:
         print(f"  {file.name}")
     return 0 if result.report.conforms else 1

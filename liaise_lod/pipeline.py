@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from ._internal import engines, splice, staging
+from ._internal import engines, partitions, splice, staging
 from ._internal import incremental as incremental_build
 from ._internal import manifest as manifests
 from ._internal.allocation import long_lived
@@ -27,7 +28,7 @@ from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .formats import graph_formats
 from .iris import Iris
 from .load import load_dataset
-from .mapping import to_graph
+from .mapping import new_graph, to_graph
 from .model import Dataset
 from .serialize import turtle, write_dumps
 from .sources import input_path, load_and_map
@@ -60,6 +61,12 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     #: the results as the output's manifest keeps them
     kept: Any = field(default=None, repr=False)
+    #: the triples written, where ``graph`` does not hold them (a build in partitions keeps none)
+    triple_count: int | None = None
+
+    @property
+    def triples_written(self) -> int:
+        return len(self.graph) if self.triple_count is None else self.triple_count
 
 
 def check(
@@ -126,6 +133,7 @@ def build(
     shards: int | None = None,
     parallel: str | None = None,
     scheduler: str | None = None,
+    partitions: int | None = None,
 ) -> BuildResult:
     """Validate a dataset and write Turtle, N-Triples, JSON-LD and the validation report.
 
@@ -145,12 +153,26 @@ def build(
     work (``"fork"``, the default: processes forked from this one; ``"dask"``: the workers of a
     Dask cluster, the one whose scheduler is at ``scheduler`` or a local one); the files are
     the same whatever the engine (see ``_internal.engines``).
+
+    A large dataset is built in ``partitions`` (default: one per
+    ``RECORDS_PER_PARTITION`` records), mapped, validated and written one at a time so that
+    memory follows the partition's size (see ``_internal.partitions``); the files are the
+    same. Such a build is a full build, and keeps no manifest (the next build is full too).
     """
     if shards is not None:
         check_shards(shards)
     with engines.running(parallel, scheduler):
         return _build(
-            path, out, base, allow_invalid, processes, strict, shacl_engine, incremental, shards
+            path,
+            out,
+            base,
+            allow_invalid,
+            processes,
+            strict,
+            shacl_engine,
+            incremental,
+            shards,
+            partitions,
         )
 
 
@@ -164,6 +186,7 @@ def _build(
     shacl_engine: str,
     incremental: bool,
     shards: int | None,
+    partitions: int | None,
 ) -> BuildResult:
     if isinstance(path, Dataset):
         dataset = path
@@ -171,6 +194,12 @@ def _build(
         with stage("load"):
             dataset = load_dataset(Path(path))
     iri_base = Iris(base or dataset.info.base).base
+    count = _partition_count(dataset, partitions, shacl_engine, iri_base)
+    if count > 1:
+        strict = dataset.info.strict if strict is None else strict
+        return _build_in_partitions(
+            dataset, path, Path(out), iri_base, count, allow_invalid, processes, strict, shards
+        )
     subjects_of: dict[str, set[Node]] = {}
     with stage("map"):
         graph = to_graph(dataset, iri_base, subjects_of=subjects_of)
@@ -218,6 +247,63 @@ def _build(
     return result
 
 
+def _partition_count(dataset: Dataset, requested: int | None, engine: str, base: str) -> int:
+    count = partitions.partition_count(sum(1 for _ in dataset.records()), requested)
+    if count > 1 and engine != "pyshacl":
+        log.info("%s validates a whole graph: building in one partition", engine)
+        return 1
+    if count > 1 and not partitions.can_partition(base):
+        log.info("the shapes read without bound from a focus node: building in one partition")
+        return 1
+    return count
+
+
+def _build_in_partitions(
+    dataset: Dataset,
+    path: str | Path | Dataset,
+    out: Path,
+    base: str,
+    count: int,
+    allow_invalid: bool,
+    processes: int | None,
+    strict: bool,
+    shards: int | None,
+) -> BuildResult:
+    """``build`` a partition at a time (see ``_internal.partitions``): the same files."""
+    log.info("building in %d partitions, from nothing (no manifest kept)", count)
+    with replacing_folder(out, protect=input_path(path)) as folder:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+            layout = partitions.Layout(work, count, base)
+            with stage("map"):
+                partitions.spill(dataset, base, layout)
+            with stage("validate"):
+                engine = engines.current()
+                summaries = engine.map(
+                    partitions.partition_work,
+                    range(count),
+                    min(count, engine.width(count, 2, processes)),
+                    shared=(layout,),
+                )
+            with stage("write"):
+                dumps = partitions.merge_dumps(layout, folder / DUMP_NAME)
+                shutil.rmtree(work)
+            found = [pair for summary in summaries for pair in summary.found]
+            rich = partitions.rich_findings(summaries)
+            result = _reported(found, _Kept(), dataset, new_graph(), base, strict, rich)
+            result.triple_count = sum(summary.triples for summary in summaries)
+            if not result.report.conforms and not allow_invalid:
+                raise InvalidGraphError(result.report)
+            with stage("write"):
+                result.files = write_outputs(result, folder, base, shards=shards, dumps=dumps)
+        except OSError as error:  # e.g. a full disk: the previous output stays as it was
+            raise OutputError(
+                f"could not write the output for {out}: {error.strerror or error}"
+            ) from error
+    result.files = [out / file.name for file in result.files]
+    return result
+
+
 def _digests(files: list[Path], plan: incremental_build.Plan | None) -> dict[str, str]:
     """Each file's SHA-256; that of a file linked from the earlier output is known."""
     digests = {}
@@ -262,7 +348,6 @@ def _validated_since(
 ) -> BuildResult:
     """The dataset validated: only the focus nodes an edit reaches, given a ``plan`` (and
     pySHACL as the engine). ``meanwhile()``: see ``validate``."""
-    completeness = completeness_shapes(base)
     focus = None
     if plan is not None and engine == "pyshacl" and can_focus():
         focus = plan.focus(graph, shapes_graph(base))
@@ -282,21 +367,37 @@ def _validated_since(
                 graph, base=base, processes=processes, engine=engine, meanwhile=meanwhile
             )
             kept = _Kept()
-        for result, description in found:
-            if strict or result.source_shape not in completeness:
-                kept.results.append(_encoded(result, description))
-            else:
-                kept.held_back[result.focus_node] = kept.held_back.get(result.focus_node, 0) + 1
-        kept.results.sort(key=lambda encoded: [part or "" for part in encoded[:6]])
-        report = report_of(
-            [_decoded(encoded) for encoded in kept.results],
-            graph,
-            base=base,
-            sources=dataset_sources(dataset, base),
-            strict=strict,
-            held_back=sum(kept.held_back.values()),
-            info=dataset.info,
-        )
+        return _reported(found, kept, dataset, graph, base, strict)
+
+
+def _reported(
+    found: list[tuple[ValidationResult, Description]],
+    kept: _Kept,
+    dataset: Dataset,
+    graph: Graph,
+    base: str,
+    strict: bool,
+    rich: tuple[list, dict[str, int]] | None = None,
+) -> BuildResult:
+    """The build's report from what validation ``found`` (added to what was ``kept``);
+    ``rich``: the rich-result findings, found already (see ``report_of``)."""
+    completeness = completeness_shapes(base)
+    for result, description in found:
+        if strict or result.source_shape not in completeness:
+            kept.results.append(_encoded(result, description))
+        else:
+            kept.held_back[result.focus_node] = kept.held_back.get(result.focus_node, 0) + 1
+    kept.results.sort(key=lambda encoded: [part or "" for part in encoded[:6]])
+    report = report_of(
+        [_decoded(encoded) for encoded in kept.results],
+        graph,
+        base=base,
+        sources=dataset_sources(dataset, base),
+        strict=strict,
+        held_back=sum(kept.held_back.values()),
+        info=dataset.info,
+        rich=rich,
+    )
     return BuildResult(dataset, graph, report, kept=kept)
 
 
@@ -325,12 +426,15 @@ def write_outputs(
     processes: int | None = 1,
     plan: incremental_build.Plan | None = None,
     shards: int | None = None,
+    dumps: dict[str, Path] | None = None,
 ) -> list[Path]:
     """The build's files, written into ``folder``; with a ``plan``, the dumps rewritten only
     where they change and files whose bytes do not change linked from the earlier output;
-    with ``shards``, the N-Triples dump cut into that many gzipped shards too."""
+    given ``dumps``, written already, those; with ``shards``, the N-Triples dump cut into that
+    many gzipped shards too."""
     old = plan.old if plan is not None else None
-    dumps = _spliced_dumps(plan, folder, base) if plan is not None else None
+    if dumps is None and plan is not None:
+        dumps = _spliced_dumps(plan, folder, base)
     if dumps is None:
         dumps = write_dumps(result.graph, folder / DUMP_NAME, base=base, processes=processes)
     files = list(dumps.values())

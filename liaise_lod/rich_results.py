@@ -139,13 +139,14 @@ def check(
             found = items(graph, result_type)
             counts[result_type.name] = counts.get(result_type.name, 0) + len(found)
             for item in found:
-                findings += _missing(graph, item, result_type, assumed)
+                findings += missing(graph, item, result_type, assumed)
     return findings, counts
 
 
-def _missing(
+def missing(
     graph: Graph, item: Node, result_type: ResultType, assumed: frozenset[tuple[str, str]]
 ) -> Iterator[Finding]:
+    """What ``item`` (of ``result_type``) misses in ``graph``, as ``check`` finds it."""
     for requirement in result_type.required:
         if (str(item), requirement.property) in assumed:
             continue

@@ -390,17 +390,19 @@ def can_focus() -> bool:
 
 def report_of(
     found: Found,
-    graph: Graph,
+    graph: Graph | None,
     *,
     base: str,
     sources: Sources | None = None,
     strict: bool = False,
     held_back: int = 0,
     info: DatasetInfo | None = None,
+    rich: tuple[list[rich_results.Finding], dict[str, int]] | None = None,
 ) -> ValidationReport:
     """The report of ``graph`` from the results ``find_results`` found (see ``validate``);
     ``held_back`` completeness warnings left out before are counted with those left out
-    here."""
+    here. ``rich``: the graph's rich-result findings and items of each type, found already
+    (a partitioned build finds them a partition at a time); then ``graph`` is not read."""
     iris = Iris(base)
     with bulk_allocation():
         located = _Locator(iris, sources)
@@ -410,28 +412,36 @@ def report_of(
         )
         completeness = completeness_shapes(iris.base)
         kept = [pair for pair in ordered if strict or pair[0].source_shape not in completeness]
-        rich, items = _rich_results(graph, iris.base, info, located)
-    results = [result for result, _ in kept] + (rich if strict else [])
+        rich_found, items = _rich_results(graph, iris.base, info, located, rich)
+    results = [result for result, _ in kept] + (rich_found if strict else [])
     return ValidationReport(
         results=tuple(sorted(results, key=ValidationResult.sort_key)),  # stable: SHACL's order kept
         descriptions=tuple(description for _, description in kept),
         held_back=held_back + len(ordered) - len(kept),
-        rich_results=tuple(rich),
-        held_back_rich_results=0 if strict else len(rich),
+        rich_results=tuple(rich_found),
+        held_back_rich_results=0 if strict else len(rich_found),
         rich_result_items=tuple(sorted(items.items())),
     )
 
 
 def _rich_results(
-    graph: Graph, base: str, info: DatasetInfo | None, located: _Locator
+    graph: Graph | None,
+    base: str,
+    info: DatasetInfo | None,
+    located: _Locator,
+    found: tuple[list[rich_results.Finding], dict[str, int]] | None = None,
 ) -> tuple[list[ValidationResult], dict[str, int]]:
-    """The rich-result findings as located warnings, sorted, and the items of each type."""
-    graphs = [graph]
+    """The rich-result findings as located warnings, sorted, and the items of each type
+    (those of ``graph`` ``found`` already, if given)."""
+    graphs = [] if found is not None else [graph]
     assumed: frozenset[tuple[str, str]] = frozenset()
     if info is not None:
         dataset, assumed = rich_results.dataset_graph(base, info.title, info.description)
         graphs.append(dataset)
-    findings, items = rich_results.check(graphs, assumed)
+    findings, items = rich_results.check(graphs, assumed)  # type: ignore[arg-type]
+    if found is not None:
+        findings = [*found[0], *findings]
+        items = {name: items.get(name, 0) + found[1].get(name, 0) for name in {*items, *found[1]}}
     results = [
         located(
             ValidationResult(

@@ -51,7 +51,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != ".liaise-lod-manifest.json"
+        if path.is_file() and path.name != ".liaise-lod-manifest"
     }
 
 
@@ -79,6 +79,25 @@ def test_build_on_a_dask_cluster_writes_the_same_files(cluster, data, tmp_path):
     assert any("pyshacl_one_shape" in str(key) for key in ran), "nothing ran on the workers"
     assert "  warning " in (tmp_path / "fork" / "validation-report.txt").read_text()
     assert _files(tmp_path / "dask") == _files(tmp_path / "fork")
+
+
+def test_partitions_built_on_a_dask_cluster_are_the_files_of_a_build_in_one_piece(
+    cluster, data, tmp_path
+):
+    build(data, tmp_path / "one", shards=2, partitions=1)
+    ran = _ran_on_workers(
+        cluster,
+        lambda: build(
+            data,
+            tmp_path / "dask",
+            shards=2,
+            partitions=3,
+            parallel="dask",
+            scheduler=cluster.scheduler_address,
+        ),
+    )
+    assert any("partition_work" in str(key) for key in ran), ran
+    assert _files(tmp_path / "dask") == _files(tmp_path / "one")
 
 
 def test_publish_on_a_dask_cluster_writes_the_same_site(cluster, data, tmp_path):

@@ -57,6 +57,12 @@ class Emitter:
             self._context,
         )
 
+    def forget_terms(self, most: int) -> None:
+        """Forget the terms shared so far once there are more than ``most``: where the triples
+        are not kept (a partitioned build writes them out), sharing them saves nothing."""
+        if len(self._terms) > most:
+            self._terms.clear()
+
     def ref(self, record_id: str) -> URIRef:
         """The IRI of the record with this id."""
         return self.iris.record(self.kinds[record_id], record_id)
