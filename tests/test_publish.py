@@ -333,7 +333,8 @@ def test_a_full_disk_in_a_page_writer_is_reported_in_a_line(tmp_path, monkeypatc
         write(self, relative, data)
 
     monkeypatch.setattr(paths.SiteFolder, "write", full_in_helpers)
-    assert main(["publish", str(MINI), "--out", str(out), "--processes", "2"]) != 0
+    # --full: into the same site an incremental publish would link the pages, not write them
+    assert main(["publish", str(MINI), "--out", str(out), "--processes", "2", "--full"]) != 0
     error = capsys.readouterr().err
     assert "No space left on device" in error and "Traceback" not in error
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -352,15 +353,16 @@ class _Violating:
 
 
 def _violations_made_up(monkeypatch) -> None:
-    from liaise_lod.pipeline import validated
     from liaise_lod.publish import site as site_module
 
-    def violating(dataset, graph, base=None, **options):
-        result = validated(dataset, graph, base, **options)
+    validated = site_module._validated_since
+
+    def violating(*arguments, **options):
+        result = validated(*arguments, **options)
         result.report = _Violating()
         return result
 
-    monkeypatch.setattr(site_module, "validated", violating)
+    monkeypatch.setattr(site_module, "_validated_since", violating)
 
 
 def test_violations_write_nothing_and_exit_1(tmp_path, monkeypatch, capsys):

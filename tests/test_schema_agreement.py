@@ -319,6 +319,13 @@ def _leaf_values() -> list[tuple[Any, Callable[[], st.SearchStrategy[Any]]]]:
         "Country": _countries,
         "DataThemeCode": _data_themes,
         "Currency": lambda: _padded(_regex("[A-Za-z]{2,4}"), SPACES),
+        "Version": lambda: _mostly(
+            st.one_of(st.integers(0, 10**6), _padded(_regex(model.VERSION_PATTERN), SPACES)),
+            st.one_of(
+                st.integers(-3, -1),
+                st.sampled_from([1.1, True, "1.10", "-1", ".1", "1 0", "v" * 65, ""]),
+            ),
+        ),
         "EmailAddress": lambda: _padded(_regex(r"[a-z.]{1,5}@[a-z]{1,5}\.[a-z]{2,3}"), SPACES),
         "PhoneNumber": lambda: _padded(_regex(r"\+?[0-9 ().-]{3,8}"), SPACES),
         "QueryPath": lambda: _padded(
