@@ -302,6 +302,23 @@ def _said():
         logger.setLevel(level)
 
 
+def _drawn_change(state: dict, draw, shapes: Path, step: int, patch) -> str:
+    """One edit of ``state`` drawn, sometimes with the shapes or the program's version changed
+    too; its name, as hypothesis reports the draws."""
+    kind = _edit(state, draw)
+    if draw(st.integers(0, 9), label="other change") == 0:
+        _change_shapes(shapes, step)
+        validation._shapes_template.cache_clear()
+        validation.shapes_graph.cache_clear()
+        validation.completeness_shapes.cache_clear()
+        kind += " + shapes"
+    if draw(st.integers(0, 9), label="new version") == 0:
+        patch.setattr(liaise_lod, "__version__", f"9.{step}")
+        kind += " + version"
+    draw(st.just(kind), label=f"edit {step}")
+    return kind
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -318,17 +335,7 @@ def test_an_incremental_build_equals_a_clean_build_after_any_edits(tmp_path_fact
         build(dataset, out, allow_invalid=True)
         for step in range(steps):
             before = copy.deepcopy(state)
-            kind = _edit(state, data.draw)
-            if data.draw(st.integers(0, 9), label="other change") == 0:
-                _change_shapes(tmp / "shapes", step)
-                validation._shapes_template.cache_clear()
-                validation.shapes_graph.cache_clear()
-                validation.completeness_shapes.cache_clear()
-                kind += " + shapes"
-            if data.draw(st.integers(0, 9), label="new version") == 0:
-                patch.setattr(liaise_lod, "__version__", f"9.{step}")
-                kind += " + version"
-            data.draw(st.just(kind), label=f"edit {step}")
+            kind = _drawn_change(state, data.draw, tmp / "shapes", step, patch)
             _write(state, dataset)
             with _said() as said:
                 try:

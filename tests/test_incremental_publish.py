@@ -21,16 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import (
     RECORD_EDITS,
-    _change_shapes,
     _changeable_shapes,
-    _edit,
+    _drawn_change,
     _said,
     _start,
     _write,
 )
 
 import liaise_lod
-from liaise_lod import validation
 from liaise_lod._internal import manifest as manifests
 from liaise_lod.publish import Settings, publish
 
@@ -92,17 +90,7 @@ def test_an_incremental_publish_equals_a_clean_publish_after_any_edits(tmp_path_
         _publish(dataset, out)
         for step in range(steps):
             before = copy.deepcopy(state)
-            kind = _edit(state, data.draw)
-            if data.draw(st.integers(0, 9), label="other change") == 0:
-                _change_shapes(tmp / "shapes", step)
-                validation._shapes_template.cache_clear()
-                validation.shapes_graph.cache_clear()
-                validation.completeness_shapes.cache_clear()
-                kind += " + shapes"
-            if data.draw(st.integers(0, 9), label="new version") == 0:
-                patch.setattr(liaise_lod, "__version__", f"9.{step}")
-                kind += " + version"
-            data.draw(st.just(kind), label=f"edit {step}")
+            kind = _drawn_change(state, data.draw, tmp / "shapes", step, patch)
             _write(state, dataset)
             earlier = _earlier(out)
             with _said() as said:
