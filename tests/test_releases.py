@@ -255,6 +255,17 @@ def test_a_malformed_history_is_refused_and_the_site_kept(tmp_path):
         assert (site / "changes.json").read_text(encoding="utf-8") == broken
 
 
+def test_a_damaged_previous_dump_says_what_to_do_and_the_site_is_kept(tmp_path, capsys):
+    """Only a release whose graph changed reads the previous dump: an edited example."""
+    site, edited = tmp_path / "site", edited_example(tmp_path / "edited")
+    publish(EXAMPLE, site, Settings(issued="2026-01-01"))
+    (site / "dataset.nt.gz").write_bytes(b"edited by hand")
+    assert main(["publish", str(edited), "--out", str(site), "--issued", "2026-01-02"]) != 0
+    error = capsys.readouterr().err
+    assert "dataset.nt.gz" in error and "--previous" in error and "Traceback" not in error
+    assert (site / "dataset.nt.gz").read_bytes() == b"edited by hand"
+
+
 def test_nothing_outside_the_previous_site_is_read(tmp_path):
     site = tmp_path / "site"
     publish(MINI, site, Settings(issued="2026-01-01"))

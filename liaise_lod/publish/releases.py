@@ -210,11 +210,22 @@ def next_history(previous: Previous | None, new: GraphText, release: NewRelease)
         previous=history.latest.version if history else None,
     )
     if previous is not None and previous.dump is not None:
-        old = graph_text(previous.dump, name=str(previous.dump))
+        old = _previous_text(previous.dump)
         base = _with_changes(base, compare(old, new), old, new)
     kept = [base, *(history.releases if history else [])][:RELEASES_KEPT]
     first_issued = history.issued if history else release.issued
     return History(base=release.base, issued=first_issued, releases=kept)
+
+
+def _previous_text(dump: Path) -> GraphText:
+    try:
+        return graph_text(dump, name=str(dump))
+    except ConfigError as error:
+        raise ConfigError(
+            f"{error} (the previous release's dump, which this release is compared with: "
+            "restore it, name another earlier site with --previous, or remove the folder to "
+            "start a new series)"
+        ) from None
 
 
 def _same_release(history: History, new: GraphText, release: NewRelease) -> History | None:
