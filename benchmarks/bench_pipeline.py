@@ -44,6 +44,22 @@ def resident_mib() -> float | None:
     return pages * resource.getpagesize() / 2**20
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) of this process and of the helpers it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + helpers.ru_utime + helpers.ru_stime
+
+
+def reference_loop_seconds() -> float:
+    """Seconds a fixed pure-Python loop takes now: the machine's speed during the run."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - start
+
+
 def helpers_peak_mib() -> float:
     """The largest peak of the processes this one forked (validation helpers)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -207,6 +223,7 @@ def run_build(folder: Path, out: Path, partitions: int | None) -> None:
     seconds = time.perf_counter() - start
     figures = {
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds(), 1),
         "triples": result.triples_written,
         "peak_process_mib": round(peak_mib()),
         "peak_with_helpers_mib": round(tree.stop() or 0),
@@ -231,6 +248,7 @@ def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> 
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.2f} (other jobs run)")
+    print(f"reference loop {reference_loop_seconds():.2f} s at the start (lower is faster)")
     with tempfile.TemporaryDirectory() as tmp:
         root = data or Path(tmp)
         for size in sizes:
@@ -249,11 +267,15 @@ def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> 
                 done = subprocess.run(command, check=True, capture_output=True, text=True)
                 runs[name] = (json.loads(done.stdout.strip().splitlines()[-1]), out)
             print(f"\n{size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
-            print(f"{'mode':<14} {'seconds':>8} {'triples':>11} {'peak MiB':>9} {'+helpers':>9}")
+            print(
+                f"{'mode':<14} {'seconds':>8} {'CPU s':>8} {'triples':>11} {'peak MiB':>9} "
+                f"{'+helpers':>9}"
+            )
             for name, (figures, _) in runs.items():
                 print(
-                    f"{name:<14} {figures['seconds']:>8} {figures['triples']:>11,} "
-                    f"{figures['peak_process_mib']:>9} {figures['peak_with_helpers_mib']:>9}"
+                    f"{name:<14} {figures['seconds']:>8} {figures['cpu_seconds']:>8} "
+                    f"{figures['triples']:>11,} {figures['peak_process_mib']:>9} "
+                    f"{figures['peak_with_helpers_mib']:>9}"
                 )
                 print("   " + ", ".join(f"{stage} {took}" for stage, took in figures["stages"]))
             if len(runs) == 2:
@@ -264,6 +286,7 @@ def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> 
 
                 shutil.rmtree(out, ignore_errors=True)
             print(f"load average now {os.getloadavg()[0]:.2f}")
+            print(f"reference loop {reference_loop_seconds():.2f} s now")
 
 
 def main() -> None:
