@@ -48,6 +48,10 @@ class InputError(LiaiseError):
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input:\n{lines}")
 
+    def __reduce__(self) -> tuple:
+        # Made again from its problems, not its message: as a helper process sends it back.
+        return (type(self), (self.problems,))
+
 
 class ConfigError(LiaiseError):
     """A setting (base IRI, output folder, option) is unusable."""

@@ -15,11 +15,12 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from ._internal import engines, partitions, splice, staging
+from ._internal import engines, partitions, splice, staging, streamed
 from ._internal import incremental as incremental_build
 from ._internal import manifest as manifests
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
+from ._internal.parallel import can_fork
 from ._internal.progress import log, stage
 from ._internal.resources import vocab_dir
 from ._internal.shards import check_count as check_shards
@@ -27,14 +28,15 @@ from ._internal.shards import write_shards
 from .errors import ConfigError, InvalidGraphError, LiaiseError, OutputError
 from .formats import graph_formats
 from .iris import Iris
-from .load import load_dataset
+from .load import count_records, load_dataset
 from .mapping import new_graph, to_graph
-from .model import Dataset
+from .model import Dataset, DatasetInfo
 from .serialize import turtle, write_dumps
 from .sources import input_path, load_and_map
 from .validation import (
     DEFAULT_ENGINE,
     Description,
+    Sources,
     ValidationReport,
     ValidationResult,
     can_focus,
@@ -188,6 +190,20 @@ def _build(
     shards: int | None,
     partitions: int | None,
 ) -> BuildResult:
+    if not isinstance(path, Dataset):
+        streamed = _build_streamed(
+            Path(path),
+            Path(out),
+            base,
+            allow_invalid,
+            processes,
+            strict,
+            shacl_engine,
+            shards,
+            partitions,
+        )
+        if streamed is not None:
+            return streamed
     if isinstance(path, Dataset):
         dataset = path
     else:
@@ -198,7 +214,15 @@ def _build(
     if count > 1:
         strict = dataset.info.strict if strict is None else strict
         return _build_in_partitions(
-            dataset, path, Path(out), iri_base, count, allow_invalid, processes, strict, shards
+            _Loaded(dataset),
+            path,
+            Path(out),
+            iri_base,
+            count,
+            allow_invalid,
+            processes,
+            strict,
+            shards,
         )
     subjects_of: dict[str, set[Node]] = {}
     with stage("map"):
@@ -258,8 +282,103 @@ def _partition_count(dataset: Dataset, requested: int | None, engine: str, base:
     return count
 
 
+def _streamed_count(path: Path, requested: int | None, engine: str) -> int:
+    """The partitions of a build whose dataset is loaded in a process of its own (see
+    ``_internal.streamed``); 1: build as usual (a small dataset, another engine)."""
+    if engine != "pyshacl" or not can_fork():
+        return 1
+    if not isinstance(engines.current(), engines.ForkEngine):
+        return 1  # threads of a Dask client run here: no forking under them
+    if requested is not None:
+        return requested
+    above = partitions.RECORDS_PER_PARTITION + 1
+    return partitions.partition_count(count_records(path, at_least=above))
+
+
+def _build_streamed(
+    path: Path,
+    out: Path,
+    base: str | None,
+    allow_invalid: bool,
+    processes: int | None,
+    strict: bool | None,
+    shacl_engine: str,
+    shards: int | None,
+    requested: int | None,
+) -> BuildResult | None:
+    """``build`` in partitions, the dataset loaded and spilled by a process of its own, so that
+    no process holds every record past the mapping; ``None``: build as usual."""
+    count = _streamed_count(path, requested, shacl_engine)
+    if count <= 1:
+        return None
+    log.info("building in %d partitions, from nothing (no manifest kept)", count)
+    try:
+        with replacing_folder(out, protect=input_path(path)) as folder:
+            try:
+                work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+                spilled = streamed.load_and_spill(path, base, work, count)
+                if spilled is None:  # out of the folder, which then vanishes
+                    raise _NotStreamed
+                for name, seconds in spilled.seconds.items():
+                    log.info("%s: %.2f s", name, seconds)
+                strict = spilled.info.strict if strict is None else strict
+                layout = partitions.Layout(work, count, spilled.base)
+                stored = _Stored(spilled.info, work / streamed.SOURCES)
+                return _partitions_built(
+                    stored, layout, folder, out, allow_invalid, processes, strict, shards
+                )
+            except OSError as error:  # e.g. a full disk: the previous output stays as it was
+                raise OutputError(
+                    f"could not write the output for {out}: {error.strerror or error}"
+                ) from error
+    except _NotStreamed:  # ``_partition_count`` says why
+        return None
+
+
+class _NotStreamed(Exception):
+    """The build cannot be made in partitions after all: leave the output as it was."""
+
+
+@dataclass
+class _Loaded:
+    """A dataset held whole, for ``_partitions_built``."""
+
+    dataset: Dataset
+
+    def spill(self, layout: partitions.Layout) -> None:
+        with stage("map"):
+            partitions.spill(self.dataset, layout.base, layout)
+
+    def reported(self, base: str) -> tuple[Dataset, Sources]:
+        return self.dataset, dataset_sources(self.dataset, base)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class _Stored:
+    """A dataset spilled already by another process: its settings, and its sources on disk."""
+
+    info: DatasetInfo
+    sources: Path
+    _opened: streamed.StoredSources | None = None
+
+    def spill(self, layout: partitions.Layout) -> None:
+        pass
+
+    def reported(self, base: str) -> tuple[Dataset, Sources]:
+        # The result's dataset holds the settings only: its records were never all held.
+        self._opened = streamed.StoredSources(self.sources, base)
+        return Dataset.model_construct(info=self.info), self._opened
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
+
+
 def _build_in_partitions(
-    dataset: Dataset,
+    loaded: _Loaded,
     path: str | Path | Dataset,
     out: Path,
     base: str,
@@ -275,31 +394,52 @@ def _build_in_partitions(
         try:
             work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
             layout = partitions.Layout(work, count, base)
-            with stage("map"):
-                partitions.spill(dataset, base, layout)
-            with stage("validate"):
-                engine = engines.current()
-                summaries = engine.map(
-                    partitions.partition_work,
-                    range(count),
-                    min(count, engine.width(count, 2, processes)),
-                    shared=(layout,),
-                )
-            with stage("write"):
-                dumps = partitions.merge_dumps(layout, folder / DUMP_NAME)
-                shutil.rmtree(work)
-            found = [pair for summary in summaries for pair in summary.found]
-            rich = partitions.rich_findings(summaries)
-            result = _reported(found, _Kept(), dataset, new_graph(), base, strict, rich)
-            result.triple_count = sum(summary.triples for summary in summaries)
-            if not result.report.conforms and not allow_invalid:
-                raise InvalidGraphError(result.report)
-            with stage("write"):
-                result.files = write_outputs(result, folder, base, shards=shards, dumps=dumps)
+            return _partitions_built(
+                loaded, layout, folder, out, allow_invalid, processes, strict, shards
+            )
         except OSError as error:  # e.g. a full disk: the previous output stays as it was
             raise OutputError(
                 f"could not write the output for {out}: {error.strerror or error}"
             ) from error
+
+
+def _partitions_built(
+    loaded: _Loaded | _Stored,
+    layout: partitions.Layout,
+    folder: Path,
+    out: Path,
+    allow_invalid: bool,
+    processes: int | None,
+    strict: bool,
+    shards: int | None,
+) -> BuildResult:
+    """The partitions of ``layout`` (spilled here if not yet) validated and merged into the
+    dumps in ``folder``, with the report; ``OSError`` on a failure to write."""
+    work, count, base = layout.folder, layout.count, layout.base
+    loaded.spill(layout)
+    try:
+        with stage("validate"):
+            engine = engines.current()
+            summaries = engine.map(
+                partitions.partition_work,
+                range(count),
+                min(count, engine.width(count, 2, processes)),
+                shared=(layout,),
+            )
+        with stage("write"):
+            dumps = partitions.merge_dumps(layout, folder / DUMP_NAME)
+        found = [pair for summary in summaries for pair in summary.found]
+        rich = partitions.rich_findings(summaries)
+        dataset, sources = loaded.reported(base)
+        result = _reported(found, _Kept(), dataset, new_graph(), base, strict, rich, sources)
+    finally:
+        loaded.close()
+    shutil.rmtree(work)
+    result.triple_count = sum(summary.triples for summary in summaries)
+    if not result.report.conforms and not allow_invalid:
+        raise InvalidGraphError(result.report)
+    with stage("write"):
+        result.files = write_outputs(result, folder, base, shards=shards, dumps=dumps)
     result.files = [out / file.name for file in result.files]
     return result
 
@@ -378,9 +518,11 @@ def _reported(
     base: str,
     strict: bool,
     rich: tuple[list, dict[str, int]] | None = None,
+    sources: Sources | None = None,
 ) -> BuildResult:
     """The build's report from what validation ``found`` (added to what was ``kept``);
-    ``rich``: the rich-result findings, found already (see ``report_of``)."""
+    ``rich``: the rich-result findings, found already (see ``report_of``); ``sources``: where
+    the records were written (default: as ``dataset`` says)."""
     completeness = completeness_shapes(base)
     for result, description in found:
         if strict or result.source_shape not in completeness:
@@ -392,7 +534,7 @@ def _reported(
         [_decoded(encoded) for encoded in kept.results],
         graph,
         base=base,
-        sources=dataset_sources(dataset, base),
+        sources=dataset_sources(dataset, base) if sources is None else sources,
         strict=strict,
         held_back=sum(kept.held_back.values()),
         info=dataset.info,
