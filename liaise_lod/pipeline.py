@@ -160,6 +160,10 @@ def build(
     ``RECORDS_PER_PARTITION`` records), mapped, validated and written one at a time so that
     memory follows the partition's size (see ``_internal.partitions``); the files are the
     same. Such a build is a full build, and keeps no manifest (the next build is full too).
+    From files, its dataset is loaded and spilled into the partitions by a forked process of
+    its own (even with ``processes=1``; see ``_internal.streamed``), so that no process holds
+    every record while the partitions are validated: the result's ``dataset`` then holds the
+    settings only.
     """
     if shards is not None:
         check_shards(shards)
