@@ -10,9 +10,11 @@ included). Each size runs in a fresh process so peaks do not mix.
 
 runs ``build`` itself, in one partition (the baseline, up to ``--baseline-up-to`` projects) and
 in partitions (as many as it chooses), each in a fresh process, and prints seconds per stage,
-the peak memory of the process and of the process with its helpers (the sum of their
-proportional set sizes, sampled: shared pages counted once), and whether the files are the
-same. ``--data DIR`` keeps the generated datasets there for the next run.
+the peak memory of the process, of the process with its helpers (the sum of their
+proportional set sizes, sampled: shared pages counted once) and of the largest helper (its
+peak RSS, shared pages included), CPU seconds (helpers included) and whether the files are the
+same, with the speed of a reference loop (the machine's speed: other jobs may run).
+``--data DIR`` keeps the generated datasets there for the next run.
 """
 
 from __future__ import annotations
@@ -269,13 +271,13 @@ def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> 
             print(f"\n{size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
             print(
                 f"{'mode':<14} {'seconds':>8} {'CPU s':>8} {'triples':>11} {'peak MiB':>9} "
-                f"{'+helpers':>9}"
+                f"{'+helpers':>9} {'helper':>7}"
             )
             for name, (figures, _) in runs.items():
                 print(
                     f"{name:<14} {figures['seconds']:>8} {figures['cpu_seconds']:>8} "
                     f"{figures['triples']:>11,} {figures['peak_process_mib']:>9} "
-                    f"{figures['peak_with_helpers_mib']:>9}"
+                    f"{figures['peak_with_helpers_mib']:>9} {figures['largest_helper_mib']:>7}"
                 )
                 print("   " + ", ".join(f"{stage} {took}" for stage, took in figures["stages"]))
             if len(runs) == 2:
