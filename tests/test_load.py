@@ -780,3 +780,22 @@ def test_a_reference_that_is_no_id_says_what_to_write_not_a_pattern(write_datase
     for message in messages:
         assert "is not an id" in message and "an organisation" in message
         assert "[a-z0-9]" not in message and "unknown reference" not in message
+
+
+def test_records_written_with_the_same_fields_share_the_set_of_their_names(tmp_path):
+    """Memory: pydantic makes a set of the fields given per record; the loader keeps one per
+    distinct set. Each record still tells its own fields, and none can be changed."""
+    (tmp_path / "data.yaml").write_text(
+        "dataset: {language: en}\n"
+        "organisations:\n"
+        "  - {id: a, name: A}\n"
+        "  - {id: b, name: B}\n"
+        "  - {id: c, name: C, country: FR}\n"
+    )
+    first, second, third = load_dataset(tmp_path / "data.yaml").organisations
+    assert first.model_fields_set == second.model_fields_set == {"id", "name"}
+    assert first.model_fields_set is second.model_fields_set
+    assert third.model_fields_set == {"id", "name", "country"}
+    with pytest.raises(ValueError):
+        first.country = "DE"  # type: ignore[misc]
+    assert first.model_fields_set == {"id", "name"}
