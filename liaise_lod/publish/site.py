@@ -31,8 +31,10 @@ from .._internal.republish import SitePlan, encoded, site_plan
 from .._internal.resources import shapes_dir, vocab_dir
 from .._internal.shards import check_count as check_shards
 from .._internal.shards import write_shards
+from .._internal.store import distinct_objects
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import get_format, graph_formats
+from ..graph_diff import GraphText
 from ..iris import Iris
 from ..kinds import record_kinds
 from ..load import load_dataset
@@ -526,7 +528,7 @@ class SiteBuilder:
         """Write everything but the pages and dumps; returns the files written and the
         metadata quality score of the description."""
         files = self._copies()
-        history = self._history()
+        history = self._history(dumps)
         changes = ChangesWriter(
             self.site, self.iris, history, set(self.resources), self._author_names()
         )
@@ -622,13 +624,10 @@ class SiteBuilder:
         ]
         return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
 
-    def _history(self) -> releases.History:
+    def _history(self, dumps: list[metadata.Dump]) -> releases.History:
         """The release history once this publish is made, compared with the previous site."""
-        from ..graph_diff import text_of
-        from ..serialize import to_oxigraph
-
         with stage("what changed since the previous release"):
-            new = text_of(to_oxigraph(self.build.graph))
+            new = self._graph_text(dumps)
             release = releases.NewRelease(
                 self.iris.base,
                 self.version,
@@ -637,6 +636,18 @@ class SiteBuilder:
                 len(self.resources),
             )
             return releases.next_history(self.previous, new, release)
+
+    def _graph_text(self, dumps: list[metadata.Dump]) -> GraphText:
+        """The new graph as text: its N-Triples dump, just written, read as it is (its lines
+        are the text), else the graph converted."""
+        from ..graph_diff import sorted_dump_text, text_of
+        from ..serialize import to_oxigraph
+
+        path = next(
+            (self.writer.folder.file(dump.name) for dump in dumps if dump.key == "ntriples"), None
+        )
+        text = sorted_dump_text(path) if path is not None else None
+        return text if text is not None else text_of(to_oxigraph(self.build.graph))
 
     def _author_names(self) -> Callable[[str], str]:
         publisher = self._publisher()
@@ -917,7 +928,7 @@ def _keywords(graph: Graph) -> tuple[tuple[str, str], ...]:
 
 def _languages(graph: Graph) -> set[str]:
     """The languages the data's texts are written in."""
-    return {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
+    return {o.language for o in distinct_objects(graph) if isinstance(o, Literal) and o.language}
 
 
 def _eu_country(alpha2: str) -> str:
