@@ -58,7 +58,7 @@ from . import metadata, mqa, releases, sitemap, webconfig
 from .changes import ChangesWriter, author_names, notes
 from .facts import Describer
 from .gzipped import gzip_writer
-from .home import home, search_index
+from .home import Home, home, search_index
 from .index import SiteIndex
 from .interface import check_page_languages, interface, interface_languages
 from .jsonld_island import plain_dates, script_json
@@ -528,7 +528,10 @@ class SiteBuilder:
         """Write everything but the pages and dumps; returns the files written and the
         metadata quality score of the description."""
         files = self._copies()
-        history = self._history(dumps)
+        made: list[releases.History] = []
+        # The history is worked out here while helpers make the index page's contents.
+        shown = self._home_pages(meanwhile=lambda: made.append(self._history(dumps)))
+        history = made[0]
         changes = ChangesWriter(
             self.site, self.iris, history, set(self.resources), self._author_names()
         )
@@ -540,7 +543,7 @@ class SiteBuilder:
         quality = mqa.assess(description, own, metadata.dcat_ap_conforms(description))
         files.update(changes.files())
         files[releases.HISTORY_FILE] = history.to_json()
-        files.update(self._index(facts, dumps, changes))
+        files.update(self._index(facts, dumps, changes, shown))
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries(history.latest.date)))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
@@ -727,18 +730,36 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
+    def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, tuple[Home, bytes]]:
+        """By language, the index page's contents and the search's index: each read from
+        every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
+        describer = Describer(self.index, self.languages)
+        by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
+
+        def made(language: str) -> tuple[Home, bytes]:
+            return (
+                home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED),
+                search_index(describer, self.resources, language),
+            )
+
+        languages = list(self.languages.all)
+        shown = fork_map(made, languages, self.processes, meanwhile=meanwhile)
+        return dict(zip(languages, shown, strict=True))
+
     def _index(
-        self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump], changes: ChangesWriter
+        self,
+        facts: metadata.DatasetFacts,
+        dumps: list[metadata.Dump],
+        changes: ChangesWriter,
+        shown: dict[str, tuple[Home, bytes]],
     ) -> dict[str, bytes]:
         """The index page, the page of example queries and the search's index, in each
         language."""
-        describer = Describer(self.index, self.languages)
-        by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
         island = script_json(plain_dates(metadata.schema_dataset(facts, dumps)))
         files = {}
         for language in self.languages.all:
             page = self.languages.page("", language)
-            visitors = home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
+            visitors, search_entries = shown[language]
             files[f"{page or 'index'}.html"] = render(
                 "index.html",
                 title=self.site.title,
@@ -766,8 +787,7 @@ class SiteBuilder:
                     queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
                     **frame(self.site, QUERIES_PAGE, language),
                 )
-            search = self.languages.page("search", language)
-            files[f"{search}.json"] = search_index(describer, self.resources, language)
+            files[f"{self.languages.page('search', language)}.json"] = search_entries
         return files
 
     def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
