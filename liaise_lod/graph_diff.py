@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -99,20 +100,28 @@ def sorted_dump_text(path: Path, version: str | None = None) -> GraphText | None
     it: its lines are already canonical and sorted. Given ``version``, only if its SHA-256 is
     that version's (else the file may be older, edited or another program's). ``None`` where
     it cannot be read so, or holds blank nodes (parse it then, and say why)."""
+    text = _dump_text(path, version)
+    if text is None or (text and not text.endswith(" .\n")) or _has_blank_node(text):
+        return None
+    lines = text.split(" .\n")
+    del text  # a large dump's text is as large as its lines: not both kept
+    lines.pop()
+    # A triple written twice (two terms that write alike) is one line of the graph's text.
+    if any(line == following for line, following in pairwise(lines)):
+        lines = list(dict.fromkeys(lines))
+    return GraphText(lines)
+
+
+def _dump_text(path: Path, version: str | None) -> str | None:
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as stream:
             data = stream.read()
         if version is not None and VERSION_PREFIX + hashlib.sha256(data).hexdigest() != version:
             return None
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except (OSError, EOFError, zlib.error, UnicodeDecodeError):
         return None
-    if (text and not text.endswith(" .\n")) or _has_blank_node(text):
-        return None
-    lines = text.split(" .\n")[:-1]
-    # A triple written twice (two terms that write alike) is one line of the graph's text.
-    return GraphText(list(dict.fromkeys(lines)))
 
 
 def _has_blank_node(text: str) -> bool:
