@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the graph violates the shapes (or another failure); 2 b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -602,15 +603,26 @@ def parser() -> argparse.ArgumentParser:
         description="Publish European cooperation projects as Linked Open Data.",
     )
     top.add_argument("--version", action="version", version=f"liaise-lod {__version__}")
-    top.add_argument(
-        "-v", "--verbose", action="store_true", help="say how long each stage took (on stderr)"
-    )
+    top.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE)
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (run, arguments, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         arguments(sub)
+        _verbose_after_the_command(sub)
         sub.set_defaults(run=run)
     return top
+
+
+_VERBOSE = "say how long each stage took (on stderr)"
+
+
+def _verbose_after_the_command(sub: argparse.ArgumentParser) -> None:
+    """``-v`` after the command as before it (``publish DATA -v``), where the command gives
+    ``-v`` no meaning of its own (``validate``'s lists every result)."""
+    with contextlib.suppress(argparse.ArgumentError):  # the command has a -v of its own
+        sub.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=_VERBOSE
+        )
 
 
 class _Stderr(logging.Handler):

@@ -15,14 +15,18 @@ makes have none.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
 import re
+import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .errors import ConfigError
@@ -89,6 +93,46 @@ def text_of(triples: Iterable[ox.Triple], name: str = "the graph") -> GraphText:
             "file to the next (the graphs liaise-lod makes have none; give the blank nodes IRIs)"
         )
     return GraphText(sorted(lines))
+
+
+def sorted_dump_text(path: Path, version: str | None = None) -> GraphText | None:
+    """The text of an N-Triples dump liaise-lod wrote (gzipped or not), read without parsing
+    it: its lines are already canonical and sorted. Given ``version``, only if its SHA-256 is
+    that version's (else the file may be older, edited or another program's). ``None`` where
+    it cannot be read so, or holds blank nodes (parse it then, and say why)."""
+    text = _dump_text(path, version)
+    if text is None or (text and not text.endswith(" .\n")) or _has_blank_node(text):
+        return None
+    lines = text.split(" .\n")
+    del text  # a large dump's text is as large as its lines: not both kept
+    lines.pop()
+    # A triple written twice (two terms that write alike) is one line of the graph's text.
+    if any(line == following for line, following in pairwise(lines)):
+        lines = list(dict.fromkeys(lines))
+    return GraphText(lines)
+
+
+def _dump_text(path: Path, version: str | None) -> str | None:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as stream:
+            data = stream.read()
+        if version is not None and VERSION_PREFIX + hashlib.sha256(data).hexdigest() != version:
+            return None
+        return data.decode("utf-8")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+        return None
+
+
+def _has_blank_node(text: str) -> bool:
+    """Whether a line of this N-Triples text has a blank node as its subject or object (a
+    newline in a literal is written ``\\n``, so a line ends only at a statement's end)."""
+    if text.startswith("_:") or "\n_:" in text:
+        return True
+    return " _:" in text and _BLANK_OBJECT.search(text) is not None
+
+
+_BLANK_OBJECT = re.compile(r' _:[^\s"<>]+ \.\n')
 
 
 def source_name(source: object, fallback: str) -> str:

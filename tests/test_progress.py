@@ -8,6 +8,8 @@ import pty
 import subprocess
 import sys
 
+import pytest
+
 from conftest import EXAMPLE, REPO
 from liaise_lod._internal.progress import ProgressBar
 
@@ -127,3 +129,17 @@ def test_verbose_says_how_long_each_stage_took(tmp_path, capsys):
 
     assert main(["build", str(EXAMPLE), "--out", str(tmp_path / "quiet")]) == 0
     assert " s\n" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command", [["build", "--out", "OUT", "-v"], ["publish", "-v", "--out", "OUT", "--full"]]
+)
+def test_verbose_may_come_after_the_command(tmp_path, capsys, command):
+    """As most tools take it: ``liaise-lod publish DATA -v`` (validate's own ``-v`` lists
+    every result, and is tested with validate)."""
+    from liaise_lod.cli import main
+
+    out = str(tmp_path / "out")
+    arguments = [out if part == "OUT" else part for part in command]
+    assert main([*arguments, str(EXAMPLE)]) == 0
+    assert "liaise-lod: load: " in capsys.readouterr().err

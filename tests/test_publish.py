@@ -278,8 +278,11 @@ def test_the_heaviest_pages_are_written_first(tmp_path, monkeypatch):
     monkeypatch.setattr(site_module, "PAGE_BATCH", 3)
     handed_out = []
 
-    def recording_fork_map(work, items, processes, on_progress=None):
-        handed_out.extend(items)
+    def recording_fork_map(work, items, processes, on_progress=None, meanwhile=None):
+        if meanwhile:
+            meanwhile()
+        if all(isinstance(item, list) for item in items):  # batches of pages, not languages
+            handed_out.extend(items)
         return [work(item) for item in items]
 
     monkeypatch.setattr(site_module, "fork_map", recording_fork_map)

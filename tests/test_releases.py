@@ -10,6 +10,7 @@ by Beautiful Soup and the W3C's HTML checker; the description by SEMIC's DCAT-AP
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -30,7 +31,7 @@ from liaise_lod import diff
 from liaise_lod import namespaces as ns
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, LiaiseWarning
-from liaise_lod.graph_diff import GraphText, text_of
+from liaise_lod.graph_diff import GraphText, graph_text, sorted_dump_text, text_of
 from liaise_lod.publish import Settings, publish, releases
 from liaise_lod.publish.metadata import dcat_ap_conforms
 
@@ -205,6 +206,55 @@ def test_diff_reads_a_published_site(sites):
     """A site holds JSON files of its own (its search index): still an output, not a dataset."""
     changes = diff(sites["first"], sites["site"])
     assert {r.iri for r in changes.resources if r.change == "removed"} == {BASE + NEWS}
+
+
+def test_the_dump_read_as_it_is_is_the_graph_parsed(sites):
+    """The text a release is compared as, read from the N-Triples dump without parsing it,
+    is that of the Turtle dump parsed; the history names that text's version."""
+    site = sites["site"]
+    text = sorted_dump_text(site / "dataset.nt.gz")
+    assert text is not None
+    assert text.lines == graph_text(site / "dataset.ttl.gz").lines
+    history = releases.History.model_validate_json((site / "changes.json").read_bytes())
+    assert text.version == history.latest.graph
+    assert sorted_dump_text(site / "dataset.nt.gz", history.latest.graph) == text
+
+
+def test_a_previous_dump_that_is_not_its_release_s_text_is_parsed(sites, tmp_path):
+    """An earlier dump written again by another program (the same triples, other bytes) is
+    no longer the text its history names: it is parsed, and the release says the same."""
+    previous = tmp_path / "first"
+    shutil.copytree(sites["first"], previous)
+    dump = previous / "dataset.nt.gz"
+    history = releases.History.model_validate_json((previous / "changes.json").read_bytes())
+    assert sorted_dump_text(dump, history.latest.graph) is not None
+    unsorted = Graph().parse(data=gzip.decompress(dump.read_bytes()), format="nt")
+    unsorted = unsorted.serialize(format="nt", encoding="utf-8")
+    with gzip.open(dump, "wb") as stream:
+        stream.write(unsorted + unsorted.splitlines(keepends=True)[0])  # a line twice
+    assert sorted_dump_text(dump, history.latest.graph) is None
+    settings = Settings(modified="2026-02-01", issued="2026-02-01", previous=previous)
+    publish(sites["edited"], tmp_path / "site", settings)
+    assert_same_trees(sites["site"], tmp_path / "site")
+
+
+@pytest.mark.parametrize(
+    ("lines", "read"),
+    [
+        (['<http://x/a> <http://x/p> "b _:c" .'], True),
+        (['<http://x/a> <http://x/p> "b" .', '<http://x/a> <http://x/p> "b" .'], True),
+        (["<http://x/a> <http://x/p> _:c ."], False),
+        (['_:c <http://x/p> "b" .'], False),
+        (['<http://x/a> <http://x/p> "b"'], False),
+    ],
+)
+def test_a_dump_with_blank_nodes_or_cut_short_is_not_read_as_it_is(tmp_path, lines, read):
+    dump = tmp_path / "dataset.nt"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = sorted_dump_text(dump)
+    assert (text is not None) == read
+    if text is not None:
+        assert text.lines == [lines[0].removesuffix(" .")]
 
 
 # --------------------------------------------------------------------------- small datasets

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 
-from liaise_lod._internal.store import LeanMemory, all_triples
+from liaise_lod._internal.store import LeanMemory, all_triples, distinct_objects
 from liaise_lod.mapping import new_graph, to_graph
 from liaise_lod.validation import validate as validate_any
 
@@ -74,6 +74,7 @@ def test_subjects_and_pairs_read_straight_from_the_index_are_the_graphs(seed: in
         )
     assert sorted(all_triples(lean)) == sorted(all_triples(memory)) == sorted(memory)
     assert len(list(all_triples(lean))) == len(memory)
+    assert distinct_objects(lean) == distinct_objects(memory) == set(memory.objects())
 
 
 def test_a_lone_value_and_several_values_are_both_removable() -> None:

@@ -185,8 +185,10 @@ class _Helper:
     def __init__(self, work: Callable[[], Any]):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        # Not a daemon, so that a helper may have helpers of its own: each is stopped by
+        # the code that started it, and ends with its parent (``_end_with_parent``).
         self._process = context.Process(
-            target=_helper_main, args=(work, send, os.getpid()), daemon=True
+            target=_helper_main, args=(work, send, os.getpid()), daemon=False
         )
         self._process.start()
         send.close()

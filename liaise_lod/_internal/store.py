@@ -122,6 +122,10 @@ class LeanMemory(Store):
         """Every subject, once each (a copy: the graph may change meanwhile)."""
         return list(self._spo)
 
+    def distinct_objects(self) -> set[Node]:
+        """Every object, once each, read from the index's keys (not a triple at a time)."""
+        return {obj for by_object in self._pos.values() for obj in by_object}
+
     def predicate_objects(self, subject: Node) -> list[tuple[Node, Node]]:
         """A subject's (predicate, object) pairs, read straight from the index (the same
         pairs as ``Graph.predicate_objects``, without a generator per triple)."""
@@ -221,3 +225,11 @@ def _from_objects(s: Node, p: Node, held: Any, o: Node | None) -> Iterator[Tripl
         yield from ((s, p, obj) for obj in _snapshot(held))
     elif _holds(held, o):
         yield s, p, o
+
+
+def distinct_objects(graph: Any) -> set[Node]:
+    """Every object of an rdflib graph, once each (from a ``LeanMemory``'s index)."""
+    store = graph.store
+    if isinstance(store, LeanMemory):
+        return store.distinct_objects()
+    return set(graph.objects())

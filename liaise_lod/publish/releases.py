@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError, LiaiseWarning
-from ..graph_diff import Change, GraphDiff, GraphText, compare, graph_text
+from ..graph_diff import Change, GraphDiff, GraphText, compare, graph_text, sorted_dump_text
 from ..model import Day, Version
 from .index import LABELS
 
@@ -210,16 +210,19 @@ def next_history(previous: Previous | None, new: GraphText, release: NewRelease)
         previous=history.latest.version if history else None,
     )
     if previous is not None and previous.dump is not None:
-        old = _previous_text(previous.dump)
+        old = _previous_text(previous.dump, history.latest.graph if history else None)
         base = _with_changes(base, compare(old, new), old, new)
     kept = [base, *(history.releases if history else [])][:RELEASES_KEPT]
     first_issued = history.issued if history else release.issued
     return History(base=release.base, issued=first_issued, releases=kept)
 
 
-def _previous_text(dump: Path) -> GraphText:
+def _previous_text(dump: Path, version: str | None) -> GraphText:
+    """The previous release's graph: its dump read as it is if it is still the text of the
+    version its history names, else parsed."""
     try:
-        return graph_text(dump, name=str(dump))
+        text = sorted_dump_text(dump, version) if version is not None else None
+        return text if text is not None else graph_text(dump, name=str(dump))
     except ConfigError as error:
         raise ConfigError(
             f"{error} (the previous release's dump, which this release is compared with: "

@@ -31,8 +31,10 @@ from .._internal.republish import SitePlan, encoded, site_plan
 from .._internal.resources import shapes_dir, vocab_dir
 from .._internal.shards import check_count as check_shards
 from .._internal.shards import write_shards
+from .._internal.store import distinct_objects
 from ..errors import ConfigError, InvalidGraphError, LiaiseWarning, OutputError
 from ..formats import get_format, graph_formats
+from ..graph_diff import GraphText
 from ..iris import Iris
 from ..kinds import record_kinds
 from ..load import load_dataset
@@ -56,7 +58,7 @@ from . import metadata, mqa, releases, sitemap, webconfig
 from .changes import ChangesWriter, author_names, notes
 from .facts import Describer
 from .gzipped import gzip_writer
-from .home import home, search_index
+from .home import Home, home, search_index
 from .index import SiteIndex
 from .interface import check_page_languages, interface, interface_languages
 from .jsonld_island import plain_dates, script_json
@@ -526,7 +528,10 @@ class SiteBuilder:
         """Write everything but the pages and dumps; returns the files written and the
         metadata quality score of the description."""
         files = self._copies()
-        history = self._history()
+        made: list[releases.History] = []
+        # The history is worked out here while helpers make the index page's contents.
+        shown = self._home_pages(meanwhile=lambda: made.append(self._history(dumps)))
+        history = made[0]
         changes = ChangesWriter(
             self.site, self.iris, history, set(self.resources), self._author_names()
         )
@@ -538,7 +543,7 @@ class SiteBuilder:
         quality = mqa.assess(description, own, metadata.dcat_ap_conforms(description))
         files.update(changes.files())
         files[releases.HISTORY_FILE] = history.to_json()
-        files.update(self._index(facts, dumps, changes))
+        files.update(self._index(facts, dumps, changes, shown))
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries(history.latest.date)))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
@@ -622,13 +627,10 @@ class SiteBuilder:
         ]
         return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
 
-    def _history(self) -> releases.History:
+    def _history(self, dumps: list[metadata.Dump]) -> releases.History:
         """The release history once this publish is made, compared with the previous site."""
-        from ..graph_diff import text_of
-        from ..serialize import to_oxigraph
-
         with stage("what changed since the previous release"):
-            new = text_of(to_oxigraph(self.build.graph))
+            new = self._graph_text(dumps)
             release = releases.NewRelease(
                 self.iris.base,
                 self.version,
@@ -637,6 +639,18 @@ class SiteBuilder:
                 len(self.resources),
             )
             return releases.next_history(self.previous, new, release)
+
+    def _graph_text(self, dumps: list[metadata.Dump]) -> GraphText:
+        """The new graph as text: its N-Triples dump, just written, read as it is (its lines
+        are the text), else the graph converted."""
+        from ..graph_diff import sorted_dump_text, text_of
+        from ..serialize import to_oxigraph
+
+        path = next(
+            (self.writer.folder.file(dump.name) for dump in dumps if dump.key == "ntriples"), None
+        )
+        text = sorted_dump_text(path) if path is not None else None
+        return text if text is not None else text_of(to_oxigraph(self.build.graph))
 
     def _author_names(self) -> Callable[[str], str]:
         publisher = self._publisher()
@@ -716,18 +730,36 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
+    def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, tuple[Home, bytes]]:
+        """By language, the index page's contents and the search's index: each read from
+        every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
+        describer = Describer(self.index, self.languages)
+        by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
+
+        def made(language: str) -> tuple[Home, bytes]:
+            return (
+                home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED),
+                search_index(describer, self.resources, language),
+            )
+
+        languages = list(self.languages.all)
+        shown = fork_map(made, languages, self.processes, meanwhile=meanwhile)
+        return dict(zip(languages, shown, strict=True))
+
     def _index(
-        self, facts: metadata.DatasetFacts, dumps: list[metadata.Dump], changes: ChangesWriter
+        self,
+        facts: metadata.DatasetFacts,
+        dumps: list[metadata.Dump],
+        changes: ChangesWriter,
+        shown: dict[str, tuple[Home, bytes]],
     ) -> dict[str, bytes]:
         """The index page, the page of example queries and the search's index, in each
         language."""
-        describer = Describer(self.index, self.languages)
-        by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
         island = script_json(plain_dates(metadata.schema_dataset(facts, dumps)))
         files = {}
         for language in self.languages.all:
             page = self.languages.page("", language)
-            visitors = home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
+            visitors, search_entries = shown[language]
             files[f"{page or 'index'}.html"] = render(
                 "index.html",
                 title=self.site.title,
@@ -755,8 +787,7 @@ class SiteBuilder:
                     queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
                     **frame(self.site, QUERIES_PAGE, language),
                 )
-            search = self.languages.page("search", language)
-            files[f"{search}.json"] = search_index(describer, self.resources, language)
+            files[f"{self.languages.page('search', language)}.json"] = search_entries
         return files
 
     def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
@@ -917,7 +948,7 @@ def _keywords(graph: Graph) -> tuple[tuple[str, str], ...]:
 
 def _languages(graph: Graph) -> set[str]:
     """The languages the data's texts are written in."""
-    return {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
+    return {o.language for o in distinct_objects(graph) if isinstance(o, Literal) and o.language}
 
 
 def _eu_country(alpha2: str) -> str:
