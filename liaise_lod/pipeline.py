@@ -195,7 +195,7 @@ def _build(
     partitions: int | None,
 ) -> BuildResult:
     if not isinstance(path, Dataset):
-        streamed = _build_streamed(
+        built = _build_streamed(
             Path(path),
             Path(out),
             base,
@@ -206,8 +206,8 @@ def _build(
             shards,
             partitions,
         )
-        if streamed is not None:
-            return streamed
+        if built is not None:
+            return built
     if isinstance(path, Dataset):
         dataset = path
     else:
