@@ -253,24 +253,23 @@ def _build(
     result = _validated_since(plan, dataset, graph, iri_base, processes, strict, shacl_engine)
     if not result.report.conforms and not allow_invalid:
         raise InvalidGraphError(result.report)
-    with replacing_folder(Path(out), protect=input_path(path)) as folder:
-        try:
-            with stage("write"), long_lived():
-                result.files = write_outputs(result, folder, iri_base, processes, plan, shards)
-                kept = result.kept
-                manifest = manifests.Manifest(
-                    fingerprint=fingerprint,
-                    records=records,
-                    vocabulary_subjects=vocabulary_subjects,
-                    results=kept.results,
-                    held_back=kept.held_back,
-                    files=_digests(result.files, plan),
-                )
-                (folder / manifests.NAME).write_bytes(manifest.to_json())
-        except OSError as error:  # e.g. a full disk: the previous output stays as it was
-            raise OutputError(
-                f"could not write the output for {out}: {error.strerror or error}"
-            ) from error
+    with (
+        replacing_folder(Path(out), protect=input_path(path)) as folder,
+        _writing(out),
+        stage("write"),
+        long_lived(),
+    ):
+        result.files = write_outputs(result, folder, iri_base, processes, plan, shards)
+        kept = result.kept
+        manifest = manifests.Manifest(
+            fingerprint=fingerprint,
+            records=records,
+            vocabulary_subjects=vocabulary_subjects,
+            results=kept.results,
+            held_back=kept.held_back,
+            files=_digests(result.files, plan),
+        )
+        (folder / manifests.NAME).write_bytes(manifest.to_json())
     result.files = [Path(out) / file.name for file in result.files]
     return result
 
@@ -317,24 +316,19 @@ def _build_streamed(
         return None
     log.info("building in %d partitions, from nothing (no manifest kept)", count)
     try:
-        with replacing_folder(out, protect=input_path(path)) as folder:
-            try:
-                work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
-                spilled = streamed.load_and_spill(path, base, work, count)
-                if spilled is None:  # out of the folder, which then vanishes
-                    raise _NotStreamed
-                for name, seconds in spilled.seconds.items():
-                    log.info("%s: %.2f s", name, seconds)
-                strict = spilled.info.strict if strict is None else strict
-                layout = partitions.Layout(work, count, spilled.base)
-                stored = _Stored(spilled.info, work / streamed.SOURCES)
-                return _partitions_built(
-                    stored, layout, folder, out, allow_invalid, processes, strict, shards
-                )
-            except OSError as error:  # e.g. a full disk: the previous output stays as it was
-                raise OutputError(
-                    f"could not write the output for {out}: {error.strerror or error}"
-                ) from error
+        with replacing_folder(out, protect=input_path(path)) as folder, _writing(out):
+            work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+            spilled = streamed.load_and_spill(path, base, work, count)
+            if spilled is None:  # out of the folder, which then vanishes
+                raise _NotStreamed
+            for name, seconds in spilled.seconds.items():
+                log.info("%s: %.2f s", name, seconds)
+            strict = spilled.info.strict if strict is None else strict
+            layout = partitions.Layout(work, count, spilled.base)
+            stored = _Stored(spilled.info, work / streamed.SOURCES)
+            return _partitions_built(
+                stored, layout, folder, out, allow_invalid, processes, strict, shards
+            )
     except _NotStreamed:  # ``_partition_count`` says why
         return None
 
@@ -394,17 +388,12 @@ def _build_in_partitions(
 ) -> BuildResult:
     """``build`` a partition at a time (see ``_internal.partitions``): the same files."""
     log.info("building in %d partitions, from nothing (no manifest kept)", count)
-    with replacing_folder(out, protect=input_path(path)) as folder:
-        try:
-            work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
-            layout = partitions.Layout(work, count, base)
-            return _partitions_built(
-                loaded, layout, folder, out, allow_invalid, processes, strict, shards
-            )
-        except OSError as error:  # e.g. a full disk: the previous output stays as it was
-            raise OutputError(
-                f"could not write the output for {out}: {error.strerror or error}"
-            ) from error
+    with replacing_folder(out, protect=input_path(path)) as folder, _writing(out):
+        work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+        layout = partitions.Layout(work, count, base)
+        return _partitions_built(
+            loaded, layout, folder, out, allow_invalid, processes, strict, shards
+        )
 
 
 def _partitions_built(
@@ -675,6 +664,18 @@ def _resolved(out: Path) -> Path:
         raise _unusable(out, "its name holds a NUL character") from None
     except OSError as error:
         raise _output_error(out, error) from None
+
+
+@contextmanager
+def _writing(out: str | Path) -> Iterator[None]:
+    """An ``OSError`` while the output is written (a full disk, say) as an ``OutputError``:
+    the previous output stays as it was."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(
+            f"could not write the output for {out}: {error.strerror or error}"
+        ) from error
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import shutil
 import sys
 
 import pytest
+from test_partitions import files_of
 
 from conftest import EXAMPLE, REPO
 from liaise_lod import pipeline, validation
@@ -22,14 +23,6 @@ from liaise_lod.pipeline import build
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import synthetic
-
-
-def files_of(folder):
-    return {
-        path.name: path.read_bytes()
-        for path in sorted(folder.iterdir())
-        if path.is_file() and path.name != ".liaise-lod-manifest"
-    }
 
 
 def test_an_input_error_comes_back_from_another_process_whole():
