@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_publish import reference_loop_seconds
+
 import synthetic
 
 
@@ -146,15 +148,6 @@ def file_system_floor(site: Path, copy: Path) -> None:
     shutil.rmtree(copy)
     removed = time.perf_counter() - start
     print(f"file-system floor: {files} files linked in {linked:.2f} s, removed in {removed:.2f} s")
-
-
-def reference_loop_seconds() -> float:
-    """Seconds a fixed pure-Python loop takes now: the machine's speed during the run."""
-    start = time.perf_counter()
-    total = 0
-    for number in range(10_000_000):
-        total += number
-    return time.perf_counter() - start
 
 
 def main_publish(projects: int, processes: int | None) -> None:

@@ -30,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_publish import reference_loop_seconds
+
 import synthetic
 
 
@@ -51,15 +53,6 @@ def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + helpers.ru_utime + helpers.ru_stime
-
-
-def reference_loop_seconds() -> float:
-    """Seconds a fixed pure-Python loop takes now: the machine's speed during the run."""
-    start = time.perf_counter()
-    total = 0
-    for number in range(10_000_000):
-        total += number
-    return time.perf_counter() - start
 
 
 def helpers_peak_mib() -> float:

@@ -36,19 +36,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_publish import reference_loop_seconds
+
 import synthetic
 
 ENGINES = ("tuned", "plain", "topbraid")
-
-
-def reference_loop_seconds() -> float:
-    """Seconds a fixed pure-Python loop takes now: how fast this machine was during the run
-    (its speed varies by half from hour to hour, and other jobs may be running)."""
-    start = time.perf_counter()
-    total = 0
-    for number in range(10_000_000):
-        total += number
-    return time.perf_counter() - start
 
 
 def peak_mib(who: int) -> float:
