@@ -314,10 +314,8 @@ def _build_streamed(
     count = _streamed_count(path, requested, shacl_engine)
     if count <= 1:
         return None
-    log.info("building in %d partitions, from nothing (no manifest kept)", count)
     try:
-        with replacing_folder(out, protect=input_path(path)) as folder, _writing(out):
-            work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+        with _partitions_folder(out, path, count) as (folder, work):
             spilled = streamed.load_and_spill(path, base, work, count)
             if spilled is None:  # out of the folder, which then vanishes
                 raise _NotStreamed
@@ -387,13 +385,22 @@ def _build_in_partitions(
     shards: int | None,
 ) -> BuildResult:
     """``build`` a partition at a time (see ``_internal.partitions``): the same files."""
-    log.info("building in %d partitions, from nothing (no manifest kept)", count)
-    with replacing_folder(out, protect=input_path(path)) as folder, _writing(out):
-        work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+    with _partitions_folder(out, path, count) as (folder, work):
         layout = partitions.Layout(work, count, base)
         return _partitions_built(
             loaded, layout, folder, out, allow_invalid, processes, strict, shards
         )
+
+
+@contextmanager
+def _partitions_folder(
+    out: Path, path: str | Path | Dataset, count: int
+) -> Iterator[tuple[Path, Path]]:
+    """The folder that replaces ``out`` once built, and a work folder in it for the
+    partitions' files."""
+    log.info("building in %d partitions, from nothing (no manifest kept)", count)
+    with replacing_folder(out, protect=input_path(path)) as folder, _writing(out):
+        yield folder, Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
 
 
 def _partitions_built(
