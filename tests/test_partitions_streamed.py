@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import pickle
 import shutil
+import signal
 import sys
 
 import pytest
@@ -15,8 +17,8 @@ from test_partitions import files_of
 
 from conftest import EXAMPLE, REPO
 from liaise_lod import pipeline, validation
-from liaise_lod._internal import partitions
-from liaise_lod.errors import InputError, InvalidGraphError, Problem
+from liaise_lod._internal import partitions, streamed
+from liaise_lod.errors import InputError, InvalidGraphError, LiaiseError, Problem
 from liaise_lod.load import count_records, load_dataset
 from liaise_lod.model import Record
 from liaise_lod.pipeline import build
@@ -144,3 +146,19 @@ def test_results_are_located_in_json_files_as_in_a_whole_build(tmp_path, monkeyp
     with pytest.raises(InvalidGraphError):
         build(data, tmp_path / "many", partitions=3)
     assert not (tmp_path / "many").exists()
+
+
+def test_a_loading_process_that_dies_is_not_blamed_on_helpers(tmp_path, monkeypatch):
+    """It is started whatever ``-j`` says: the message must not suggest ``-j 1``."""
+    data = synthetic.write(tmp_path / "data", 3)
+
+    def killed(*arguments):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(streamed, "_load_and_spill", killed)
+    with pytest.raises(LiaiseError) as died:
+        build(data, tmp_path / "out", partitions=2, processes=1)
+    message = str(died.value)
+    assert "loads the dataset" in message and "exit code -9" in message
+    assert "-j" not in message
+    assert not (tmp_path / "out").exists()
