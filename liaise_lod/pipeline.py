@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -20,6 +19,7 @@ from ._internal import incremental as incremental_build
 from ._internal import manifest as manifests
 from ._internal.allocation import long_lived
 from ._internal.exchange import exchange
+from ._internal.kept import Kept
 from ._internal.parallel import can_fork
 from ._internal.progress import log, stage
 from ._internal.resources import vocab_dir
@@ -62,7 +62,7 @@ class BuildResult:
     report: ValidationReport
     files: list[Path] = field(default_factory=list)
     #: the results as the output's manifest keeps them
-    kept: Any = field(default=None, repr=False)
+    kept: Kept = field(default_factory=Kept, repr=False)
     #: the triples written, where ``graph`` does not hold them (a build in partitions keeps none)
     triple_count: int | None = None
 
@@ -424,14 +424,16 @@ def _partitions_built(
                 partitions.partition_work,
                 range(count),
                 min(count, engine.width(count, 2, processes)),
-                shared=(layout,),
+                shared=(layout, strict),
             )
         with stage("write"):
             dumps = partitions.merge_dumps(layout, folder / DUMP_NAME)
-        found = [pair for summary in summaries for pair in summary.found]
+        kept = Kept()
+        for summary in summaries:
+            kept.merge(summary.kept)
         rich = partitions.rich_findings(summaries)
         dataset, sources = loaded.reported(base)
-        result = _reported(found, _Kept(), dataset, new_graph(), base, strict, rich, sources)
+        result = _reported([], kept, dataset, new_graph(), base, strict, rich, sources)
     finally:
         loaded.close()
     shutil.rmtree(work)
@@ -468,14 +470,6 @@ def _dump_files() -> dict[str, Path]:
     return {fmt.name: Path(f"{DUMP_NAME}{fmt.extension}") for fmt in graph_formats()}
 
 
-@dataclass
-class _Kept:
-    """Validation results as a manifest keeps them (see ``_internal.manifest``)."""
-
-    results: list = field(default_factory=list)
-    held_back: dict[str, int] = field(default_factory=dict)
-
-
 def _validated_since(
     plan: incremental_build.Plan | None,
     dataset: Dataset,
@@ -497,7 +491,7 @@ def _validated_since(
             if meanwhile is not None:
                 meanwhile()
             again = {str(node) for node in focus}
-            kept = _Kept(
+            kept = Kept(
                 [result for result in plan.previous.results if result[0] not in again],
                 {n: count for n, count in plan.previous.held_back.items() if n not in again},
             )
@@ -506,13 +500,13 @@ def _validated_since(
             found = find_results(
                 graph, base=base, processes=processes, engine=engine, meanwhile=meanwhile
             )
-            kept = _Kept()
+            kept = Kept()
         return _reported(found, kept, dataset, graph, base, strict)
 
 
 def _reported(
     found: list[tuple[ValidationResult, Description]],
-    kept: _Kept,
+    kept: Kept,
     dataset: Dataset,
     graph: Graph,
     base: str,
@@ -523,15 +517,9 @@ def _reported(
     """The build's report from what validation ``found`` (added to what was ``kept``);
     ``rich``: the rich-result findings, found already (see ``report_of``); ``sources``: where
     the records were written (default: as ``dataset`` says)."""
-    completeness = completeness_shapes(base)
-    for result, description in found:
-        if strict or result.source_shape not in completeness:
-            kept.results.append(_encoded(result, description))
-        else:
-            kept.held_back[result.focus_node] = kept.held_back.get(result.focus_node, 0) + 1
-    kept.results.sort(key=lambda encoded: [part or "" for part in encoded[:6]])
+    kept.add(found, strict, completeness_shapes(base))
     report = report_of(
-        [_decoded(encoded) for encoded in kept.results],
+        kept.in_order(),
         graph,
         base=base,
         sources=dataset_sources(dataset, base) if sources is None else sources,
@@ -541,24 +529,6 @@ def _reported(
         rich=rich,
     )
     return BuildResult(dataset, graph, report, kept=kept)
-
-
-def _encoded(result: ValidationResult, description: Description) -> list:
-    return [
-        result.focus_node,
-        result.path,
-        result.value,
-        result.severity,
-        result.message,
-        result.source_shape,
-        manifests.encode_node(description),
-    ]
-
-
-def _decoded(encoded: list) -> tuple[ValidationResult, Description]:
-    focus, path, value, severity, message, shape, description = encoded
-    result = ValidationResult(focus, path, value, severity, message, shape)
-    return result, manifests.decode_node(description)
 
 
 def write_outputs(

@@ -54,9 +54,9 @@ def test_no_record_is_held_here_while_the_partitions_are_validated(tmp_path, mon
         gc.collect()
         return sum(1 for thing in gc.get_objects() if isinstance(thing, Record))
 
-    def counting_work(layout, number):
+    def counting_work(layout, strict, number):
         alive.append(records_alive())
-        return real_work(layout, number)
+        return real_work(layout, strict, number)
 
     monkeypatch.setattr(partitions, "partition_work", counting_work)
     before = records_alive()  # those other tests left
