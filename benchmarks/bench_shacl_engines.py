@@ -11,10 +11,12 @@ Engines, each in a fresh process on the same graph (loaded and mapped there):
 - ``topbraid``: TopBraid SHACL in Java (``pip install 'liaise-lod[topbraid]'``), including
   writing the graph as N-Triples for it and reading its report back; ``--topbraid-jars DIR``
   and ``--java-home DIR`` try another TopBraid release or Java runtime (e.g. TopBraid 1.5 with
-  Jena 6 needs Java 21).
+  Jena 6 needs Java 21), and each ``--topbraid-variant NAME JARS JAVA_HOME`` adds a row NAME:
+  TopBraid with those jars on that Java, beside the others in the same run.
 
-Printed per engine: seconds to validate (and, for TopBraid, its parts), the Python process's
-peak memory and its largest child's (Java, or a forked pySHACL helper), the number of results
+Printed per engine: seconds to validate (and, for TopBraid, its parts), the CPU seconds of the
+process (load, map and validate) and of its children, the Python process's peak memory and its
+largest child's (Java, or a forked pySHACL helper), the number of results
 and whether they are the baseline's, result for result (focus node, path, value, severity,
 source shape and constraint component). With ``--cli``, `liaise-lod validate --strict` is also
 timed whole for each engine that runs from the command line, with its peak memory (GNU time).
@@ -52,7 +54,7 @@ def cpu_seconds(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_one(folder: Path, engine: str, out: Path, jars: str | None) -> None:
+def run_one(folder: Path, engine: str, out: Path, jars: str | None, java_home: str | None) -> None:
     """Load, map and validate ``folder`` with ``engine``; figures and results into ``out``."""
     from liaise_lod._internal.progress import log
     from liaise_lod.load import load_dataset
@@ -70,10 +72,12 @@ def run_one(folder: Path, engine: str, out: Path, jars: str | None) -> None:
 
     log.addHandler(Stages())  # type: ignore[arg-type]
     log.setLevel("INFO")
-    if jars:
-        from liaise_lod._internal import topbraid
+    from liaise_lod._internal import topbraid
 
-        topbraid.jars = lambda: Path(jars)
+    if jars:
+        topbraid.jars = lambda: Path(jars).resolve()  # Java runs in a folder of its own
+    if java_home:
+        topbraid.java = lambda: str(Path(java_home).resolve() / "bin" / "java")
     start = time.perf_counter()
     dataset = load_dataset(folder)
     loaded = time.perf_counter()
@@ -140,41 +144,68 @@ def main() -> None:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--topbraid-jars", help="a folder of TopBraid SHACL jars to use instead")
     parser.add_argument("--java-home", help="the Java runtime TopBraid runs on (JAVA_HOME)")
+    parser.add_argument(
+        "--topbraid-variant",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("NAME", "JARS", "JAVA_HOME"),
+        help="also TopBraid with these jars on this Java, as the row NAME",
+    )
     parser.add_argument("--cli", action="store_true", help="also time `liaise-lod validate`")
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         folder, engine, out = args.one
-        run_one(Path(folder), engine, Path(out), args.topbraid_jars)
+        run_one(Path(folder), engine, Path(out), args.topbraid_jars, args.java_home)
         return
     env = dict(os.environ)
     if args.java_home:
         env["JAVA_HOME"] = args.java_home
-    java = subprocess.run(
-        [str(Path(args.java_home) / "bin" / "java") if args.java_home else "java", "-version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stderr.splitlines()
-    print(f"Java: {java[0] if java else 'none'}; cores: {os.cpu_count()}; load: {os.getloadavg()}")
-    engines = args.engines.split(",")
+    # name: (engine, jars, Java home), each run in a process of its own
+    rows_to_run = {
+        engine: (engine, args.topbraid_jars, args.java_home) for engine in args.engines.split(",")
+    }
+    rows_to_run.update(
+        {name: ("topbraid", jars, home) for name, jars, home in args.topbraid_variant}
+    )
+    for name, (engine, _, home) in rows_to_run.items():
+        if engine == "topbraid":
+            print(f"{name}: {java_version(home)}")
+    print(f"cores: {os.cpu_count()}; load average: {load()}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = synthetic.write(Path(tmp) / "data", size)
-            loop = reference_loop_seconds()
+            loop, load_before = reference_loop_seconds(), load()
             rows = {}
-            for engine in engines:
-                out = Path(tmp) / f"{engine}.pickle"
+            for name, (engine, jars, home) in rows_to_run.items():
+                out = Path(tmp) / f"{name}.pickle"
                 command = [sys.executable, __file__, "--one", str(folder), engine, str(out)]
-                if args.topbraid_jars:
-                    command += ["--topbraid-jars", args.topbraid_jars]
+                command += ["--topbraid-jars", jars] if jars else []
+                command += ["--java-home", home] if home else []
                 subprocess.run(command, env=env, check=True)
-                rows[engine] = pickle.loads(out.read_bytes())
+                rows[name] = pickle.loads(out.read_bytes())
             cli = {}
             if args.cli:
                 for engine in ("pyshacl", "topbraid"):
                     cli[engine] = run_cli(folder, engine, env)
             print_size(size, rows, cli, loop, reference_loop_seconds())
+            print(f"load average: {load_before} before, {load()} after")
+
+
+def java_version(home: str | None) -> str:
+    """The first line of ``java -version`` for the Java in ``home``, else the one TopBraid uses."""
+    from liaise_lod._internal import topbraid
+
+    java = str(Path(home) / "bin" / "java") if home else topbraid.java()
+    if java is None:
+        return "no Java"
+    printed = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+    return f"{java}: {(printed.stderr.splitlines() or ['?'])[0]}"
+
+
+def load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def print_size(size: int, rows: dict, cli: dict, loop: float, loop_after: float) -> None:
@@ -183,8 +214,8 @@ def print_size(size: int, rows: dict, cli: dict, loop: float, loop_after: float)
     print(f"reference loop: {loop:.2f} s before, {loop_after:.2f} s after (lower is faster)")
     print(f"load {first['load']:.1f} s, map {first['map']:.1f} s (rdflib graph, in each process)")
     baseline = rows.get("tuned", (None, None))[1]
-    heading = f"{'engine':<10} {'validate s':>10} {'peak MiB':>9} {'child MiB':>10}"
-    print(f"{heading} {'results':>8}  agreement")
+    heading = f"{'engine':<10} {'validate s':>10} {'CPU s':>7} {'child CPU':>9}"
+    print(f"{heading} {'peak MiB':>9} {'child MiB':>10} {'results':>8}  agreement")
     for engine, (figures, results) in rows.items():
         if baseline is None or engine == "tuned":
             agreement = "baseline" if engine == "tuned" else "-"
@@ -194,7 +225,8 @@ def print_size(size: int, rows: dict, cli: dict, loop: float, loop_after: float)
             extra, missing = results - baseline, baseline - results
             agreement = f"{sum(extra.values())} more, {sum(missing.values())} fewer"
         print(
-            f"{engine:<10} {figures['validate']:>10.1f} {figures['peak']:>9.0f} "
+            f"{engine:<10} {figures['validate']:>10.1f} {figures['cpu']:>7.1f} "
+            f"{figures['child_cpu']:>9.1f} {figures['peak']:>9.0f} "
             f"{figures['child_peak']:>10.0f} {figures['results']:>8}  {agreement}"
         )
         for name, seconds in figures["stages"].items():

