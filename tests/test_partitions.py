@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
+import os
 import sys
+import weakref
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from conftest import EXAMPLE, MINI, REPO
 from liaise_lod import rich_results
 from liaise_lod._internal import partitions
+from liaise_lod._internal.allocation import long_lived
 from liaise_lod._internal.kept import Kept, encoded
 from liaise_lod.cli import main
 from liaise_lod.errors import InvalidGraphError
@@ -65,22 +67,30 @@ def test_a_generated_dataset_built_in_partitions_is_byte_identical(tmp_path):
     assert files_of(tmp_path / "many") == files_of(tmp_path / "one")
 
 
-def test_a_partition_s_graph_is_freed_before_the_next_one(tmp_path):
-    """Its graph is in reference cycles: left to Python's rare full collections, a process
-    would hold several partitions' graphs at once."""
-    graph = to_graph(load_dataset(synthetic.write(tmp_path / "data", 6)))
+def test_a_partition_s_graph_is_freed_before_the_next_one(tmp_path, monkeypatch):
+    """Its graph is in reference cycles, which validation keeps from the collector (see
+    ``allocation.long_lived``), as ``fork_map`` does for as long as its processes work: a
+    process working one partition after another held every graph it had made. Each is made
+    in a process of its own."""
     layout = partitions.Layout(tmp_path / "work", 3, synthetic.BASE)
-    partitions.spill_graph(graph, layout)
-    del graph
-    gc.collect()
+    partitions.spill_graph(to_graph(load_dataset(synthetic.write(tmp_path / "data", 6))), layout)
+    real_read = partitions.read_partition
+    made, makers = [], tmp_path / "makers"
 
-    def graphs_in_memory():  # unreachable ones included, until they are collected
-        return sum(1 for thing in gc.get_objects() if isinstance(thing, Graph))
+    def reading(layout, number):
+        graph = real_read(layout, number)
+        made.append(weakref.ref(graph))
+        with makers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return graph
 
-    before = graphs_in_memory()
-    for number in range(3):
-        partitions.partition_work(layout, False, number)
-        assert graphs_in_memory() == before
+    monkeypatch.setattr(partitions, "read_partition", reading)
+    with long_lived():  # as in ``fork_map``
+        for number in range(3):
+            partitions.partition_work(layout, False, number)
+            assert not [ref for ref in made if ref() is not None]
+    assert str(os.getpid()) not in makers.read_text().split()
+    assert len(makers.read_text().split()) == 3
 
 
 def test_validation_in_partitions_finds_what_a_whole_validation_finds(tmp_path):

@@ -159,6 +159,20 @@ def within(
         helper.stop()
 
 
+def isolated(work: Callable[[], Result], died: Callable[[int | None], BaseException]) -> Result:
+    """``work()`` computed in a forked process of its own, so that all it allocated goes back
+    to the system when it ends (what the collector was kept from walking, what the allocators
+    kept for reuse), where this process may fork; else here. A process that ends without its
+    result raises ``died(exit code)``."""
+    if not can_fork() or multiprocessing.current_process().daemon:  # a Dask worker, say
+        return work()
+    helper = _Helper(work)
+    try:
+        return helper.result(died)
+    finally:
+        helper.stop()
+
+
 def _here(work: Callable, items: Sequence, on_progress: Callable[[int], None] | None) -> list:
     results = []
     for item in items:

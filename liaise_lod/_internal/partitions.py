@@ -25,7 +25,7 @@ import gc
 import hashlib
 import heapq
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from .. import rich_results
+from ..errors import LiaiseError
 from ..formats import graph_formats
 from ..iris import Iris
 from ..kinds import record_kinds
@@ -44,6 +45,7 @@ from ..model import Dataset
 from ..namespaces import RDF_TYPE, SCHEMA, XSD_STRING
 from .allocation import bulk_allocation
 from .kept import Kept
+from .parallel import isolated
 from .reach import reach_of
 from .store import by_subject
 
@@ -272,14 +274,26 @@ def partition_work(layout: Layout, strict: bool, number: int) -> PartitionSummar
     """Read partition ``number`` back, write its chunks of the dumps, validate it; what it found
     (the results of the completeness shapes only counted, unless ``strict``).
 
-    Plain arguments and a picklable result: it runs here, in a forked process or elsewhere."""
-    summary = _partition_summary(layout, strict, number)
-    # The partition's graph is garbage now, but in reference cycles (rdflib's namespace manager
-    # points back at its graph), which only a full collection frees, and Python runs one
-    # rarely: without this, a process holds the graphs of several partitions at once (80,000
-    # synthetic projects: 4.5 GiB a process, against 1.3 GiB for one partition's).
-    gc.collect()
+    Plain arguments and a picklable result: it runs here, in a forked process or elsewhere.
+    Each partition is worked in a process of its own where one can be forked: its graph is in
+    reference cycles (rdflib's namespace manager points back at its graph), which validation
+    keeps from the collector while it runs, and inside ``fork_map`` until every partition is
+    done, so a process working one partition after another held them all (80,000 synthetic
+    projects: 4 GiB a process, against half a GiB for one partition)."""
+    summary = isolated(lambda: _partition_summary(layout, strict, number), _died(number))
+    gc.collect()  # where it ran here
     return summary
+
+
+def _died(number: int) -> Callable[[int | None], LiaiseError]:
+    def died(exit_code: int | None) -> LiaiseError:
+        return LiaiseError(
+            f"the process that validates partition {number + 1} ended without its result (exit "
+            f"code {exit_code}), perhaps out of memory: more partitions (--partitions) make "
+            "each one smaller"
+        )
+
+    return died
 
 
 def _partition_summary(layout: Layout, strict: bool, number: int) -> PartitionSummary:

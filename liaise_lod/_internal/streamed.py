@@ -24,7 +24,7 @@ from ..iris import Iris
 from ..load import Path_, load_dataset, locator
 from ..model import Dataset, DatasetInfo
 from . import partitions
-from .parallel import within
+from .parallel import isolated
 
 SOURCES = "sources.sqlite"
 #: What a loaded record takes, measured (80,000 synthetic projects: 1,296,000 records, 1,917 MiB).
@@ -46,11 +46,7 @@ class Spilled:
 def load_and_spill(path: Path, base: str | None, folder: Path, count: int) -> Spilled | None:
     """Load ``path`` and spill it into ``count`` partitions in ``folder``, in a forked process;
     ``None`` if the shapes cannot be validated in partitions (build it whole)."""
-    return within(lambda: _load_and_spill(path, base, folder, count), None, _never, _died)
-
-
-def _never() -> BaseException:  # no time limit is set
-    raise AssertionError("unreachable")
+    return isolated(lambda: _load_and_spill(path, base, folder, count), _died)
 
 
 def _died(exit_code: int | None) -> LiaiseError:
