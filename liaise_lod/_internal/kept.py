@@ -2,10 +2,10 @@
 that merges the partitions.
 
 Plain values (strings, lists, a JSON-like description), never rdflib terms: a large build finds
-hundreds of thousands of results (80,000 synthetic projects: 576,000 completeness warnings),
-and as terms and tuples each took some forty objects, held until the report was made and
-pickled from process to process. Completeness warnings left out of the report are only
-counted, by focus node (``held_back``), as the report needs no more of them.
+hundreds of thousands of results, each of which took dozens of objects as terms and tuples,
+held until the report was made and pickled from process to process. Completeness warnings
+left out of the report are only counted, by focus node (``held_back``), as the report needs
+no more of them.
 """
 
 from __future__ import annotations

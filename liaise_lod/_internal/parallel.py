@@ -13,6 +13,7 @@ it (``PR_SET_PDEATHSIG``), elsewhere it watches for its parent to change.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -165,7 +166,10 @@ def isolated(work: Callable[[], Result], died: Callable[[int | None], BaseExcept
     kept for reuse), where this process may fork; else here. A process that ends without its
     result raises ``died(exit code)``."""
     if not can_fork() or multiprocessing.current_process().daemon:  # a Dask worker, say
-        return work()
+        try:
+            return work()
+        finally:
+            gc.collect()  # what can be given back here: its garbage in reference cycles
     helper = _Helper(work)
     try:
         return helper.result(died)

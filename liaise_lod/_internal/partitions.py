@@ -21,7 +21,6 @@ shared out:
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import sqlite3
@@ -278,11 +277,8 @@ def partition_work(layout: Layout, strict: bool, number: int) -> PartitionSummar
     Each partition is worked in a process of its own where one can be forked: its graph is in
     reference cycles (rdflib's namespace manager points back at its graph), which validation
     keeps from the collector while it runs, and inside ``fork_map`` until every partition is
-    done, so a process working one partition after another held them all (80,000 synthetic
-    projects: 4 GiB a process, against half a GiB for one partition)."""
-    summary = isolated(lambda: _partition_summary(layout, strict, number), _died(number))
-    gc.collect()  # where it ran here
-    return summary
+    done, so a process working one partition after another would hold them all."""
+    return isolated(lambda: _partition_summary(layout, strict, number), _died(number))
 
 
 def _died(number: int) -> Callable[[int | None], LiaiseError]:
