@@ -1,6 +1,6 @@
 """Benchmark ``publish`` on synthetic datasets.
 
-    python benchmarks/bench_publish.py 1000 10000
+    python benchmarks/bench_publish.py 1000 10000 [--partitions N] [-j N]
 
 prints, per size, the seconds ``publish`` took in all (validation included), pages per second,
 the number of files, the site's size on disk and peak memory, then the time of each stage.
@@ -64,7 +64,7 @@ def reference_loop_seconds() -> float:
     return time.perf_counter() - start
 
 
-def run_one(projects: int) -> None:
+def run_one(projects: int, partitions: int | None, processes: int | None) -> None:
     from liaise_lod._internal.progress import log
     from liaise_lod.publish import Settings, publish
 
@@ -76,14 +76,15 @@ def run_one(projects: int) -> None:
         loop_before = reference_loop_seconds()
         folder = synthetic.write(Path(tmp) / "data", projects)
         start = time.perf_counter()
-        result = publish(folder, Path(tmp) / "site", Settings(modified="2026-01-01"))
+        settings = Settings(modified="2026-01-01", partitions=partitions, processes=processes)
+        result = publish(folder, Path(tmp) / "site", settings)
         seconds = time.perf_counter() - start
         loops = (loop_before, reference_loop_seconds())
         site = Path(tmp) / "site"
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         pages = len(result.pages)
         print(
-            f"{projects:>6} projects: {len(result.build.graph):>8} triples, {pages:>6} pages, "
+            f"{projects:>6} projects: {result.build.triples_written:>8} triples, {pages:>6} pages, "
             f"{len(result.files):>6} files, {seconds:7.1f} s, {pages / seconds:7.0f} pages/s, "
             f"site {size / 2**20:7.1f} MiB, peak {_peak_mib():.0f} MiB "
             f"(helpers {_helpers_mib():.0f})",
@@ -100,13 +101,24 @@ def run_one(projects: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument(
+        "--partitions", type=int, help="publish in N partitions (default: as publish chooses)"
+    )
+    parser.add_argument(
+        "-j", "--processes", type=int, default=1, help="processes (default 1; 0: one per core)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    processes = args.processes or None
     if args.one:
-        run_one(args.one)
+        run_one(args.one, args.partitions, processes)
         return
     for size in args.sizes:
-        subprocess.run([sys.executable, __file__, "--one", str(size)], check=True)
+        options = ["-j", str(args.processes)]
+        if args.partitions is not None:
+            options += ["--partitions", str(args.partitions)]
+        command = [sys.executable, __file__, "--one", str(size), *options]
+        subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

@@ -135,13 +135,18 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         help="build from nothing, not reusing what an earlier build left in the output "
         "(the files are the same either way)",
     )
+    _partitions_argument(parser, "50,000 records")
+
+
+def _partitions_argument(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--partitions",
         type=_positive,
         metavar="N",
         help="map, validate and write the dataset in N parts, one at a time, so that memory "
-        "follows the part's size (default: one part per 50,000 records; the files are the "
-        "same either way)",
+        f"follows the part's size (default: one part per {default}; the files are the "
+        "same either way, but a build in parts keeps no manifest, so the next one is from "
+        "nothing too)",
     )
 
 
@@ -521,6 +526,7 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         help="publish from nothing, not reusing what an earlier publish left in the site "
         "(the files are the same either way)",
     )
+    _partitions_argument(parser, "50,000 records above 200,000 records, else one part")
 
 
 @command("publish", "validate a dataset and write a static Linked Data site")(_publish_arguments)
@@ -541,6 +547,7 @@ def run_publish(args: argparse.Namespace) -> int:
         shards=args.shards,
         parallel=args.engine,
         scheduler=args.scheduler,
+        partitions=args.partitions,
     )
     bar = ProgressBar("publishing", "pages", minimum=500)  # small sites are done in a blink
     try:

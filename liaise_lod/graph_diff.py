@@ -112,6 +112,50 @@ def sorted_dump_text(path: Path, version: str | None = None) -> GraphText | None
     return GraphText(lines)
 
 
+class DumpText(GraphText):
+    """An N-Triples dump liaise-lod wrote, as a ``GraphText`` whose version and size were read
+    as a stream: its lines are read (as ``sorted_dump_text`` reads them) only when they are
+    asked for, as a comparison does; a dump of millions of triples is gigabytes of lines."""
+
+    def __init__(self, path: Path, version: str, count: int) -> None:
+        self.path = path
+        self.count = count
+        self.__dict__["version"] = version  # the cached property's value, known already
+
+    @cached_property
+    def lines(self) -> list[str]:
+        text = sorted_dump_text(self.path)
+        if text is None:
+            raise ConfigError(f"{self.path} changed while it was read")
+        return text.lines
+
+    def __len__(self) -> int:
+        return self.count
+
+    @classmethod
+    def of(cls, path: Path) -> DumpText | None:
+        """The dump at ``path`` (gzipped or not), read once, a line at a time; ``None`` where
+        ``sorted_dump_text`` would give none (see there), or a line repeats the one before."""
+        opener = gzip.open if path.suffix == ".gz" else open
+        digest, count, previous = hashlib.sha256(), 0, b""
+        try:
+            with opener(path, "rb") as stream:
+                for line in stream:
+                    digest.update(line)
+                    line.decode("utf-8")
+                    if line == previous or not line.endswith(b" .\n"):
+                        return None
+                    if line.startswith(b"_:") or (
+                        b" _:" in line and _has_blank_node(line.decode())
+                    ):
+                        return None
+                    previous = line
+                    count += 1
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+            return None
+        return cls(path, VERSION_PREFIX + digest.hexdigest(), count)
+
+
 def _dump_text(path: Path, version: str | None) -> str | None:
     opener = gzip.open if path.suffix == ".gz" else open
     try:

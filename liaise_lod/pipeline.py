@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -285,13 +286,18 @@ def _partition_count(dataset: Dataset, requested: int | None, engine: str, base:
     return count
 
 
+def _can_stream() -> bool:
+    """Whether a dataset can be loaded and spilled by a process of its own (see
+    ``_internal.streamed``)."""
+    # Under a Dask engine, threads of its client run here: no forking under them.
+    return can_fork() and isinstance(engines.current(), engines.ForkEngine)
+
+
 def _streamed_count(path: Path, requested: int | None, engine: str) -> int:
     """The partitions of a build whose dataset is loaded in a process of its own (see
     ``_internal.streamed``); 1: build as usual (a small dataset, another engine)."""
-    if engine != "pyshacl" or not can_fork():
+    if engine != "pyshacl" or not _can_stream():
         return 1
-    if not isinstance(engines.current(), engines.ForkEngine):
-        return 1  # threads of a Dask client run here: no forking under them
     if requested is not None:
         return requested
     above = partitions.RECORDS_PER_PARTITION + 1
@@ -316,19 +322,58 @@ def _build_streamed(
         return None
     try:
         with _partitions_folder(out, path, count) as (folder, work):
-            spilled = streamed.load_and_spill(path, base, work, count)
+            spilled = spilt(path, base, work, count)
             if spilled is None:  # out of the folder, which then vanishes
                 raise _NotStreamed
-            for name, seconds in spilled.seconds.items():
-                log.info("%s: %.2f s", name, seconds)
             strict = spilled.info.strict if strict is None else strict
             layout = partitions.Layout(work, count, spilled.base)
-            stored = _Stored(spilled.info, work / streamed.SOURCES)
             return _partitions_built(
-                stored, layout, folder, out, allow_invalid, processes, strict, shards
+                spilled.source, layout, folder, out, allow_invalid, processes, strict, shards
             )
     except _NotStreamed:  # ``_partition_count`` says why
         return None
+
+
+@dataclass
+class Spilt:
+    """A dataset spilled into the files of its partitions (see ``spilt``)."""
+
+    source: _Loaded | _Stored
+    info: DatasetInfo
+    base: str
+    #: what ``describe`` made of the dataset
+    described: Any
+
+
+def spilt(
+    path: str | Path | Dataset,
+    base: str | None,
+    work: Path,
+    count: int,
+    describe: Callable[[Dataset, str], Any] | None = None,
+) -> Spilt | None:
+    """The dataset at ``path``, to be spilled into ``count`` partitions in ``work`` (by a
+    process of its own that loads it, where one can be forked; else by ``partitions_validated``);
+    ``None`` if the shapes cannot be validated in partitions. ``describe(dataset, base)``: what
+    else is needed of the records (small: it may be sent back from that process)."""
+    if not isinstance(path, Dataset) and _can_stream():
+        spilled = streamed.load_and_spill(Path(path), base, work, count, describe)
+        if spilled is None:
+            return None
+        for name, seconds in spilled.seconds.items():
+            log.info("%s: %.2f s", name, seconds)
+        stored = _Stored(spilled.info, work / streamed.SOURCES)
+        return Spilt(stored, spilled.info, spilled.base, spilled.described)
+    if isinstance(path, Dataset):
+        dataset = path
+    else:
+        with stage("load"):
+            dataset = load_dataset(Path(path))
+    iri_base = Iris(base or dataset.info.base).base
+    if not partitions.can_partition(iri_base):
+        return None
+    described = describe(dataset, iri_base) if describe is not None else None
+    return Spilt(_Loaded(dataset), dataset.info, iri_base, described)
 
 
 class _NotStreamed(Exception):
@@ -415,7 +460,30 @@ def _partitions_built(
 ) -> BuildResult:
     """The partitions of ``layout`` (spilled here if not yet) validated and merged into the
     dumps in ``folder``, with the report; ``OSError`` on a failure to write."""
-    work, count, base = layout.folder, layout.count, layout.base
+    result, dumps, _ = partitions_validated(loaded, layout, folder / DUMP_NAME, processes, strict)
+    shutil.rmtree(layout.folder)
+    if not result.report.conforms and not allow_invalid:
+        raise InvalidGraphError(result.report)
+    with stage("write"):
+        result.files = write_outputs(result, folder, layout.base, shards=shards, dumps=dumps)
+    result.files = [out / file.name for file in result.files]
+    return result
+
+
+def partitions_validated(
+    loaded: _Loaded | _Stored,
+    layout: partitions.Layout,
+    stem: Path,
+    processes: int | None,
+    strict: bool,
+    suffix: str = "",
+    opener: partitions.Opener | None = None,
+) -> tuple[BuildResult, dict[str, Path], list[partitions.PartitionSummary]]:
+    """The partitions of ``layout`` (spilled here if not yet) validated and their chunks merged
+    into the dumps (``stem`` plus each format's extension and ``suffix``, written through
+    ``opener``); the build's result (its report whatever it finds), the dumps and each
+    partition's summary."""
+    count, base = layout.count, layout.base
     loaded.spill(layout)
     try:
         with stage("validate"):
@@ -427,7 +495,8 @@ def _partitions_built(
                 shared=(layout, strict),
             )
         with stage("write"):
-            dumps = partitions.merge_dumps(layout, folder / DUMP_NAME)
+            merged = {"opener": opener} if opener is not None else {}
+            dumps = partitions.merge_dumps(layout, stem, suffix, **merged)
         kept = Kept()
         for summary in summaries:
             kept.merge(summary.kept)
@@ -436,14 +505,8 @@ def _partitions_built(
         result = _reported([], kept, dataset, new_graph(), base, strict, rich, sources)
     finally:
         loaded.close()
-    shutil.rmtree(work)
     result.triple_count = sum(summary.triples for summary in summaries)
-    if not result.report.conforms and not allow_invalid:
-        raise InvalidGraphError(result.report)
-    with stage("write"):
-        result.files = write_outputs(result, folder, base, shards=shards, dumps=dumps)
-    result.files = [out / file.name for file in result.files]
-    return result
+    return result, dumps, summaries
 
 
 def _digests(files: list[Path], plan: incremental_build.Plan | None) -> dict[str, str]:

@@ -29,7 +29,7 @@ from ._internal.cycles import loops
 from ._internal.quoting import quote
 from .errors import InputError, Problem
 from .namespaces import CONCEPTS, LLOD, RDF, SKOS
-from .vocabulary import scheme, scheme_slugs
+from .vocabulary import canonical_case, scheme, scheme_slugs
 
 #: The field whose codes may come from any scheme: a topic can be any concept.
 TOPIC = "topic"
@@ -231,7 +231,7 @@ def read_vocabulary_with_problems(files: list[Path]) -> tuple[Vocabulary, list[P
             text, added = read
             texts[path] = text
             problems += _checked(path, text, added, ours)
-            graph += added
+            graph += _canonical_tags(added)
     problems += _checked_whole(graph, texts, ours)
     own = frozenset(
         s
@@ -240,6 +240,17 @@ def read_vocabulary_with_problems(files: list[Path]) -> tuple[Vocabulary, list[P
     )
     complete = len(texts) == len(files)
     return Vocabulary(graph, own, tuple(files), complete), problems
+
+
+def _canonical_tags(graph: Graph) -> Graph:
+    """The graph with its texts' language tags in canonical case, as the data's are (``EN-gb``
+    is ``en-GB``): one text, one tag, whichever the way the graph is read back."""
+    canonical = Graph()
+    for subject, predicate, obj in graph:
+        if isinstance(obj, Literal) and obj.language:
+            obj = Literal(str(obj), lang=canonical_case(obj.language))
+        canonical.add((subject, predicate, obj))
+    return canonical
 
 
 def _read_turtle(path: Path, problems: list[Problem]) -> tuple[str, Graph] | None:

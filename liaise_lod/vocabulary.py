@@ -175,9 +175,19 @@ def normalise_language_tag(tag: str) -> str:
     language = match["language"].lower()
     if language not in languages():
         raise ValueError(f"{quote(tag)}: unknown language '{language}' (use an ISO 639 code)")
+    return canonical_case(tag)
+
+
+def canonical_case(tag: str) -> str:
+    """A language tag in BCP 47's canonical case (``fr-BE``, ``sr-Latn``): a script in title
+    case, a region in upper case, the rest in lower case; not checked otherwise. (Tags are
+    compared ignoring case, but pyoxigraph gives them in lower case and rdflib as written.)"""
     parts = tag.split("-")
-    canonical = [language]
+    canonical = [parts[0].lower()]
     for part in parts[1:]:
+        if len(canonical[-1]) == 1:  # a singleton: what follows is an extension, lower case
+            canonical += [rest.lower() for rest in parts[len(canonical) :]]
+            break
         if len(part) == 4 and part.isalpha():
             canonical.append(part.title())
         elif len(part) == 2 and part.isalpha():

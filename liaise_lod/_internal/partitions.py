@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,6 +44,7 @@ from ..iris import Iris
 from ..kinds import record_kinds
 from ..model import Dataset
 from ..namespaces import RDF_TYPE, SCHEMA, XSD_STRING
+from ..vocabulary import canonical_case
 from .allocation import bulk_allocation
 from .kept import Kept
 from .parallel import isolated
@@ -83,6 +86,10 @@ class Layout:
     folder: Path
     count: int
     base: str
+    #: what else each partition's process makes of its own triples (a publish's site index,
+    #: say): ``tables(graph, layout, number)``, whose result comes back in the summary. A
+    #: top-level function, so that it can be sent to another process.
+    tables: Callable[[Graph, Layout, int], Any] | None = None
 
     def triples(self, number: int) -> Path:
         return self.folder / f"partition-{number}.nt"
@@ -267,6 +274,8 @@ class PartitionSummary:
     #: rich-result findings for this partition's items, and the items of each type
     rich: list = field(default_factory=list)
     rich_items: dict[str, int] = field(default_factory=dict)
+    #: what ``layout.tables`` returned
+    tables: Any = None
 
 
 def partition_work(layout: Layout, strict: bool, number: int) -> PartitionSummary:
@@ -298,6 +307,7 @@ def _partition_summary(layout: Layout, strict: bool, number: int) -> PartitionSu
     graph = read_partition(layout, number)
     size = len(graph)
     write_chunks(graph, layout, number)
+    tables = layout.tables(graph, layout, number) if layout.tables is not None else None
     owned = set(by_subject(graph)[0])  # every subject of the partition's file is its own
     for triple in list(neighbourhood(graph, layout, number, owned)):
         graph.store.add(triple, graph)
@@ -307,7 +317,7 @@ def _partition_summary(layout: Layout, strict: bool, number: int) -> PartitionSu
     owns = (pair for pair in found if _owns(layout, number, pair[0].focus_node))
     kept.add(owns, strict, completeness_shapes(layout.base))
     rich, items = _rich_of(graph, layout, number)
-    return PartitionSummary(number, size, kept, rich, items)
+    return PartitionSummary(number, size, kept, rich, items, tables)
 
 
 def _owns(layout: Layout, number: int, node: Node | str) -> bool:
@@ -409,6 +419,9 @@ class _RdflibTerms:
     def __init__(self) -> None:
         self._terms: dict[Any, Node] = {}
 
+    def __len__(self) -> int:
+        return len(self._terms)
+
     def __call__(self, term: Any) -> Node:
         made = self._terms.get(term)
         if made is None:
@@ -420,8 +433,8 @@ class _RdflibTerms:
             return URIRef(term.value)
         if isinstance(term, ox.BlankNode):
             return BNode(term.value)
-        if term.language:
-            return Literal(term.value, lang=term.language)
+        if term.language:  # in the case rdflib's terms have it (see ``canonical_case``)
+            return Literal(term.value, lang=canonical_case(term.language))
         datatype = term.datatype.value
         if datatype == str(XSD_STRING):
             return Literal(term.value)
@@ -468,31 +481,67 @@ def _framed(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
 # --------------------------------------------------------------------------- 3. merge
 
 
-def merge_dumps(layout: Layout, stem: Path) -> dict[str, Path]:
-    """The dumps (``stem`` plus each format's extension) from the partitions' chunks."""
+Opener = Callable[[Path], AbstractContextManager[BinaryIO]]
+
+
+def _open_for_writing(path: Path) -> AbstractContextManager[BinaryIO]:
+    return path.open("wb")
+
+
+def merge_dumps(
+    layout: Layout, stem: Path, suffix: str = "", opener: Opener = _open_for_writing
+) -> dict[str, Path]:
+    """The dumps (``stem`` plus each format's extension and ``suffix``) from the partitions'
+    chunks, each written through ``opener`` (``gzipped.gzip_writer``, say)."""
     from ..serialize import _prefixes, _write_graph_array
 
-    paths = {fmt.name: stem.with_name(f"{stem.name}{fmt.extension}") for fmt in graph_formats()}
+    paths = {
+        fmt.name: stem.with_name(f"{stem.name}{fmt.extension}{suffix}") for fmt in graph_formats()
+    }
     if sorted(paths) != ["jsonld", "ntriples", "turtle"]:
         raise NotImplementedError(f"merge_dumps writes three formats, not {list(paths)}")
     chunks = [layout.chunk(n, "nt").open("rb") for n in range(layout.count)]
     try:
-        with paths["ntriples"].open("wb") as out:
-            out.writelines(heapq.merge(*chunks))
+        with opener(paths["ntriples"]) as lines, opener(paths["turtle"]) as turtle:
+            # One merge of the lines: each is written as it is read into the Turtle writer.
+            read = io.BufferedReader(_Teed(heapq.merge(*chunks), lines), 256 * 1024)
+            triples = (quad.triple for quad in ox.parse(read, format=ox.RdfFormat.N_TRIPLES))
+            ox.serialize(triples, turtle, ox.RdfFormat.TURTLE, prefixes=_prefixes(layout.base))
     finally:
         for chunk in chunks:
             chunk.close()
-    triples = (
-        quad.triple for quad in ox.parse(path=str(paths["ntriples"]), format=ox.RdfFormat.N_TRIPLES)
-    )
-    with paths["turtle"].open("wb") as out:
-        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=_prefixes(layout.base))
     chunks = [layout.chunk(n, "jsonld").open("rb") for n in range(layout.count)]
     try:
         nodes = heapq.merge(*(_framed(chunk) for chunk in chunks), key=lambda pair: pair[0])
-        with paths["jsonld"].open("wb") as out:
+        with opener(paths["jsonld"]) as out:
             _write_graph_array((text for _, text in nodes), out)
     finally:
         for chunk in chunks:
             chunk.close()
     return paths
+
+
+class _Teed(io.RawIOBase):
+    """Lines read as a binary stream, each also written to ``copy`` as it is read."""
+
+    def __init__(self, lines: Iterator[bytes], copy: BinaryIO) -> None:
+        self._lines = lines
+        self._copy = copy
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        taken, size = [self._left], len(self._left)
+        for line in self._lines:
+            self._copy.write(line)
+            taken.append(line)
+            size += len(line)
+            if size >= len(buffer):
+                break
+        data = b"".join(taken)
+        self._left = data[len(buffer) :]
+        count = min(size, len(buffer))
+        buffer[:count] = data[:count]
+        return count

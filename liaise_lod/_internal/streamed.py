@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import LiaiseError
 from ..iris import Iris
@@ -41,12 +42,22 @@ class Spilled:
     base: str
     #: seconds each stage took there: load, map
     seconds: dict[str, float]
+    #: what ``describe`` made of the dataset
+    described: Any = None
 
 
-def load_and_spill(path: Path, base: str | None, folder: Path, count: int) -> Spilled | None:
+def load_and_spill(
+    path: Path,
+    base: str | None,
+    folder: Path,
+    count: int,
+    describe: Callable[[Dataset, str], Any] | None = None,
+) -> Spilled | None:
     """Load ``path`` and spill it into ``count`` partitions in ``folder``, in a forked process;
-    ``None`` if the shapes cannot be validated in partitions (build it whole)."""
-    return isolated(lambda: _load_and_spill(path, base, folder, count), _died)
+    ``None`` if the shapes cannot be validated in partitions (build it whole). What the caller
+    needs of the records besides their triples comes back as ``describe(dataset, base)``
+    made it (small, as it is sent back)."""
+    return isolated(lambda: _load_and_spill(path, base, folder, count, describe), _died)
 
 
 def _died(exit_code: int | None) -> LiaiseError:
@@ -59,7 +70,13 @@ def _died(exit_code: int | None) -> LiaiseError:
     )
 
 
-def _load_and_spill(path: Path, base: str | None, folder: Path, count: int) -> Spilled | None:
+def _load_and_spill(
+    path: Path,
+    base: str | None,
+    folder: Path,
+    count: int,
+    describe: Callable[[Dataset, str], Any] | None,
+) -> Spilled | None:
     start = time.perf_counter()
     dataset = load_dataset(path)
     loaded = time.perf_counter()
@@ -70,7 +87,8 @@ def _load_and_spill(path: Path, base: str | None, folder: Path, count: int) -> S
     partitions.spill(dataset, iri_base, layout)
     write_sources(dataset, folder / SOURCES)
     seconds = {"load": loaded - start, "map": time.perf_counter() - loaded}
-    return Spilled(dataset.info, iri_base, seconds)
+    described = describe(dataset, iri_base) if describe is not None else None
+    return Spilled(dataset.info, iri_base, seconds, described)
 
 
 def write_sources(dataset: Dataset, database: Path) -> None:

@@ -94,6 +94,13 @@ class Describer:
         self._paths: dict[str, str | None] = {}
         self._links: dict[tuple[int, str, str], tuple[Link, Reads]] = {}
 
+    def forget(self, remembered: int) -> None:
+        """Forget what is remembered of a kind once it holds more values than ``remembered``:
+        it is made again, alike, when asked for."""
+        for values in (self._names, self._paths, self._links):
+            if len(values) > remembered:
+                values.clear()
+
     # ---------------------------------------------------------------------------- names
 
     def name(self, iri: str, language: str) -> Literal | str:

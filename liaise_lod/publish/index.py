@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -19,6 +19,7 @@ from .._internal.store import all_triples
 from ..iris import Iris
 from ..kinds import kind_named
 from ..namespaces import CONCEPTS, DCTERMS, FOAF, RDF_TYPE, SCHEMA, SKOS, Triple, same_term
+from . import sitemap
 
 #: Properties that name a resource, in the order a title is chosen from them.
 LABELS = (SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title, FOAF.name)
@@ -42,9 +43,12 @@ class SiteIndex:
     """Triples grouped by document, with incoming links, for fast per-resource descriptions."""
 
     iris: Iris
-    own: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
-    incoming: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    context: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    #: each document's triples (and its ``#parts``'), sorted
+    own: Mapping[str, list[Triple]] = field(default_factory=dict)
+    #: the documents that link to each document
+    incoming: Mapping[str, set[str]] = field(default_factory=dict)
+    #: each document's labels, types and web address (``CONTEXT``), sorted
+    context: Mapping[str, list[Triple]] = field(default_factory=dict)
     #: every property the graph uses, and every class (object of ``rdf:type``)
     terms: set[Node] = field(default_factory=set)
     _kinds: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
@@ -55,7 +59,10 @@ class SiteIndex:
     def of(cls, graph: Graph, iris: Iris) -> SiteIndex:
         """Index a whole graph in one pass."""
         index = cls(iris)
-        own, context, incoming, terms = index.own, index.context, index.incoming, index.terms
+        own: dict[str, list[Triple]] = defaultdict(list)
+        context: dict[str, list[Triple]] = defaultdict(list)
+        incoming: dict[str, set[str]] = defaultdict(set)
+        terms = index.terms
         for triple in all_triples(graph):
             subject, predicate, obj = triple
             document, hashed, _ = str(subject).partition("#")
@@ -69,11 +76,11 @@ class SiteIndex:
                 target = str(obj).partition("#")[0]
                 if target != document:
                     incoming[target].add(document)
-        for triples in index.own.values():
+        for triples in (*own.values(), *context.values()):
             triples.sort(key=_triple_key)
-        index.own = Watched(index.own, index.reads.content)
-        index.context = Watched(index.context, index.reads.content)
-        index.incoming = Watched(index.incoming, index.reads.incoming)
+        index.own = Watched(own, index.reads.content)
+        index.context = Watched(context, index.reads.content)
+        index.incoming = Watched(incoming, index.reads.incoming)
         return index
 
     def kind(self, iri: str) -> str | None:
@@ -103,6 +110,10 @@ class SiteIndex:
         """Every document that gets a page: records and our SKOS concepts and schemes."""
         return sorted(doc for doc in self.own if self.kind(doc) is not None)
 
+    def last_modified(self, iri: str) -> str | None:
+        """The latest publication or modification date the resource states about itself."""
+        return sitemap.last_modified(self.own.get(iri, ()), iri)
+
     def weight(self, iri: str) -> int:
         """A rough measure of the work of writing a resource's files, in links to it."""
         return PAGE_WEIGHT + len(self.incoming.get(iri, ()))
@@ -120,11 +131,14 @@ class SiteIndex:
             if iri in inline:
                 continue
             order.append(iri)
-            linked = self._linked(self.own.get(iri, ()))
-            included = sorted(linked.intersection(inline).difference(placed))
+            included = sorted(self.inline_candidates(iri).intersection(inline).difference(placed))
             placed.update(included)
             order += included
         return order + sorted(inline.difference(placed))
+
+    def inline_candidates(self, iri: str) -> set[str]:
+        """What the resource links to that may be an inline record included in its page."""
+        return self._linked(self.own.get(iri, ()))
 
     def description(self, iri: str) -> list[Triple]:
         """The resource's own triples, those of inline records it links to, and the labels,

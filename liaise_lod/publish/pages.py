@@ -167,10 +167,16 @@ class ResourceFiles:
             return written
         return self._inline.pop(part.subject, None) or _piece_of(part, self.site.base)
 
-    def forget_inline(self) -> None:
+    def forget_inline(self, remembered: int | None = None) -> None:
         """Forget inline records' texts not asked for again (their own files are written by
-        another process)."""
+        another process); given ``remembered``, forget too what is remembered of linked
+        resources once it holds more values than that (a process writing the pages of
+        millions of resources would otherwise hold all they link to)."""
         self._inline.clear()
+        if remembered is not None:
+            if len(self._linked) > remembered:
+                self._linked.clear()
+            self.describer.forget(remembered)
 
 
 def _piece_of(part: Part, base: str) -> Piece:

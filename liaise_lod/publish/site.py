@@ -7,6 +7,7 @@ import gzip
 import os
 import re
 import shutil
+import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -19,12 +20,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .. import vocabulary
-from .._internal import engines, splice
+from .. import pipeline, vocabulary
+from .._internal import engines, partitions, splice
 from .._internal import incremental as incremental_build
 from .._internal import manifest as manifests
 from .._internal.allocation import bulk_allocation, long_lived
 from .._internal.parallel import fork_map, forked, processes_for
+from .._internal.partitions import partition_count
 from .._internal.progress import stage
 from .._internal.reads import Reads
 from .._internal.republish import SitePlan, encoded, site_plan
@@ -37,7 +39,7 @@ from ..formats import get_format, graph_formats
 from ..graph_diff import GraphText
 from ..iris import Iris
 from ..kinds import record_kinds
-from ..load import load_dataset
+from ..load import count_records, load_dataset
 from ..mapping import to_graph
 from ..model import ContactPoint, Dataset, http_url
 from ..namespaces import CONCEPTS
@@ -65,6 +67,7 @@ from .jsonld_island import plain_dates, script_json
 from .pages import CHANGES_PAGE, QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
 from .paths import PageLanguages, SiteFolder, site_path
 from .queries import Query, published_queries
+from .stored_index import PartitionDocuments, StoredIndex, link_tables, write_tables
 
 #: What --license's message gives as an example.
 EXAMPLE_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -76,6 +79,13 @@ QUERIES_LEAD = (
     "Questions these data answer, as SPARQL queries: run them with liaise-lod query, or on a "
     "SPARQL endpoint holding the whole dataset."
 )
+#: Up to this many records a site is published in one piece, by default: its graph, index and
+#: pages' helpers take about 3.5 GiB at 160,000 records (10,000 projects); a publish in one
+#: piece keeps a manifest, so that the next one redoes only what changed.
+WHOLE_RECORDS = 200_000
+#: Values of each kind a process writing pages from an index on disk remembers of the
+#: resources they link to (names, links, data files' texts), before it forgets them.
+REMEMBERED = 50_000
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
 #: The index page lists this many resources of each kind at most (by name): a large site's
@@ -114,6 +124,9 @@ class Settings:
     #: The engine that runs the parallel work, and its Dask scheduler (see ``pipeline.build``).
     parallel: str | None = None
     scheduler: str | None = None
+    #: Publish in this many partitions (``None``: one per ``RECORDS_PER_PARTITION`` records
+    #: above ``WHOLE_RECORDS``; 1: whole). See ``_publish_in_partitions``.
+    partitions: int | None = None
 
 
 @dataclass
@@ -125,6 +138,72 @@ class PublishResult:
     files: list[str] = field(default_factory=list)
     #: The data.europa.eu metadata quality score of the site's DCAT-AP description.
     quality: mqa.Assessment | None = None
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the site's description states of the records as a whole (small: a process that
+    loads the records in a publish in partitions sends it back)."""
+
+    countries: tuple[str, ...]
+    period: tuple[str | None, str | None]
+    publisher: metadata.Agent | None
+    vocabulary_files: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, dataset: Dataset, base: str) -> RecordFacts:
+        return cls(
+            countries=tuple(
+                sorted({_eu_country(o.country) for o in dataset.organisations if o.country})
+            ),
+            period=metadata.period_of(
+                (p.start for p in dataset.projects if p.start),
+                (p.end for p in dataset.projects if p.end),
+            ),
+            publisher=_publisher(dataset, Iris(base)),
+            vocabulary_files=tuple(dataset.vocabulary.files),
+        )
+
+
+@dataclass(frozen=True)
+class GraphFacts:
+    """What the site's description states of the graph as a whole."""
+
+    triples: int
+    #: the languages of its texts
+    languages: frozenset[str]
+    #: its subjects typed ``skos:ConceptScheme``
+    schemes: frozenset[str]
+    #: the names of the topics the records are about, as ``(language, name)``
+    keywords: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, graph: Graph) -> GraphFacts:
+        return cls(
+            triples=len(graph),
+            languages=frozenset(_languages(graph)),
+            schemes=frozenset(str(s) for s in graph.subjects(RDF.type, SKOS.ConceptScheme)),
+            keywords=_keywords(graph),
+        )
+
+    @classmethod
+    def of_partitions(cls, triples: int, found: list[PartitionDocuments]) -> GraphFacts:
+        topics = {topic for part in found for topic in part.topics}
+        return cls(
+            triples=triples,
+            languages=frozenset(tag for part in found for tag in part.languages),
+            schemes=frozenset(scheme for part in found for scheme in part.schemes),
+            keywords=tuple(
+                sorted(
+                    {
+                        (language, text)
+                        for part in found
+                        for subject, language, text in part.labels
+                        if subject in topics
+                    }
+                )
+            ),
+        )
 
 
 @cache
@@ -166,6 +245,11 @@ def _publish(
     _check_license(settings.license)
     if settings.shards is not None:
         check_shards(settings.shards)
+    count = _partition_count(path, settings)
+    if count > 1:
+        published = _publish_in_partitions(path, Path(out), settings, progress, count)
+        if published is not None:
+            return published
     dataset, graph, subjects_of = _loaded(path, settings.base)
     iris = Iris(settings.base or dataset.info.base)
     webconfig.nginx(iris.base)  # refuses a base IRI that no server could serve, before any work
@@ -300,6 +384,98 @@ def _published(
     except OSError as error:  # a full disk, say: the previous site stays as it was
         raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
     return result
+
+
+def _partition_count(path: str | Path | Dataset, settings: Settings) -> int:
+    """How many partitions to publish in: as asked, else 1 up to ``WHOLE_RECORDS`` records
+    (a publish in partitions keeps no manifest, so the next one is from nothing too)."""
+    if settings.partitions is not None and settings.partitions <= 1:
+        return 1
+    if settings.shacl_engine != "pyshacl":
+        incremental_build.log.info(
+            "%s validates a whole graph: publishing in one piece", settings.shacl_engine
+        )
+        return 1
+    if settings.partitions is not None:
+        return settings.partitions
+    if isinstance(path, Dataset):
+        records = sum(1 for _ in path.records())
+    else:
+        records = count_records(Path(path), at_least=WHOLE_RECORDS + 1)
+    return partition_count(records) if records > WHOLE_RECORDS else 1
+
+
+def _publish_in_partitions(
+    path: str | Path | Dataset,
+    out: Path,
+    settings: Settings,
+    progress: Progress | None,
+    count: int,
+) -> PublishResult | None:
+    """``publish`` a partition at a time (see ``_internal.partitions``): the records mapped
+    into partition files (by a process of their own, from files), each partition validated and
+    indexed for the pages by a process of its own (``stored_index``), the dumps merged from
+    theirs, then the pages written from the index on disk. The same files as a publish in one
+    piece, no manifest. ``None``: the shapes cannot be validated in partitions."""
+    log = incremental_build.log
+    log.info("publishing in %d partitions, from nothing (no manifest kept)", count)
+    try:
+        with (
+            long_lived(),
+            replacing_folder(out, protect=input_path(path)) as folder,
+        ):
+            work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
+            spilt = pipeline.spilt(path, settings.base, work, count, RecordFacts.of)
+            if spilt is None:
+                raise _NotPartitioned
+            iris = Iris(spilt.base)
+            webconfig.nginx(iris.base)
+            dataset = Dataset.model_construct(info=spilt.info)
+            _keep_participation_pages(dataset, out)
+            queries = published_queries(input_path(path) or Path.cwd(), spilt.info.queries)
+            strict = spilt.info.strict if settings.strict is None else settings.strict
+            layout = partitions.Layout(work, count, iris.base, tables=write_tables)
+            build, written, summaries = pipeline.partitions_validated(
+                spilt.source,
+                layout,
+                folder / "dataset",
+                settings.processes,
+                strict,
+                ".gz",
+                gzip_writer,
+            )
+            if not build.report.conforms:
+                raise InvalidGraphError(build.report)
+            found = [summary.tables for summary in summaries]
+            with stage("index"):
+                link_tables(layout)
+                index = StoredIndex.of_partitions(layout, found)
+            facts = (spilt.described, GraphFacts.of_partitions(build.triples_written, found))
+            dumps = _listed_dumps(written, settings.shards)
+            result = PublishResult(build)
+            builder = SiteBuilder(
+                build,
+                index,
+                queries,
+                settings,
+                _Writer(folder, result),
+                progress,
+                _previous(settings.previous, out, iris.base),
+                facts=facts,
+                keep_reads=False,
+            )
+            builder.write(lambda: dumps)
+            shutil.rmtree(work)
+    except _NotPartitioned:
+        log.info("the shapes read without bound from a focus node: publishing in one piece")
+        return None
+    except OSError as error:
+        raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
+    return result
+
+
+class _NotPartitioned(Exception):
+    """The site cannot be published in partitions after all: leave the output as it was."""
 
 
 def _loaded(path: str | Path | Dataset, base: str | None) -> tuple[Dataset, Graph, dict]:
@@ -461,8 +637,19 @@ class SiteBuilder:
         previous: releases.Previous | None = None,
         plan: SitePlan | None = None,
         linked: Callable[[], set[str]] = set,
+        facts: tuple[RecordFacts, GraphFacts] | None = None,
+        keep_reads: bool = True,
     ):
         self.build = build
+        #: whether to keep what each page read (for the manifest: a publish in partitions
+        #: keeps none, and at millions of pages they would take gigabytes)
+        self.keep_reads = keep_reads
+        #: what the description states of the records and the graph as a whole (default:
+        #: found in the build's dataset and graph)
+        self.records, self.graph_facts = facts or (
+            RecordFacts.of(build.dataset, index.iris.base),
+            GraphFacts.of(build.graph),
+        )
         self.previous = previous
         self.plan = plan
         #: the resources whose files were linked from the earlier site (see ``_link_earlier``)
@@ -571,9 +758,11 @@ class SiteBuilder:
         # thousands of links): what is left at the end is short, so no process waits long.
         batches.sort(key=lambda batch: sum(map(self.index.weight, batch)), reverse=True)
         files_of = ResourceFiles(self.index, self.site)
+        # An index on disk is for sites too large to remember everything pages link to.
+        remembered = REMEMBERED if isinstance(self.index, StoredIndex) else None
 
-        def work(batch: list[str]) -> list[tuple[str, list[str], Reads]]:
-            files_of.forget_inline()
+        def work(batch: list[str]) -> list[tuple[str, list[str], Reads | None]]:
+            files_of.forget_inline(remembered)
             return [(iri, *self._resource(iri, files_of)) for iri in batch]
 
         report = self.progress
@@ -584,19 +773,23 @@ class SiteBuilder:
 
         done = fork_map(work, batches, processes, progress if report else None)
         by_resource = {iri: written for batch in done for iri, written, _ in batch}
-        self.reads.update((iri, reads) for batch in done for iri, _, reads in batch)
+        self.reads.update((iri, reads) for batch in done for iri, _, reads in batch if reads)
         for iri in self.resources:  # in order again, as the sitemap lists them
             self.writer.record(by_resource[iri] if iri in by_resource else self._names(iri))
 
-    def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads]:
-        """Write one resource's files; returns their paths and what they read."""
+    def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads | None]:
+        """Write one resource's files; returns their paths and what they read (if kept)."""
         written = []
-        with self.index.reads.recording() as reads:
+        reads: Reads | None = None
+        if self.keep_reads:
+            with self.index.reads.recording() as reads:
+                files = files_of(iri)
+                # what it links to: the earlier links of a resource that changes are among them
+                for _, _, obj in self.index.own.get(iri, ()):
+                    if isinstance(obj, URIRef):
+                        reads.content.add(str(obj).partition("#")[0])
+        else:
             files = files_of(iri)
-            # what it links to: the earlier links of a resource that changes are among them
-            for _, _, obj in self.index.own.get(iri, ()):
-                if isinstance(obj, URIRef):
-                    reads.content.add(str(obj).partition("#")[0])
         for relative, data in files.items():
             self.writer.put(relative, data)
             written.append(relative)
@@ -619,13 +812,13 @@ class SiteBuilder:
     def _scheme_files(self) -> list[tuple[str, Path]]:
         """The files of the schemes the site publishes: those of ours its data uses, and the
         dataset's own vocabulary files (``own/``)."""
-        used = {str(s) for s in self.build.graph.subjects(RDF.type, SKOS.ConceptScheme)}
+        used = self.graph_facts.schemes
         ours = [
             (f"{slug}s.ttl", vocab_dir() / f"{slug}s.ttl")
             for slug in scheme_slugs()
             if str(CONCEPTS[slug]) in used
         ]
-        return ours + [(f"own/{p.name}", p) for p in self.build.dataset.vocabulary.files]
+        return ours + [(f"own/{p.name}", p) for p in self.records.vocabulary_files]
 
     def _history(self, dumps: list[metadata.Dump]) -> releases.History:
         """The release history once this publish is made, compared with the previous site."""
@@ -642,18 +835,23 @@ class SiteBuilder:
 
     def _graph_text(self, dumps: list[metadata.Dump]) -> GraphText:
         """The new graph as text: its N-Triples dump, just written, read as it is (its lines
-        are the text), else the graph converted."""
-        from ..graph_diff import sorted_dump_text, text_of
+        are the text, read only if a comparison needs them), else the graph converted (or,
+        published in partitions, the dump parsed)."""
+        from ..graph_diff import DumpText, graph_text, text_of
         from ..serialize import to_oxigraph
 
         path = next(
             (self.writer.folder.file(dump.name) for dump in dumps if dump.key == "ntriples"), None
         )
-        text = sorted_dump_text(path) if path is not None else None
-        return text if text is not None else text_of(to_oxigraph(self.build.graph))
+        text = DumpText.of(path) if path is not None else None
+        if text is not None:
+            return text
+        if path is not None and self.build.triple_count is not None:
+            return graph_text(path, name=str(path))
+        return text_of(to_oxigraph(self.build.graph))
 
     def _author_names(self) -> Callable[[str], str]:
-        publisher = self._publisher()
+        publisher = self.records.publisher
         return author_names(publisher.names if publisher else None, self.site.title)
 
     def _series(self, history: releases.History) -> metadata.SeriesFacts:
@@ -679,8 +877,7 @@ class SiteBuilder:
         )
 
     def _facts(self, history: releases.History) -> metadata.DatasetFacts:
-        dataset = self.build.dataset
-        info = dataset.info
+        info = self.build.dataset.info
         counts = self._by_kind()
         description = info.description or {"en": _generated_description(counts)}
         examples = [
@@ -691,38 +888,21 @@ class SiteBuilder:
             title=info.title or {"en": self.site.title},
             description=description,
             license=self.site.license,
-            publisher=self._publisher(),
+            publisher=self.records.publisher,
             modified=self.dataset_modified,
-            triples=len(self.build.graph),
+            triples=self.graph_facts.triples,
             examples=examples,
             vocabularies=metadata.vocabularies_used(self.index.terms),
             issued=self.issued,
             contact=_contact(info.contact),
             rights=info.rights,
             themes=tuple(info.themes),
-            keywords=_keywords(self.build.graph),
-            countries=tuple(
-                sorted({_eu_country(o.country) for o in dataset.organisations if o.country})
-            ),
-            languages=metadata.eu_languages(_languages(self.build.graph)),
-            period=metadata.period_of(
-                (p.start for p in dataset.projects if p.start),
-                (p.end for p in dataset.projects if p.end),
-            ),
+            keywords=self.graph_facts.keywords,
+            countries=self.records.countries,
+            languages=metadata.eu_languages(set(self.graph_facts.languages)),
+            period=self.records.period,
             series=self._series(history),
         )
-
-    def _publisher(self) -> metadata.Agent | None:
-        """The publisher the settings name: one of the dataset's organisations, or an agent
-        named in place."""
-        publisher = self.build.dataset.info.publisher
-        if publisher is None:
-            return None
-        if isinstance(publisher, str):
-            organisation = next(o for o in self.build.dataset.organisations if o.id == publisher)
-            iri = str(self.iris.record("organisation", publisher))
-            return metadata.Agent(iri, organisation.name, organisation.website)
-        return metadata.Agent(self.iris.base + "#publisher", publisher.name, publisher.website)
 
     def _by_kind(self) -> dict[str, list[str]]:
         kinds: dict[str, list[str]] = defaultdict(list)
@@ -795,9 +975,7 @@ class SiteBuilder:
         resource states, else the dataset's (the index page's: the latest of all; the page of
         changes': the release's)."""
         lastmods = {
-            iri: self.modified
-            or sitemap.last_modified(self.index.own.get(iri, ()), iri)
-            or self.dataset_modified
+            iri: self.modified or self.index.last_modified(iri) or self.dataset_modified
             for iri in self.resources
         }
         dates = [date for date in lastmods.values() if date]
@@ -839,6 +1017,12 @@ def _dumps(
         written = write_dumps(
             graph, folder.file("dataset"), base=base, processes=1, suffix=".gz", opener=gzip_writer
         )
+    return _listed_dumps(written, shards)
+
+
+def _listed_dumps(written: dict[str, Path], shards: int | None) -> list[metadata.Dump]:
+    """The dumps written, as the site's metadata lists them; given ``shards``, the N-Triples
+    one cut into that many gzipped shards too, each a distribution of its own."""
     dumps = [
         metadata.Dump.of(
             written[fmt.name],
@@ -923,6 +1107,19 @@ def _spliced_dumps(plan: incremental_build.Plan, folder: SiteFolder) -> dict[str
                     return None
         written[name] = target
     return written
+
+
+def _publisher(dataset: Dataset, iris: Iris) -> metadata.Agent | None:
+    """The publisher the settings name: one of the dataset's organisations, or an agent named
+    in place."""
+    publisher = dataset.info.publisher
+    if publisher is None:
+        return None
+    if isinstance(publisher, str):
+        organisation = next(o for o in dataset.organisations if o.id == publisher)
+        iri = str(iris.record("organisation", publisher))
+        return metadata.Agent(iri, organisation.name, organisation.website)
+    return metadata.Agent(iris.base + "#publisher", publisher.name, publisher.website)
 
 
 def _contact(contact: ContactPoint | None) -> metadata.Contact | None:

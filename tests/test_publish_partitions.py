@@ -1,0 +1,174 @@
+"""Sites published in partitions: every file byte for byte as a publish in one piece writes it,
+whether the partitions' work runs here or in forked processes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+
+import pytest
+
+from conftest import EXAMPLE, MINI, REPO
+from liaise_lod.cli import main
+from liaise_lod.errors import InvalidGraphError
+from liaise_lod.load import load_dataset
+from liaise_lod.pipeline import build
+from liaise_lod.publish import Settings, publish, releases
+from liaise_lod.publish import site as site_module
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import synthetic
+
+CLIMATE = REPO / "tests" / "data" / "climate"
+MANIFEST = ".liaise-lod-manifest"
+
+
+def site_files(folder):
+    """Every file of a site, by path, but the manifest (a publish in partitions keeps none)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+def assert_same_sites(one, many):
+    first, second = site_files(one), site_files(many)
+    assert sorted(second) == sorted(first)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+
+
+def published(data, out, partitions, **options):
+    return publish(data, out, Settings(partitions=partitions, **options))
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+@pytest.mark.parametrize("processes", [1, None])
+def test_the_example_published_in_partitions_is_byte_identical(tmp_path, processes, monkeypatch):
+    # Pages written by forked processes too, which open the index's files again.
+    monkeypatch.setattr(site_module, "PARALLEL_MINIMUM", 0)
+    options = {"processes": processes, "modified": "2026-01-01"}
+    one = published(EXAMPLE, tmp_path / "one", 1, **options)
+    many = published(EXAMPLE, tmp_path / "many", 3, **options)
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+    assert (tmp_path / "one" / MANIFEST).is_file() and not (tmp_path / "many" / MANIFEST).exists()
+    assert many.build.report == one.build.report
+    assert many.pages == one.pages and many.files == one.files
+    assert many.build.triples_written == len(one.build.graph)
+    assert not list((tmp_path / "many").glob(".partitions-*"))
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_generated_dataset_published_in_partitions_is_byte_identical(tmp_path):
+    data = synthetic.write(tmp_path / "data", 30)
+    published(data, tmp_path / "one", 1, strict=True, shards=2)
+    published(data, tmp_path / "many", 5, strict=True, shards=2)
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_dataset_made_in_python_is_published_in_partitions_alike(tmp_path):
+    dataset = load_dataset(CLIMATE)  # no queries: a dataset made in Python names them from "."
+    published(dataset, tmp_path / "one", 1)
+    published(dataset, tmp_path / "many", 4)
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_own_vocabularies_and_language_tags_of_any_case_are_published_alike(tmp_path):
+    """pyoxigraph gives language tags in lower case, rdflib as written: a page or a JSON-LD
+    dump must show the same tag whichever way its triples came (here a region and a
+    vocabulary's odd case), built or published."""
+    data = tmp_path / "climate"
+    shutil.copytree(CLIMATE, data)
+    text = (data / "dataset.yaml").read_text()
+    text = text.replace(
+        "name: Harbour City,", "name: {en: Harbour City, fr-BE: Ville portuaire, sr-Latn: Luka},"
+    )
+    (data / "dataset.yaml").write_text(text)
+    vocabulary = (data / "vocab" / "climate.ttl").read_text()
+    vocabulary = vocabulary.replace(
+        '"Sea-level rise"@en ;', '"Sea-level rise"@en, "Sea rise"@EN-gb ;'
+    )
+    (data / "vocab" / "climate.ttl").write_text(vocabulary)
+    build(data, tmp_path / "built-one", partitions=1)
+    build(data, tmp_path / "built-many", partitions=2)
+    assert_same_sites(tmp_path / "built-one", tmp_path / "built-many")
+    published(data, tmp_path / "one", 1)
+    published(data, tmp_path / "many", 2)
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+    pages = "".join(
+        page.read_text()
+        for page in (tmp_path / "many").rglob("*.html")
+        if "organisation" in str(page)
+    )
+    assert 'lang="fr-BE"' in pages
+    concept = (tmp_path / "many" / "vocab" / "climate-topic" / "sea-level-rise.html").read_text()
+    assert 'lang="en-GB"' in concept
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_release_after_one_published_in_partitions_lists_the_same_changes(tmp_path):
+    """The second release compares its dump with the first's: the same history, feed and
+    pages whether each was published in partitions or not."""
+    data = synthetic.write(tmp_path / "data", 12)
+    for partitions, site in ((1, tmp_path / "one"), (3, tmp_path / "many")):
+        published(data, site, partitions, issued="2026-01-01", version="1")
+    for path in sorted(data.glob("*.json")):
+        path.write_text(path.read_text().replace("Synthetic project number 3.", "Edited."))
+    for partitions, site in ((1, tmp_path / "one"), (3, tmp_path / "many")):
+        published(data, site, partitions, issued="2026-02-01", version="2")
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+    history = json.loads((tmp_path / "many" / releases.HISTORY_FILE).read_text())
+    latest = history["releases"][0]
+    assert (latest["version"], latest["changed"], latest["added"]) == ("2", 1, 0)
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_dataset_with_violations_published_in_partitions_writes_nothing(tmp_path, monkeypatch):
+    from liaise_lod import pipeline, validation
+
+    published(MINI, tmp_path / "site", 2)
+    before = site_files(tmp_path / "site")
+    real_find = validation.find_results
+
+    def validate_elsewhere(graph, *, base, **options):
+        # every record IRI is then outside the base: a real violation of the IRI shape
+        return real_find(graph, base="https://elsewhere.example.org/", **options)
+
+    monkeypatch.setattr(validation, "find_results", validate_elsewhere)
+    monkeypatch.setattr(pipeline, "find_results", validate_elsewhere)
+    with pytest.raises(InvalidGraphError) as raised:
+        published(MINI, tmp_path / "site", 2)
+    with pytest.raises(InvalidGraphError) as whole:
+        published(MINI, tmp_path / "other", 1)
+    assert raised.value.report == whole.value.report
+    assert site_files(tmp_path / "site") == before
+    assert not list(tmp_path.glob("*/.partitions-*")) and not (tmp_path / "other").exists()
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_large_dataset_is_published_in_partitions_unless_told(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(site_module, "WHOLE_RECORDS", 100)
+    monkeypatch.setattr("liaise_lod._internal.partitions.RECORDS_PER_PARTITION", 100)
+    with caplog.at_level(logging.INFO, logger="liaise_lod"):
+        published(EXAMPLE, tmp_path / "default", None)
+    assert "publishing in 2 partitions" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="liaise_lod"):
+        published(EXAMPLE, tmp_path / "whole", 1)
+        published(EXAMPLE, tmp_path / "topbraid", 2, shacl_engine="topbraid")
+    assert "partitions" not in caplog.text.replace("publishing in one piece", "")
+    assert (tmp_path / "whole" / MANIFEST).is_file()
+
+
+def test_the_command_line_publishes_in_partitions(tmp_path, caplog):
+    out = tmp_path / "site"
+    with caplog.at_level(logging.INFO, logger="liaise_lod"):
+        code = main(["-v", "publish", str(EXAMPLE), "--out", str(out), "--partitions", "2"])
+    assert code == 0
+    assert "publishing in 2 partitions" in caplog.text
+    assert (out / "index.html").is_file() and not (out / MANIFEST).exists()
