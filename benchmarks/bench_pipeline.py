@@ -15,6 +15,11 @@ proportional set sizes, sampled: shared pages counted once) and of the largest h
 peak RSS, shared pages included), CPU seconds (helpers included) and whether the files are the
 same, with the speed of a reference loop (the machine's speed: other jobs may run).
 ``--data DIR`` keeps the generated datasets there for the next run.
+
+    python benchmarks/bench_pipeline.py --publish 10000 30000 [--data DIR] [--baseline-up-to N]
+
+does the same for ``publish`` (the baseline: in one piece; the sites compared file for file,
+but for the manifest a site in partitions does not keep).
 """
 
 from __future__ import annotations
@@ -194,12 +199,17 @@ class TreeMemory:
         return self.peak / 1024 if self.peak else None
 
 
-def run_build(folder: Path, out: Path, partitions: int | None) -> None:
-    """One ``build`` (``partitions=None``: as many as it chooses), measured; one line of JSON."""
+def run_build(command: str, folder: Path, out: Path, partitions: int | None) -> None:
+    """One ``build`` or ``publish`` (``partitions=None``: as many as it chooses), measured;
+    one line of JSON."""
     import json
     import logging
+    import warnings
 
     from liaise_lod.pipeline import build
+    from liaise_lod.publish import Settings, publish
+
+    warnings.simplefilter("ignore")  # the synthetic data's rich-result warnings
 
     stages: list[tuple[str, str]] = []
 
@@ -214,12 +224,16 @@ def run_build(folder: Path, out: Path, partitions: int | None) -> None:
     logger.setLevel(logging.INFO)
     tree = TreeMemory()
     start = time.perf_counter()
-    result = build(folder, out, partitions=partitions, incremental=False, processes=None)
+    if command == "build":
+        built = build(folder, out, partitions=partitions, incremental=False, processes=None)
+    else:
+        settings = Settings(modified="2026-01-01", processes=None, partitions=partitions)
+        built = publish(folder, out, settings, incremental=False).build
     seconds = time.perf_counter() - start
     figures = {
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds(), 1),
-        "triples": result.triples_written,
+        "triples": built.triples_written,
         "peak_process_mib": round(peak_mib()),
         "peak_with_helpers_mib": round(tree.stop() or 0),
         "largest_helper_mib": round(helpers_peak_mib()),
@@ -229,17 +243,30 @@ def run_build(folder: Path, out: Path, partitions: int | None) -> None:
 
 
 def _same_files(one: Path, other: Path) -> bool:
+    """Whether two outputs hold the same files, byte for byte (but for their manifests)."""
     import filecmp
 
-    names = sorted(p.name for p in one.iterdir() if p.is_file() and not p.name.startswith("."))
-    return all(filecmp.cmp(one / n, other / n, shallow=False) for n in names)
+    def names(folder: Path) -> list[str]:
+        return sorted(
+            path.relative_to(folder).as_posix()
+            for path in folder.rglob("*")
+            if path.is_file() and path.name != ".liaise-lod-manifest"
+        )
+
+    listed = names(one)
+    if listed != names(other):
+        return False
+    return all(filecmp.cmp(one / n, other / n, shallow=False) for n in listed)
 
 
-def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> None:
+def compare_builds(
+    sizes: list[int], data: Path | None, baseline_up_to: int, command: str = "build"
+) -> None:
     import json
     import os
 
-    from liaise_lod._internal.partitions import RECORDS_PER_PARTITION
+    from liaise_lod._internal.partitions import RECORDS_PER_PARTITION, partition_count
+    from liaise_lod.load import count_records
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.2f} (other jobs run)")
@@ -251,17 +278,19 @@ def compare_builds(sizes: list[int], data: Path | None, baseline_up_to: int) -> 
             if not (folder / "dataset.json").exists():
                 synthetic.write(folder, size)
             runs = {}
-            modes = [("partitioned", None)]
+            # As many as a build chooses (``publish`` stays whole up to 200,000 records).
+            chosen = partition_count(count_records(folder)) if command == "publish" else None
+            modes = [("partitioned", chosen)]
             if size <= baseline_up_to:
                 modes.insert(0, ("one partition", 1))
             for name, partitions in modes:
                 out = Path(tmp) / f"out-{size}-{partitions}"
-                command = [sys.executable, __file__, "--build-one", str(folder), str(out)]
+                one = [sys.executable, __file__, "--build-one", command, str(folder), str(out)]
                 if partitions is not None:
-                    command.append(str(partitions))
-                done = subprocess.run(command, check=True, capture_output=True, text=True)
+                    one.append(str(partitions))
+                done = subprocess.run(one, check=True, capture_output=True, text=True)
                 runs[name] = (json.loads(done.stdout.strip().splitlines()[-1]), out)
-            print(f"\n{size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
+            print(f"\n{command}, {size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
             print(
                 f"{'mode':<14} {'seconds':>8} {'CPU s':>8} {'triples':>11} {'peak MiB':>9} "
                 f"{'+helpers':>9} {'helper':>7}"
@@ -289,17 +318,22 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument("--build", action="store_true", help="measure build, partitioned or not")
+    parser.add_argument(
+        "--publish", action="store_true", help="measure publish, partitioned or not"
+    )
     parser.add_argument("--data", type=Path, help="keep the generated datasets in this folder")
     parser.add_argument("--baseline-up-to", type=int, default=30_000)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_one:
-        folder, out, *partitions = args.build_one
-        run_build(Path(folder), Path(out), int(partitions[0]) if partitions else None)
+        command, folder, out, *partitions = args.build_one
+        number = int(partitions[0]) if partitions else None
+        run_build(command, Path(folder), Path(out), number)
         return
-    if args.build:
-        compare_builds(args.sizes, args.data, args.baseline_up_to)
+    if args.build or args.publish:
+        command = "publish" if args.publish else "build"
+        compare_builds(args.sizes, args.data, args.baseline_up_to, command)
         return
     if args.one:
         run_one(args.sizes[0], args.skip_validation)

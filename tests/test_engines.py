@@ -108,6 +108,20 @@ def test_publish_on_a_dask_cluster_writes_the_same_site(cluster, data, tmp_path)
     assert _files(tmp_path / "dask") == _files(tmp_path / "fork")
 
 
+def test_a_site_published_in_partitions_on_a_dask_cluster_is_the_site_in_one_piece(
+    cluster, data, tmp_path
+):
+    """The partitions' workers also index their documents for the pages, into the folder
+    they share with the client."""
+    publish(data, tmp_path / "one", Settings(license=LICENCE, partitions=1))
+    dask = Settings(
+        license=LICENCE, partitions=3, parallel="dask", scheduler=cluster.scheduler_address
+    )
+    ran = _ran_on_workers(cluster, lambda: publish(data, tmp_path / "dask", dask))
+    assert any("partition_work" in str(key) for key in ran), ran
+    assert _files(tmp_path / "dask") == _files(tmp_path / "one")
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
