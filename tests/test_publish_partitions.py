@@ -70,6 +70,17 @@ def test_a_generated_dataset_published_in_partitions_is_byte_identical(tmp_path)
 
 
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_participations_as_fragments_are_published_in_partitions_alike(tmp_path):
+    from test_participation_fragments import with_fragments
+
+    data = with_fragments(EXAMPLE, tmp_path / "data")
+    published(data, tmp_path / "one", 1, modified="2026-01-01")
+    published(data, tmp_path / "many", 3, modified="2026-01-01")
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+    assert not (tmp_path / "many" / "participation").exists()
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
 def test_a_dataset_made_in_python_is_published_in_partitions_alike(tmp_path):
     dataset = load_dataset(CLIMATE)  # no queries: a dataset made in Python names them from "."
     published(dataset, tmp_path / "one", 1)

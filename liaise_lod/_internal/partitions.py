@@ -164,7 +164,7 @@ class _Spill(Store):
         self._database.execute("PRAGMA synchronous=OFF")
         self._database.execute("CREATE TABLE facts (s TEXT, p TEXT, o TEXT, line TEXT)")
         self._rows: list[tuple[str, str, str, str]] = []
-        self._terms = _OxTerms()
+        self._terms = OxTerms()
         self._texts: dict[Node, str] = {}
         self._partitions: dict[Node, int] = {}
 
@@ -212,7 +212,7 @@ class _Spill(Store):
         self._database.close()
 
 
-class _OxTerms:
+class OxTerms:
     """rdflib terms in their N-Triples form (as pyoxigraph writes them)."""
 
     def __call__(self, node: Node) -> str:
@@ -330,7 +330,7 @@ def read_partition(layout: Layout, number: int) -> Graph:
 
     graph = new_graph()
     add = graph.store.add
-    terms = _RdflibTerms()
+    terms = RdflibTerms()
     with bulk_allocation():
         for quad in ox.parse(path=str(layout.triples(number)), format=ox.RdfFormat.N_TRIPLES):
             add((terms(quad.subject), terms(quad.predicate), terms(quad.object)), graph)
@@ -350,7 +350,7 @@ def neighbourhood(graph: Graph, layout: Layout, number: int, owned: set[Node]) -
         forward.append(set())
         inverse.append(set())
     forward[1] |= rich | {RDF_TYPE}
-    terms = _RdflibTerms()
+    terms = RdflibTerms()
     _, pairs_of = by_subject(graph)
     database = sqlite3.connect(layout.index)
     try:
@@ -378,11 +378,11 @@ def _facts(
     column: str,
     nodes: Iterable[Node],
     predicates: set[str],
-    terms: _RdflibTerms,
+    terms: RdflibTerms,
 ) -> Iterator[tuple[Node, Node, Node]]:
     if not predicates:
         return
-    keys = [_OxTerms()(node) for node in nodes]
+    keys = [OxTerms()(node) for node in nodes]
     wanted = [str(ox.NamedNode(p)) for p in predicates]
     marks = ",".join("?" * len(wanted))
     for start in range(0, len(keys), _BATCH):
@@ -412,7 +412,7 @@ def _rich_of(graph: Graph, layout: Layout, number: int) -> tuple[list, dict[str,
     return findings, counts
 
 
-class _RdflibTerms:
+class RdflibTerms:
     """pyoxigraph terms to rdflib's, each made once: rdflib checks every IRI it is given, and
     one object per term is also what ``to_graph`` makes (a partition's terms, so bounded)."""
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from .._internal.partitions import Layout, _OxTerms, _RdflibTerms, owner_key, partition_of
+from .._internal.partitions import Layout, OxTerms, RdflibTerms, owner_key, partition_of
 from .._internal.store import all_triples
 from ..iris import Iris
 from ..namespaces import DCTERMS, RDF_TYPE, SKOS, Triple, same_term
@@ -79,7 +79,7 @@ def write_tables(graph: Graph, layout: Layout, number: int) -> PartitionDocument
         database.execute("PRAGMA synchronous=OFF")
         database.execute("CREATE TABLE documents (iri TEXT PRIMARY KEY, own TEXT, context TEXT)")
         database.execute("CREATE TABLE links (target TEXT, source TEXT)")
-        text = _OxTerms()
+        text = OxTerms()
         rows = (
             (document, _lines(triples, text), _lines(index.context.get(document, ()), text))
             for document, triples in index.own.items()
@@ -129,7 +129,7 @@ def _describe(graph: Graph, found: PartitionDocuments) -> None:
             found.schemes.add(str(subject))
 
 
-def _lines(triples: Iterable[Triple], text: _OxTerms) -> str:
+def _lines(triples: Iterable[Triple], text: OxTerms) -> str:
     return "".join(f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples)
 
 
@@ -168,7 +168,7 @@ class _Databases:
         self._open: dict[str, sqlite3.Connection] = {}
         #: those opened by the process this one was forked from: never closed here
         self._inherited: list[sqlite3.Connection] = []
-        self._terms = _RdflibTerms()
+        self._terms = RdflibTerms()
 
     def __call__(self, name: str) -> sqlite3.Connection:
         if os.getpid() != self._pid:
@@ -184,7 +184,7 @@ class _Databases:
         """The triples of N-Triples ``text`` as rdflib's."""
         terms = self._terms
         if len(terms) > TERMS_KEPT:
-            terms = self._terms = _RdflibTerms()
+            terms = self._terms = RdflibTerms()
         return [
             (terms(quad.subject), terms(quad.predicate), terms(quad.object))  # type: ignore[misc]
             for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
@@ -199,7 +199,8 @@ class _Databases:
 
 class _Table(Mapping[str, Value]):
     """A table of the index read from disk, a document at a time; lookups are noted as a
-    ``reads.Watched`` table notes them. ``keys``: the documents it may hold, if known."""
+    ``reads.Watched`` table notes them. ``keys``: the documents it holds, if known (each has a
+    value)."""
 
     def __init__(
         self,
@@ -225,6 +226,8 @@ class _Table(Mapping[str, Value]):
 
     def __contains__(self, key: object) -> bool:
         self._note(key)
+        if self._keys is not None:
+            return key in self._keys
         return self._found(key) is not None
 
     def _found(self, key: object) -> Value | None:
@@ -262,7 +265,7 @@ class StoredIndex(SiteIndex):
         index._count = layout.count
         note = index.reads.content
         index.own = _Table(_triples_from(databases, layout.count, "own"), note, kinds)
-        index.context = _Table(_triples_from(databases, layout.count, "context"), note, kinds)
+        index.context = _Table(_triples_from(databases, layout.count, "context"), note)
         index.incoming = _Table(_incoming(databases), index.reads.incoming)
         index._weights = _weights(databases)
         return index
