@@ -495,8 +495,7 @@ def partitions_validated(
                 shared=(layout, strict),
             )
         with stage("write"):
-            merged = {"opener": opener} if opener is not None else {}
-            dumps = partitions.merge_dumps(layout, stem, suffix, **merged)
+            dumps = partitions.merge_dumps(layout, stem, suffix, opener)
         kept = Kept()
         for summary in summaries:
             kept.merge(summary.kept)

@@ -48,8 +48,10 @@ def published(data, out, partitions, **options):
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
 @pytest.mark.parametrize("processes", [1, None])
 def test_the_example_published_in_partitions_is_byte_identical(tmp_path, processes, monkeypatch):
-    # Pages written by forked processes too, which open the index's files again.
+    # Pages written by forked processes too, which open the index's files again; and what
+    # the writers remember of linked resources forgotten often, as at millions of pages.
     monkeypatch.setattr(site_module, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(site_module, "REMEMBERED", 3)
     options = {"processes": processes, "modified": "2026-01-01"}
     one = published(EXAMPLE, tmp_path / "one", 1, **options)
     many = published(EXAMPLE, tmp_path / "many", 3, **options)

@@ -489,12 +489,14 @@ def _open_for_writing(path: Path) -> AbstractContextManager[BinaryIO]:
 
 
 def merge_dumps(
-    layout: Layout, stem: Path, suffix: str = "", opener: Opener = _open_for_writing
+    layout: Layout, stem: Path, suffix: str = "", opener: Opener | None = None
 ) -> dict[str, Path]:
     """The dumps (``stem`` plus each format's extension and ``suffix``) from the partitions'
-    chunks, each written through ``opener`` (``gzipped.gzip_writer``, say)."""
+    chunks, each written through ``opener`` (``gzipped.gzip_writer``, say; by default, as
+    they are)."""
     from ..serialize import _prefixes, _write_graph_array
 
+    opener = opener or _open_for_writing
     paths = {
         fmt.name: stem.with_name(f"{stem.name}{fmt.extension}{suffix}") for fmt in graph_formats()
     }

@@ -85,21 +85,27 @@ class Describer:
     A resource is linked from many pages: its label in each language, its page, its country
     and the link to it from pages as deep in the site are worked out once."""
 
-    def __init__(self, index: SiteIndex, languages: PageLanguages | None = None):
+    def __init__(
+        self,
+        index: SiteIndex,
+        languages: PageLanguages | None = None,
+        remembered: int | None = None,
+    ):
         self.index = index
         self.iris = index.iris
         self.languages = languages or PageLanguages()
+        #: values of each kind remembered at most (then forgotten, and made again alike when
+        #: asked for): a site of millions of pages would otherwise be remembered whole
+        self.remembered = remembered
         # Each remembered with what it was made from, noted again on every page using it.
         self._names: dict[tuple[str, str], tuple[Literal | str, Reads]] = {}
         self._paths: dict[str, str | None] = {}
         self._links: dict[tuple[int, str, str], tuple[Link, Reads]] = {}
 
-    def forget(self, remembered: int) -> None:
-        """Forget what is remembered of a kind once it holds more values than ``remembered``:
-        it is made again, alike, when asked for."""
-        for values in (self._names, self._paths, self._links):
-            if len(values) > remembered:
-                values.clear()
+    def _bounded(self, values: dict) -> dict:
+        if self.remembered is not None and len(values) > self.remembered:
+            values.clear()
+        return values
 
     # ---------------------------------------------------------------------------- names
 
@@ -108,7 +114,7 @@ class Describer:
         the dataset's, English, French, any (a ``Literal``, whose language is known); a
         participation's made of its parts; else the last segment of its IRI."""
         return self.index.reads.remembered(
-            self._names, (iri, language), lambda: self._name(iri, language)
+            self._bounded(self._names), (iri, language), lambda: self._name(iri, language)
         )
 
     def _name(self, iri: str, language: str) -> Literal | str:
@@ -159,7 +165,7 @@ class Describer:
         # The same for every page as deep in the site as ``source``: made once.
         key = (source.count("/"), str(target), language)
         return self.index.reads.remembered(
-            self._links, key, lambda: self._link(source, target, language)
+            self._bounded(self._links), key, lambda: self._link(source, target, language)
         )
 
     def _link(self, source: str, target: Node, language: str) -> Link:
@@ -182,7 +188,8 @@ class Describer:
             self.index.reads.content(document)
             return self._paths[document]
         has_page = self.index.kind(document) is not None and document in self.index.own
-        path = self._paths[document] = site_path(document, self.iris) if has_page else None
+        path = site_path(document, self.iris) if has_page else None
+        self._bounded(self._paths)[document] = path
         return path
 
     def compact(self, iri: Node) -> str:

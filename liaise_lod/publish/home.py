@@ -9,6 +9,7 @@ listed by date, latest first. The same input gives the same pages, whenever publ
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,8 +83,10 @@ def home(
     page.works = _latest_works(view, by_kind.get("publication", []))
     page.news = _latest_news(view, by_kind.get("news", []))
     for kind, iris in by_kind.items():
-        links = sorted((describer.link(path, URIRef(iri), language) for iri in iris), key=link_key)
-        page.kinds.append((kind, view.ui(kind_label(kind)), len(iris), links[:listed]))
+        # The first ``listed`` as sorted (ties kept in order), not all the kind's links at once.
+        links = (describer.link(path, URIRef(iri), language) for iri in iris)
+        first = heapq.nsmallest(listed, links, key=link_key)
+        page.kinds.append((kind, view.ui(kind_label(kind)), len(iris), first))
     return page
 
 

@@ -123,10 +123,12 @@ class ResourceFiles:
     ``SiteIndex.writing_order``).
     """
 
-    def __init__(self, index: SiteIndex, site: SiteInfo):
+    def __init__(self, index: SiteIndex, site: SiteInfo, remembered: int | None = None):
         self.index = index
         self.site = site
-        self.describer = Describer(index, site.languages)
+        #: linked resources' texts remembered at most (see ``Describer.remembered``)
+        self.remembered = remembered
+        self.describer = Describer(index, site.languages, remembered)
         self._linked: dict[Node, Piece] = {}
         self._inline: dict[Node, Piece] = {}
 
@@ -160,6 +162,8 @@ class ResourceFiles:
         if part.role == "linked":
             written = self._linked.get(part.subject)
             if written is None:
+                if self.remembered is not None and len(self._linked) > self.remembered:
+                    self._linked.clear()
                 written = self._linked[part.subject] = _piece_of(part, self.site.base)
             return written
         if part.role == "inline":
@@ -167,16 +171,10 @@ class ResourceFiles:
             return written
         return self._inline.pop(part.subject, None) or _piece_of(part, self.site.base)
 
-    def forget_inline(self, remembered: int | None = None) -> None:
+    def forget_inline(self) -> None:
         """Forget inline records' texts not asked for again (their own files are written by
-        another process); given ``remembered``, forget too what is remembered of linked
-        resources once it holds more values than that (a process writing the pages of
-        millions of resources would otherwise hold all they link to)."""
+        another process)."""
         self._inline.clear()
-        if remembered is not None:
-            if len(self._linked) > remembered:
-                self._linked.clear()
-            self.describer.forget(remembered)
 
 
 def _piece_of(part: Part, base: str) -> Piece:

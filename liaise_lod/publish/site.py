@@ -757,12 +757,10 @@ class SiteBuilder:
         # The heaviest first (a concept that thousands of records link to has a page of
         # thousands of links): what is left at the end is short, so no process waits long.
         batches.sort(key=lambda batch: sum(map(self.index.weight, batch)), reverse=True)
-        files_of = ResourceFiles(self.index, self.site)
-        # An index on disk is for sites too large to remember everything pages link to.
-        remembered = REMEMBERED if isinstance(self.index, StoredIndex) else None
+        files_of = ResourceFiles(self.index, self.site, self._remembered())
 
         def work(batch: list[str]) -> list[tuple[str, list[str], Reads | None]]:
-            files_of.forget_inline(remembered)
+            files_of.forget_inline()
             return [(iri, *self._resource(iri, files_of)) for iri in batch]
 
         report = self.progress
@@ -776,6 +774,11 @@ class SiteBuilder:
         self.reads.update((iri, reads) for batch in done for iri, _, reads in batch if reads)
         for iri in self.resources:  # in order again, as the sitemap lists them
             self.writer.record(by_resource[iri] if iri in by_resource else self._names(iri))
+
+    def _remembered(self) -> int | None:
+        """How much the page writers remember of what pages link to: an index on disk is for
+        sites too large to remember all of it."""
+        return REMEMBERED if isinstance(self.index, StoredIndex) else None
 
     def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads | None]:
         """Write one resource's files; returns their paths and what they read (if kept)."""
@@ -913,7 +916,7 @@ class SiteBuilder:
     def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, tuple[Home, bytes]]:
         """By language, the index page's contents and the search's index: each read from
         every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
-        describer = Describer(self.index, self.languages)
+        describer = Describer(self.index, self.languages, self._remembered())
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
 
         def made(language: str) -> tuple[Home, bytes]:
