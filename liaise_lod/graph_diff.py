@@ -124,9 +124,9 @@ class DumpText(GraphText):
 
     @cached_property
     def lines(self) -> list[str]:
-        text = sorted_dump_text(self.path)
+        text = sorted_dump_text(self.path, self.version)
         if text is None:
-            raise ConfigError(f"{self.path} changed while it was read")
+            raise ConfigError(f"{self.path} changed while it was read: publish again")
         return text.lines
 
     def __len__(self) -> int:

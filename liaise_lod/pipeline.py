@@ -322,7 +322,7 @@ def _build_streamed(
         return None
     try:
         with _partitions_folder(out, path, count) as (folder, work):
-            spilled = spilt(path, base, work, count)
+            spilled = partition_source(path, base, work, count)
             if spilled is None:  # out of the folder, which then vanishes
                 raise _NotStreamed
             strict = spilled.info.strict if strict is None else strict
@@ -335,8 +335,8 @@ def _build_streamed(
 
 
 @dataclass
-class Spilt:
-    """A dataset spilled into the files of its partitions (see ``spilt``)."""
+class PartitionSource:
+    """A dataset to be validated in partitions (see ``partition_source``)."""
 
     source: _Loaded | _Stored
     info: DatasetInfo
@@ -345,15 +345,16 @@ class Spilt:
     described: Any
 
 
-def spilt(
+def partition_source(
     path: str | Path | Dataset,
     base: str | None,
     work: Path,
     count: int,
     describe: Callable[[Dataset, str], Any] | None = None,
-) -> Spilt | None:
-    """The dataset at ``path``, to be spilled into ``count`` partitions in ``work`` (by a
-    process of its own that loads it, where one can be forked; else by ``partitions_validated``);
+) -> PartitionSource | None:
+    """The dataset at ``path``, to be spilled into ``count`` partitions in ``work``: loaded and
+    spilled by a process of its own, where one can be forked, else loaded here (and spilled by
+    ``partitions_validated``);
     ``None`` if the shapes cannot be validated in partitions. ``describe(dataset, base)``: what
     else is needed of the records (small: it may be sent back from that process)."""
     if not isinstance(path, Dataset) and _can_stream():
@@ -363,7 +364,7 @@ def spilt(
         for name, seconds in spilled.seconds.items():
             log.info("%s: %.2f s", name, seconds)
         stored = _Stored(spilled.info, work / streamed.SOURCES)
-        return Spilt(stored, spilled.info, spilled.base, spilled.described)
+        return PartitionSource(stored, spilled.info, spilled.base, spilled.described)
     if isinstance(path, Dataset):
         dataset = path
     else:
@@ -373,7 +374,7 @@ def spilt(
     if not partitions.can_partition(iri_base):
         return None
     described = describe(dataset, iri_base) if describe is not None else None
-    return Spilt(_Loaded(dataset), dataset.info, iri_base, described)
+    return PartitionSource(_Loaded(dataset), dataset.info, iri_base, described)
 
 
 class _NotStreamed(Exception):
@@ -496,6 +497,7 @@ def partitions_validated(
             )
         with stage("write"):
             dumps = partitions.merge_dumps(layout, stem, suffix, opener)
+        layout.remove_spilled()
         kept = Kept()
         for summary in summaries:
             kept.merge(summary.kept)

@@ -28,7 +28,7 @@ from rdflib.term import Node
 from ._internal.cycles import loops
 from ._internal.quoting import quote
 from .errors import InputError, Problem
-from .namespaces import CONCEPTS, LLOD, RDF, SKOS
+from .namespaces import CONCEPTS, LLOD, RDF, SKOS, XSD_STRING
 from .vocabulary import canonical_case, scheme, scheme_slugs
 
 #: The field whose codes may come from any scheme: a topic can be any concept.
@@ -231,7 +231,7 @@ def read_vocabulary_with_problems(files: list[Path]) -> tuple[Vocabulary, list[P
             text, added = read
             texts[path] = text
             problems += _checked(path, text, added, ours)
-            graph += _canonical_tags(added)
+            graph += _canonical_literals(added)
     problems += _checked_whole(graph, texts, ours)
     own = frozenset(
         s
@@ -242,13 +242,16 @@ def read_vocabulary_with_problems(files: list[Path]) -> tuple[Vocabulary, list[P
     return Vocabulary(graph, own, tuple(files), complete), problems
 
 
-def _canonical_tags(graph: Graph) -> Graph:
-    """The graph with its texts' language tags in canonical case, as the data's are (``EN-gb``
-    is ``en-GB``): one text, one tag, whichever the way the graph is read back."""
+def _canonical_literals(graph: Graph) -> Graph:
+    """The graph with its texts as N-Triples writes them back: language tags in canonical
+    case, as the data's are (``EN-gb`` is ``en-GB``), and ``"x"^^xsd:string`` as ``"x"``, so
+    that no two triples write alike and a text reads back as it was."""
     canonical = Graph()
     for subject, predicate, obj in graph:
         if isinstance(obj, Literal) and obj.language:
             obj = Literal(str(obj), lang=canonical_case(obj.language))
+        elif isinstance(obj, Literal) and obj.datatype == XSD_STRING:
+            obj = Literal(str(obj))
         canonical.add((subject, predicate, obj))
     return canonical
 

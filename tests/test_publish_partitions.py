@@ -3,6 +3,7 @@ whether the partitions' work runs here or in forked processes."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import shutil
@@ -94,7 +95,8 @@ def test_a_dataset_made_in_python_is_published_in_partitions_alike(tmp_path):
 def test_own_vocabularies_and_language_tags_of_any_case_are_published_alike(tmp_path):
     """pyoxigraph gives language tags in lower case, rdflib as written: a page or a JSON-LD
     dump must show the same tag whichever way its triples came (here a region and a
-    vocabulary's odd case), built or published."""
+    vocabulary's odd case), built or published; and a text stated twice, plain and as
+    xsd:string, is one text."""
     data = tmp_path / "climate"
     shutil.copytree(CLIMATE, data)
     text = (data / "dataset.yaml").read_text()
@@ -104,8 +106,10 @@ def test_own_vocabularies_and_language_tags_of_any_case_are_published_alike(tmp_
     (data / "dataset.yaml").write_text(text)
     vocabulary = (data / "vocab" / "climate.ttl").read_text()
     vocabulary = vocabulary.replace(
-        '"Sea-level rise"@en ;', '"Sea-level rise"@en, "Sea rise"@EN-gb ;'
+        '"Sea-level rise"@en ;',
+        '"Sea-level rise"@en, "Sea rise"@EN-gb ;\n    skos:altLabel "Rise", "Rise"^^xsd:string ;',
     )
+    vocabulary = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + vocabulary
     (data / "vocab" / "climate.ttl").write_text(vocabulary)
     build(data, tmp_path / "built-one", partitions=1)
     build(data, tmp_path / "built-many", partitions=2)
@@ -121,6 +125,9 @@ def test_own_vocabularies_and_language_tags_of_any_case_are_published_alike(tmp_
     assert 'lang="fr-BE"' in pages
     concept = (tmp_path / "many" / "vocab" / "climate-topic" / "sea-level-rise.html").read_text()
     assert 'lang="en-GB"' in concept
+    with gzip.open(tmp_path / "one" / "dataset.nt.gz", "rt", encoding="utf-8") as dump:
+        lines = dump.readlines()
+    assert len(lines) == len(set(lines))
 
 
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")

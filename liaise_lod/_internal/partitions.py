@@ -101,6 +101,17 @@ class Layout:
     def index(self) -> Path:
         return self.folder / "index.sqlite"
 
+    def remove_spilled(self) -> None:
+        """Remove the partitions' triples, chunks and index (once the dumps are merged)."""
+        for number in range(self.count):
+            for path in (
+                self.triples(number),
+                self.chunk(number, "nt"),
+                self.chunk(number, "jsonld"),
+            ):
+                path.unlink(missing_ok=True)
+        self.index.unlink(missing_ok=True)
+
 
 # --------------------------------------------------------------------------- 1. spill
 

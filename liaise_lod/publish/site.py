@@ -7,13 +7,14 @@ import gzip
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from ..kinds import record_kinds
 from ..load import count_records, load_dataset
 from ..mapping import to_graph
 from ..model import ContactPoint, Dataset, http_url
-from ..namespaces import CONCEPTS
+from ..namespaces import CONCEPTS, same_term
 from ..pipeline import (
     OUTPUT_MARKER,
     BuildResult,
@@ -83,8 +84,8 @@ QUERIES_LEAD = (
 #: pages' helpers take about 3.5 GiB at 160,000 records (10,000 projects); a publish in one
 #: piece keeps a manifest, so that the next one redoes only what changed.
 WHOLE_RECORDS = 200_000
-#: Values of each kind a process writing pages from an index on disk remembers of the
-#: resources they link to (names, links, data files' texts), before it forgets them.
+#: Values of each kind a process writing pages of a site published in partitions remembers of
+#: the resources they link to (names, links, data files' texts), before it forgets them.
 REMEMBERED = 50_000
 #: Below this many resources pages are written in one process: starting others costs more.
 PARALLEL_MINIMUM = 2_000
@@ -187,22 +188,24 @@ class GraphFacts:
         )
 
     @classmethod
-    def of_partitions(cls, triples: int, found: list[PartitionDocuments]) -> GraphFacts:
-        topics = {topic for part in found for topic in part.topics}
+    def of_partitions(
+        cls, triples: int, found: list[PartitionDocuments], index: SiteIndex
+    ) -> GraphFacts:
+        """The facts of a graph published in partitions: what each sent back, and the names
+        of the topics from the index."""
+        topics = sorted({topic for part in found for topic in part.topics})
+        names = {
+            (label.language, str(label))
+            for topic in topics
+            for subject, predicate, label in index.own.get(topic.partition("#")[0], ())
+            if str(subject) == topic and same_term(predicate, SKOS.prefLabel)
+            if isinstance(label, Literal) and label.language
+        }
         return cls(
             triples=triples,
             languages=frozenset(tag for part in found for tag in part.languages),
             schemes=frozenset(scheme for part in found for scheme in part.schemes),
-            keywords=tuple(
-                sorted(
-                    {
-                        (language, text)
-                        for part in found
-                        for subject, language, text in part.labels
-                        if subject in topics
-                    }
-                )
-            ),
+            keywords=tuple(sorted(names)),
         )
 
 
@@ -245,7 +248,7 @@ def _publish(
     _check_license(settings.license)
     if settings.shards is not None:
         check_shards(settings.shards)
-    count = _partition_count(path, settings)
+    count = _partitions_of(path, settings)
     if count > 1:
         published = _publish_in_partitions(path, Path(out), settings, progress, count)
         if published is not None:
@@ -386,7 +389,7 @@ def _published(
     return result
 
 
-def _partition_count(path: str | Path | Dataset, settings: Settings) -> int:
+def _partitions_of(path: str | Path | Dataset, settings: Settings) -> int:
     """How many partitions to publish in: as asked, else 1 up to ``WHOLE_RECORDS`` records
     (a publish in partitions keeps no manifest, so the next one is from nothing too)."""
     if settings.partitions is not None and settings.partitions <= 1:
@@ -425,18 +428,18 @@ def _publish_in_partitions(
             replacing_folder(out, protect=input_path(path)) as folder,
         ):
             work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
-            spilt = pipeline.spilt(path, settings.base, work, count, RecordFacts.of)
-            if spilt is None:
+            source = pipeline.partition_source(path, settings.base, work, count, RecordFacts.of)
+            if source is None:
                 raise _NotPartitioned
-            iris = Iris(spilt.base)
+            iris = Iris(source.base)
             webconfig.nginx(iris.base)
-            dataset = Dataset.model_construct(info=spilt.info)
+            dataset = Dataset.model_construct(info=source.info)
             _keep_participation_pages(dataset, out)
-            queries = published_queries(input_path(path) or Path.cwd(), spilt.info.queries)
-            strict = spilt.info.strict if settings.strict is None else settings.strict
+            queries = published_queries(input_path(path) or Path.cwd(), source.info.queries)
+            strict = source.info.strict if settings.strict is None else settings.strict
             layout = partitions.Layout(work, count, iris.base, tables=write_tables)
             build, written, summaries = pipeline.partitions_validated(
-                spilt.source,
+                source.source,
                 layout,
                 folder / "dataset",
                 settings.processes,
@@ -447,10 +450,13 @@ def _publish_in_partitions(
             if not build.report.conforms:
                 raise InvalidGraphError(build.report)
             found = [summary.tables for summary in summaries]
+            del summaries  # what matters of them is in ``found`` and ``build``
             with stage("index"):
                 link_tables(layout)
                 index = StoredIndex.of_partitions(layout, found)
-            facts = (spilt.described, GraphFacts.of_partitions(build.triples_written, found))
+                graph = GraphFacts.of_partitions(build.triples_written, found, index)
+            facts = (source.described, graph)
+            del found
             dumps = _listed_dumps(written, settings.shards)
             result = PublishResult(build)
             builder = SiteBuilder(
@@ -463,14 +469,16 @@ def _publish_in_partitions(
                 _previous(settings.previous, out, iris.base),
                 facts=facts,
                 keep_reads=False,
+                remembered=REMEMBERED,
             )
             builder.write(lambda: dumps)
             shutil.rmtree(work)
     except _NotPartitioned:
         log.info("the shapes read without bound from a focus node: publishing in one piece")
         return None
-    except OSError as error:
-        raise OutputError(f"could not write the site {out}: {error.strerror or error}") from error
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise OutputError(f"could not write the site {out}: {reason}") from error
     return result
 
 
@@ -639,17 +647,18 @@ class SiteBuilder:
         linked: Callable[[], set[str]] = set,
         facts: tuple[RecordFacts, GraphFacts] | None = None,
         keep_reads: bool = True,
+        remembered: int | None = None,
     ):
         self.build = build
+        #: what the description states of the records and the graph as a whole (default:
+        #: found in the build's dataset and graph when first needed, by the process that
+        #: writes the description)
+        self._given_facts = facts
         #: whether to keep what each page read (for the manifest: a publish in partitions
         #: keeps none, and at millions of pages they would take gigabytes)
         self.keep_reads = keep_reads
-        #: what the description states of the records and the graph as a whole (default:
-        #: found in the build's dataset and graph)
-        self.records, self.graph_facts = facts or (
-            RecordFacts.of(build.dataset, index.iris.base),
-            GraphFacts.of(build.graph),
-        )
+        #: how much the page writers remember of what pages link to (see ``Describer``)
+        self.remembered = remembered
         self.previous = previous
         self.plan = plan
         #: the resources whose files were linked from the earlier site (see ``_link_earlier``)
@@ -695,6 +704,18 @@ class SiteBuilder:
         title = _pick(info.title) or DEFAULT_TITLE
         name = licence_names().get(licence, licence) if licence else None
         self.site = SiteInfo(title, self.iris.base, licence, name, self.languages, bool(queries))
+
+    @cached_property
+    def records(self) -> RecordFacts:
+        if self._given_facts is not None:
+            return self._given_facts[0]
+        return RecordFacts.of(self.build.dataset, self.iris.base)
+
+    @cached_property
+    def graph_facts(self) -> GraphFacts:
+        if self._given_facts is not None:
+            return self._given_facts[1]
+        return GraphFacts.of(self.build.graph)
 
     def write(self, dumps: Callable[[], list[metadata.Dump]]) -> None:
         """The pages and, beside them, everything else: copies of the shapes and schemes,
@@ -757,11 +778,13 @@ class SiteBuilder:
         # The heaviest first (a concept that thousands of records link to has a page of
         # thousands of links): what is left at the end is short, so no process waits long.
         batches.sort(key=lambda batch: sum(map(self.index.weight, batch)), reverse=True)
-        files_of = ResourceFiles(self.index, self.site, self._remembered())
+        files_of = ResourceFiles(self.index, self.site, self.remembered)
 
         def work(batch: list[str]) -> list[tuple[str, list[str], Reads | None]]:
             files_of.forget_inline()
-            return [(iri, *self._resource(iri, files_of)) for iri in batch]
+            written = [(iri, *self._resource(iri, files_of)) for iri in batch]
+            # Without reads to keep, nothing need come back: the files are ``_names``'.
+            return written if self.keep_reads else []
 
         report = self.progress
 
@@ -774,11 +797,6 @@ class SiteBuilder:
         self.reads.update((iri, reads) for batch in done for iri, _, reads in batch if reads)
         for iri in self.resources:  # in order again, as the sitemap lists them
             self.writer.record(by_resource[iri] if iri in by_resource else self._names(iri))
-
-    def _remembered(self) -> int | None:
-        """How much the page writers remember of what pages link to: an index on disk is for
-        sites too large to remember all of it."""
-        return REMEMBERED if isinstance(self.index, StoredIndex) else None
 
     def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads | None]:
         """Write one resource's files; returns their paths and what they read (if kept)."""
@@ -840,13 +858,13 @@ class SiteBuilder:
         """The new graph as text: its N-Triples dump, just written, read as it is (its lines
         are the text, read only if a comparison needs them), else the graph converted (or,
         published in partitions, the dump parsed)."""
-        from ..graph_diff import DumpText, graph_text, text_of
+        from ..graph_diff import DumpText, graph_text, sorted_dump_text, text_of
         from ..serialize import to_oxigraph
 
         path = next(
             (self.writer.folder.file(dump.name) for dump in dumps if dump.key == "ntriples"), None
         )
-        text = DumpText.of(path) if path is not None else None
+        text = (DumpText.of(path) or sorted_dump_text(path)) if path is not None else None
         if text is not None:
             return text
         if path is not None and self.build.triple_count is not None:
@@ -916,7 +934,7 @@ class SiteBuilder:
     def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, tuple[Home, bytes]]:
         """By language, the index page's contents and the search's index: each read from
         every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
-        describer = Describer(self.index, self.languages, self._remembered())
+        describer = Describer(self.index, self.languages, self.remembered)
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
 
         def made(language: str) -> tuple[Home, bytes]:

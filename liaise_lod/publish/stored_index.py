@@ -63,8 +63,6 @@ class PartitionDocuments:
     schemes: set[str] = field(default_factory=set)
     #: the topics records are about (objects of ``dcterms:subject``)
     topics: set[str] = field(default_factory=set)
-    #: ``(subject, language, text)`` of every ``skos:prefLabel`` with a language
-    labels: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def write_tables(graph: Graph, layout: Layout, number: int) -> PartitionDocuments:
@@ -73,7 +71,9 @@ def write_tables(graph: Graph, layout: Layout, number: int) -> PartitionDocument
     neighbours' triples.)"""
     index = SiteIndex.of(graph, Iris(layout.base))
     found = PartitionDocuments(terms=set(index.terms))
-    database = sqlite3.connect(layout.folder / _tables_name(number))
+    path = layout.folder / _tables_name(number)
+    path.unlink(missing_ok=True)  # a task run again (a Dask worker lost) starts afresh
+    database = sqlite3.connect(path)
     try:
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
@@ -121,8 +121,6 @@ def _describe(graph: Graph, found: PartitionDocuments) -> None:
         if isinstance(obj, Literal):
             if obj.language:
                 found.languages.add(obj.language)
-                if same_term(predicate, SKOS.prefLabel):
-                    found.labels.add((str(subject), obj.language, str(obj)))
         elif same_term(predicate, DCTERMS.subject):
             found.topics.add(str(obj))
         elif same_term(predicate, RDF_TYPE) and same_term(obj, SKOS.ConceptScheme):
@@ -141,7 +139,9 @@ def _insert(database: sqlite3.Connection, statement: str, rows: Iterator[tuple] 
 
 def link_tables(layout: Layout) -> None:
     """Gather every partition's links into one table, by target (once all are written)."""
-    database = sqlite3.connect(layout.folder / _LINKS)
+    path = layout.folder / _LINKS
+    path.unlink(missing_ok=True)
+    database = sqlite3.connect(path)
     try:
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
@@ -189,12 +189,6 @@ class _Databases:
             (terms(quad.subject), terms(quad.predicate), terms(quad.object))  # type: ignore[misc]
             for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
         ]
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"folder": self._folder}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["folder"])  # type: ignore[misc]
 
 
 class _Table(Mapping[str, Value]):
@@ -254,30 +248,36 @@ class StoredIndex(SiteIndex):
         """The index of the partitions' files, once ``link_tables`` has gathered the links."""
         index = cls(Iris(layout.base))
         databases = _Databases(layout.folder)
-        kinds: dict[str, str | None] = {}
-        index._dates, index._inline = {}, {}
+        index._documents, index._dates, index._inline = {}, {}, {}
         for found in documents:
-            kinds.update(found.kinds)
+            index._documents.update(found.kinds)
             index._dates.update(found.last_modified)
             index._inline.update(found.inline)
             index.terms.update(found.terms)
-        index._kinds = dict(kinds)
-        index._count = layout.count
         note = index.reads.content
-        index.own = _Table(_triples_from(databases, layout.count, "own"), note, kinds)
+        triples = _triples_from(databases, layout.count, "own")
+        index.own = _Table(triples, note, index._documents)
         index.context = _Table(_triples_from(databases, layout.count, "context"), note)
         index.incoming = _Table(_incoming(databases), index.reads.incoming)
-        index._weights = _weights(databases)
+        index._weights = _weights(databases, index._documents)
         return index
 
     # Set by ``of_partitions``.
+    #: every document, with its kind (``None``: it gets no page)
+    _documents: dict[str, str | None]
     _dates: dict[str, str]
     _inline: dict[str, list[str]]
+    #: the documents that link to each document with a page, counted
     _weights: dict[str, int]
-    _count: int
+
+    def kind(self, iri: str) -> str | None:
+        if iri in self._documents:
+            self.reads.content(iri)
+            return self._documents[iri]
+        return super().kind(iri)
 
     def page_resources(self) -> list[str]:
-        return sorted(iri for iri, kind in self._kinds.items() if kind is not None)
+        return sorted(iri for iri, kind in self._documents.items() if kind is not None)
 
     def last_modified(self, iri: str) -> str | None:
         self.reads.content(iri)
@@ -319,15 +319,9 @@ def _incoming(databases: _Databases) -> Callable[[str], set[str] | None]:
     return fetch
 
 
-def _weights(databases: _Databases) -> dict[str, int]:
+def _weights(databases: _Databases, documents: dict[str, str | None]) -> dict[str, int]:
     rows = databases(_LINKS).execute("SELECT target, COUNT(*) FROM links GROUP BY target")
-    return dict(rows.fetchall())
+    return {target: count for target, count in rows if documents.get(target) is not None}
 
 
-def keywords(topics: set[str], labels: set[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
-    """The names of the topics the records are about, in every language they have (as
-    ``site._keywords`` finds them in a graph)."""
-    return tuple(sorted({(lang, text) for subject, lang, text in labels if subject in topics}))
-
-
-__all__ = ["PartitionDocuments", "StoredIndex", "keywords", "link_tables", "write_tables"]
+__all__ = ["PartitionDocuments", "StoredIndex", "link_tables", "write_tables"]
