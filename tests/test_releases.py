@@ -31,7 +31,7 @@ from liaise_lod import diff
 from liaise_lod import namespaces as ns
 from liaise_lod.cli import main
 from liaise_lod.errors import ConfigError, LiaiseWarning
-from liaise_lod.graph_diff import GraphText, graph_text, sorted_dump_text, text_of
+from liaise_lod.graph_diff import DumpText, GraphText, graph_text, sorted_dump_text, text_of
 from liaise_lod.publish import Settings, publish, releases
 from liaise_lod.publish.metadata import dcat_ap_conforms
 
@@ -451,3 +451,53 @@ def test_a_history_of_another_base_starts_a_new_series(tmp_path):
     assert releases.read_previous(folder, MINI_BASE) is not None
     with pytest.warns(LiaiseWarning, match="starts a new series"):
         assert releases.read_previous(folder, "https://data.example.org/other/") is None
+
+
+def _dump_of(folder: Path, name: str, text: GraphText) -> Path:
+    path = folder / name
+    with gzip.open(path, "wt", encoding="utf-8") as dump:
+        dump.write("".join(f"{line} .\n" for line in text.lines))
+    return path
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_dumps_compared_as_streams_give_what_the_graphs_compared_in_memory_give(
+    tmp_path, monkeypatch, seed
+):
+    """A publish compares the previous release's dump with its own as two streams, sorted by
+    subject, holding a few resources at a time: the release must be the one the graphs held
+    whole give, whatever changed (a part only, a document's own statements, names, documents
+    added and removed), and whichever resources the cut list keeps."""
+    import random
+
+    chance = random.Random(seed)
+    monkeypatch.setattr(releases, "LISTED", chance.choice([1, 3, 200]))
+    names = ["a", "a-b", "ab", "b", "c", "d", "e"]
+
+    def resources() -> list[tuple[str, str]]:
+        found = []
+        for name in names:
+            for subject in (name, f"{name}#part", f"{name}#x"):
+                if chance.random() < 0.6:
+                    found.append((subject, chance.choice(["one", "two"])))
+        return found
+
+    def text(found: list[tuple[str, str]]) -> GraphText:
+        lines = [
+            f'<{MINI_BASE}{subject}> <http://schema.org/name> "{subject} {word}"@en .'
+            for subject, word in found
+        ]
+        return text_of(q.triple for q in ox.parse("\n".join(lines), ox.RdfFormat.N_TRIPLES))
+
+    old, new = text(resources()), text(resources())
+    first = releases.next_history(None, old, release(issued="2026-01-01"))
+    (tmp_path / "site").mkdir()
+    previous = releases.Previous(
+        tmp_path / "site", first, _dump_of(tmp_path / "site", "d.nt.gz", old)
+    )
+    streamed_new = DumpText.of(_dump_of(tmp_path, "new.nt.gz", new))
+    assert streamed_new is not None and streamed_new.version == new.version
+    in_memory = releases.next_history(previous, new, release())
+    streamed = releases.next_history(previous, streamed_new, release())
+    assert streamed == in_memory
+    assert "lines" not in vars(streamed_new)  # compared as streams: the lines were never read

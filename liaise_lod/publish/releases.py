@@ -13,18 +13,29 @@ history is kept as it was, so that the site comes out the same, byte for byte.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import warnings
-from bisect import bisect_left
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import IO, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError, LiaiseWarning
-from ..graph_diff import Change, GraphDiff, GraphText, compare, graph_text, sorted_dump_text
+from ..graph_diff import (
+    Change,
+    DumpText,
+    GraphDiff,
+    GraphText,
+    compare,
+    graph_text,
+    sorted_dump_text,
+)
 from ..model import Day, Version
 from .index import LABELS
 
@@ -210,8 +221,12 @@ def next_history(previous: Previous | None, new: GraphText, release: NewRelease)
         previous=history.latest.version if history else None,
     )
     if previous is not None and previous.dump is not None:
-        old = _previous_text(previous.dump, history.latest.graph if history else None)
-        base = _with_changes(base, compare(old, new), old, new)
+        streamed = _streamed_changes(previous.dump, history, new)
+        if streamed is not None:
+            base = base.model_copy(update=streamed)
+        else:
+            old = _previous_text(previous.dump, history.latest.graph if history else None)
+            base = _with_changes(base, compare(old, new), old, new)
     kept = [base, *(history.releases if history else [])][:RELEASES_KEPT]
     first_issued = history.issued if history else release.issued
     return History(base=release.base, issued=first_issued, releases=kept)
@@ -294,11 +309,104 @@ def _with_changes(release: Release, diff: GraphDiff, old: GraphText, new: GraphT
 _LABEL_PREDICATES = tuple(f"<{predicate}>" for predicate in LABELS)
 
 
+def _streamed_changes(
+    dump: Path, history: History | None, new: GraphText
+) -> dict[str, object] | None:
+    """What ``_with_changes`` finds, from the two dumps read side by side as streams (their
+    lines are sorted by subject): the memory of a few resources, not of both graphs. ``None``
+    where the previous dump is not, byte for byte, the graph its history names, or the new
+    graph is not a dump (compare them in memory then)."""
+    if history is None or not isinstance(new, DumpText):
+        return None
+    old = DumpText.of(dump)
+    if old is None or old.version != history.latest.graph:
+        return None
+    changes = _DocumentChanges()
+    for subject, removed, added in _subject_blocks(old.path, new.path):
+        changes.see(subject, removed, added)
+    return changes.update()
+
+
+def _subject_blocks(old: Path, new: Path) -> Iterator[tuple[bytes, list[bytes], list[bytes]]]:
+    """Each subject of either dump (``<iri>``), in order, with its lines in each."""
+    with _opened(old) as before, _opened(new) as after:
+        olds, news = _by_subject(before), _by_subject(after)
+        one, other = next(olds, None), next(news, None)
+        while one is not None or other is not None:
+            if other is None or (one is not None and one[0] < other[0]):
+                yield one[0], one[1], []  # type: ignore[index]
+                one = next(olds, None)
+            elif one is None or other[0] < one[0]:
+                yield other[0], [], other[1]
+                other = next(news, None)
+            else:
+                yield one[0], one[1], other[1]
+                one, other = next(olds, None), next(news, None)
+
+
+def _opened(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[return-value]
+
+
+def _by_subject(lines: Iterable[bytes]) -> Iterator[tuple[bytes, list[bytes]]]:
+    for subject, group in groupby(lines, key=lambda line: line[: line.index(b">") + 1]):
+        yield subject, list(group)
+
+
+class _DocumentChanges:
+    """Documents changed (a subject and its ``#parts``: the parts' lines come first, as ``#``
+    sorts before ``>``), whether each has statements of its own before and after, and the
+    names of the ``LISTED`` first (by IRI)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, tuple[bool, bool]] = {}
+        self.first: list[str] = []  # the LISTED first documents so far, sorted
+        self.labels: dict[str, dict[str, str]] = {}
+
+    def see(self, subject: bytes, old: list[bytes], new: list[bytes]) -> None:
+        iri = subject[1:-1].decode("utf-8")
+        document = iri.partition("#")[0]
+        if old != new and document not in self.documents:
+            self.documents[document] = (False, False)
+            self._rank(document)
+        if iri != document or document not in self.documents:
+            return
+        self.documents[document] = (bool(old), bool(new))
+        if document in self.labels:
+            shown = old if old and not new else new
+            statements = [line.decode("utf-8").removesuffix(" .\n") for line in shown]
+            self.labels[document] = _labels(statements, f"<{iri}> ")
+
+    def _rank(self, document: str) -> None:
+        if len(self.first) == LISTED and document > self.first[-1]:
+            return
+        insort(self.first, document)
+        self.labels[document] = {}
+        if len(self.first) > LISTED:
+            del self.labels[self.first.pop()]
+
+    def update(self) -> dict[str, object]:
+        counts = {"added": 0, "removed": 0, "changed": 0}
+        listed = []
+        for before, after in self.documents.values():
+            counts[_change(before, after)] += 1
+        for document in self.first:
+            change = _change(*self.documents[document])
+            listed.append(Listed(iri=document, change=change, labels=self.labels[document]))
+        return {"compared": True, "listed": listed, **counts}
+
+
+def _change(before: bool, after: bool) -> Change:
+    """As ``_with_changes`` tells it: added if the old graph had no statement of the
+    document's own, removed if the new one has none, else changed."""
+    if not before:
+        return "added"
+    return "removed" if not after else "changed"
+
+
 def labels_of(text: GraphText, iri: str) -> dict[str, str]:
     """A resource's names by language (``""``: no language), from the first of ``LABELS`` it
     has."""
-    import pyoxigraph as ox
-
     subject = f"<{iri}> "
     start = bisect_left(text.lines, subject)
     statements = []
@@ -306,6 +414,13 @@ def labels_of(text: GraphText, iri: str) -> dict[str, str]:
         if not line.startswith(subject):
             break
         statements.append(line)
+    return _labels(statements, subject)
+
+
+def _labels(statements: list[str], subject: str) -> dict[str, str]:
+    """The names by language in a subject's statements (``<iri> `` and the rest, sorted)."""
+    import pyoxigraph as ox
+
     for predicate in _LABEL_PREDICATES:
         prefix = subject + predicate + " "
         found = [line for line in statements if line.startswith(prefix)]
