@@ -209,11 +209,7 @@ def _build(
         )
         if built is not None:
             return built
-    if isinstance(path, Dataset):
-        dataset = path
-    else:
-        with stage("load"):
-            dataset = load_dataset(Path(path))
+    dataset = _dataset(path)
     iri_base = Iris(base or dataset.info.base).base
     count = _partition_count(dataset, partitions, shacl_engine, iri_base)
     if count > 1:
@@ -273,6 +269,14 @@ def _build(
         (folder / manifests.NAME).write_bytes(manifest.to_json())
     result.files = [Path(out) / file.name for file in result.files]
     return result
+
+
+def _dataset(path: str | Path | Dataset) -> Dataset:
+    """``path`` itself if it is a dataset, else the dataset its files hold."""
+    if isinstance(path, Dataset):
+        return path
+    with stage("load"):
+        return load_dataset(Path(path))
 
 
 def _partition_count(dataset: Dataset, requested: int | None, engine: str, base: str) -> int:
@@ -365,11 +369,7 @@ def partition_source(
             log.info("%s: %.2f s", name, seconds)
         stored = _Stored(spilled.info, work / streamed.SOURCES)
         return PartitionSource(stored, spilled.info, spilled.base, spilled.described)
-    if isinstance(path, Dataset):
-        dataset = path
-    else:
-        with stage("load"):
-            dataset = load_dataset(Path(path))
+    dataset = _dataset(path)
     iri_base = Iris(base or dataset.info.base).base
     if not partitions.can_partition(iri_base):
         return None

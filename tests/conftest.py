@@ -103,3 +103,18 @@ def example_versions(tmp_path_factory) -> Versions:
     build(EXAMPLE, tmp / "old")
     build(edited_example(tmp / "new-data"), tmp / "new")
     return Versions(tmp / "old", tmp / "new-data", tmp / "new")
+
+
+@pytest.fixture
+def violations_everywhere(monkeypatch):
+    """Validation as if the base IRI were another: every record IRI is then outside it, a
+    real violation of the IRI shape, in every record."""
+    from liaise_lod import pipeline, validation
+
+    real_find = validation.find_results
+
+    def validate_elsewhere(graph, *, base, **options):
+        return real_find(graph, base="https://elsewhere.example.org/", **options)
+
+    monkeypatch.setattr(validation, "find_results", validate_elsewhere)
+    monkeypatch.setattr(pipeline, "find_results", validate_elsewhere)

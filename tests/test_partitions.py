@@ -132,17 +132,9 @@ def test_validation_in_partitions_finds_what_a_whole_validation_finds(tmp_path):
     assert max(summary.triples for summary in summaries) < len(graph) / 2
 
 
-def test_a_partitioned_build_with_violations_writes_nothing_unless_allowed(tmp_path, monkeypatch):
-    from liaise_lod import pipeline, validation
-
-    real_find = validation.find_results
-
-    def validate_elsewhere(graph, *, base, **options):
-        # every record IRI is then outside the base: a real violation of the IRI shape
-        return real_find(graph, base="https://elsewhere.example.org/", **options)
-
-    monkeypatch.setattr(validation, "find_results", validate_elsewhere)
-    monkeypatch.setattr(pipeline, "find_results", validate_elsewhere)
+def test_a_partitioned_build_with_violations_writes_nothing_unless_allowed(
+    tmp_path, violations_everywhere
+):
     with pytest.raises(InvalidGraphError) as raised:
         build(MINI, tmp_path / "out", partitions=2)
     assert not (tmp_path / "out").exists()

@@ -148,19 +148,10 @@ def test_a_release_after_one_published_in_partitions_lists_the_same_changes(tmp_
 
 
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
-def test_a_dataset_with_violations_published_in_partitions_writes_nothing(tmp_path, monkeypatch):
-    from liaise_lod import pipeline, validation
-
+def test_a_dataset_with_violations_published_in_partitions_writes_nothing(tmp_path, request):
     published(MINI, tmp_path / "site", 2)
     before = site_files(tmp_path / "site")
-    real_find = validation.find_results
-
-    def validate_elsewhere(graph, *, base, **options):
-        # every record IRI is then outside the base: a real violation of the IRI shape
-        return real_find(graph, base="https://elsewhere.example.org/", **options)
-
-    monkeypatch.setattr(validation, "find_results", validate_elsewhere)
-    monkeypatch.setattr(pipeline, "find_results", validate_elsewhere)
+    request.getfixturevalue("violations_everywhere")
     with pytest.raises(InvalidGraphError) as raised:
         published(MINI, tmp_path / "site", 2)
     with pytest.raises(InvalidGraphError) as whole:
