@@ -423,50 +423,28 @@ def _publish_in_partitions(
     log = incremental_build.log
     log.info("publishing in %d partitions, from nothing (no manifest kept)", count)
     try:
-        with (
-            long_lived(),
-            replacing_folder(out, protect=input_path(path)) as folder,
-        ):
+        with long_lived(), replacing_folder(out, protect=input_path(path)) as folder:
             work = Path(tempfile.mkdtemp(prefix=".partitions-", dir=folder))
             source = pipeline.partition_source(path, settings.base, work, count, RecordFacts.of)
             if source is None:
                 raise _NotPartitioned
             iris = Iris(source.base)
             webconfig.nginx(iris.base)
-            dataset = Dataset.model_construct(info=source.info)
-            _keep_participation_pages(dataset, out)
+            _keep_participation_pages(Dataset.model_construct(info=source.info), out)
             queries = published_queries(input_path(path) or Path.cwd(), source.info.queries)
-            strict = source.info.strict if settings.strict is None else settings.strict
             layout = partitions.Layout(work, count, iris.base, tables=write_tables)
-            build, written, summaries = pipeline.partitions_validated(
-                source.source,
-                layout,
-                folder / "dataset",
-                settings.processes,
-                strict,
-                ".gz",
-                gzip_writer,
-            )
-            if not build.report.conforms:
-                raise InvalidGraphError(build.report)
-            found = [summary.tables for summary in summaries]
-            del summaries  # what matters of them is in ``found`` and ``build``
-            with stage("index"):
-                link_tables(layout)
-                index = StoredIndex.of_partitions(layout, found)
-                graph = GraphFacts.of_partitions(build.triples_written, found, index)
-            facts = (source.described, graph)
-            del found
-            dumps = _listed_dumps(written, settings.shards)
+            build, dumps, index, facts = _indexed_partitions(source, layout, folder, settings)
             result = PublishResult(build)
+            previous = _previous(settings.previous, out, iris.base)
+            writer = _Writer(folder, result)
             builder = SiteBuilder(
                 build,
                 index,
                 queries,
                 settings,
-                _Writer(folder, result),
+                writer,
                 progress,
-                _previous(settings.previous, out, iris.base),
+                previous,
                 facts=facts,
                 keep_reads=False,
                 remembered=REMEMBERED,
@@ -480,6 +458,29 @@ def _publish_in_partitions(
         reason = getattr(error, "strerror", None) or error
         raise OutputError(f"could not write the site {out}: {reason}") from error
     return result
+
+
+def _indexed_partitions(
+    source: pipeline.PartitionSource,
+    layout: partitions.Layout,
+    folder: Path,
+    settings: Settings,
+) -> tuple[BuildResult, list[metadata.Dump], StoredIndex, tuple[RecordFacts, GraphFacts]]:
+    """The partitions validated (violations raise ``InvalidGraphError``), their dumps merged
+    gzipped into the site ``folder`` and their documents indexed: the build, the dumps, the
+    index and the facts of the whole."""
+    strict = source.info.strict if settings.strict is None else settings.strict
+    build, written, summaries = pipeline.partitions_validated(
+        source.source, layout, folder / "dataset", settings.processes, strict, ".gz", gzip_writer
+    )
+    if not build.report.conforms:
+        raise InvalidGraphError(build.report)
+    found = [summary.tables for summary in summaries]
+    with stage("index"):
+        link_tables(layout)
+        index = StoredIndex.of_partitions(layout, found)
+        graph = GraphFacts.of_partitions(build.triples_written, found, index)
+    return build, _listed_dumps(written, settings.shards), index, (source.described, graph)
 
 
 class _NotPartitioned(Exception):
