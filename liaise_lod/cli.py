@@ -145,7 +145,7 @@ def _partitions_argument(parser: argparse.ArgumentParser, default: str) -> None:
         metavar="N",
         help="map, validate and write the dataset in N parts, one at a time, so that memory "
         f"follows the part's size (default: one part per {default}; the files are the "
-        "same either way, but a build in parts keeps no manifest, so the next one is from "
+        "same either way, but no manifest is kept in parts, so the next run is from "
         "nothing too)",
     )
 
