@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -109,6 +110,10 @@ class SiteIndex:
     def page_resources(self) -> list[str]:
         """Every document that gets a page: records and our SKOS concepts and schemes."""
         return sorted(doc for doc in self.own if self.kind(doc) is not None)
+
+    def holding(self) -> AbstractContextManager[None]:
+        """Keep what is read in the block at hand (an index on disk reads it once)."""
+        return nullcontext()
 
     def last_modified(self, iri: str) -> str | None:
         """The latest publication or modification date the resource states about itself."""

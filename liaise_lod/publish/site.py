@@ -801,6 +801,10 @@ class SiteBuilder:
 
     def _resource(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads | None]:
         """Write one resource's files; returns their paths and what they read (if kept)."""
+        with self.index.holding():
+            return self._written(iri, files_of)
+
+    def _written(self, iri: str, files_of: ResourceFiles) -> tuple[list[str], Reads | None]:
         written = []
         reads: Reads | None = None
         if self.keep_reads:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -205,6 +206,8 @@ class _Table(Mapping[str, Value]):
         self._fetch = lru_cache(maxsize=CACHED)(fetch)
         self._note = note
         self._keys = keys
+        #: every value read while a resource's files are written (see ``StoredIndex.holding``)
+        self.held: dict[str, Value | None] | None = None
 
     def get(self, key: Any, default: Any = None) -> Any:
         self._note(key)
@@ -227,7 +230,12 @@ class _Table(Mapping[str, Value]):
     def _found(self, key: object) -> Value | None:
         if not isinstance(key, str) or (self._keys is not None and key not in self._keys):
             return None
-        return self._fetch(key)
+        held = self.held
+        if held is None:
+            return self._fetch(key)
+        if key not in held:
+            held[key] = self._fetch(key)
+        return held[key]
 
     def __iter__(self) -> Iterator[str]:
         if self._keys is None:
@@ -255,10 +263,11 @@ class StoredIndex(SiteIndex):
             index._inline.update(found.inline)
             index.terms.update(found.terms)
         note = index.reads.content
-        triples = _triples_from(databases, layout.count, "own")
-        index.own = _Table(triples, note, index._documents)
-        index.context = _Table(_triples_from(databases, layout.count, "context"), note)
-        index.incoming = _Table(_incoming(databases), index.reads.incoming)
+        own = _Table(_triples_from(databases, layout.count, "own"), note, index._documents)
+        context = _Table(_triples_from(databases, layout.count, "context"), note)
+        incoming = _Table(_incoming(databases), index.reads.incoming)
+        index.own, index.context, index.incoming = own, context, incoming
+        index._tables = [own, context, incoming]
         index._weights = _weights(databases, index._documents)
         return index
 
@@ -269,6 +278,20 @@ class StoredIndex(SiteIndex):
     _inline: dict[str, list[str]]
     #: the documents that link to each document with a page, counted
     _weights: dict[str, int]
+    _tables: list[_Table]
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Keep every document read in the block: a page that thousands of documents link to
+        (a funder's, a topic's) reads each of them several times, more than the tables'
+        caches hold."""
+        for table in self._tables:
+            table.held = {}
+        try:
+            yield
+        finally:
+            for table in self._tables:
+                table.held = None
 
     def kind(self, iri: str) -> str | None:
         if iri in self._documents:
