@@ -132,9 +132,10 @@ def _lines(triples: Iterable[Triple], text: OxTerms) -> str:
     return "".join(f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples)
 
 
-def _insert(database: sqlite3.Connection, statement: str, rows: Iterator[tuple] | Any) -> None:
-    rows = iter(rows)
-    while batch := [row for _, row in zip(range(_BATCH), rows, strict=False)]:
+def _insert(database: sqlite3.Connection, statement: str, rows: Iterable[tuple]) -> None:
+    """``statement`` for each row, ``_BATCH`` rows at a time."""
+    left = iter(rows)
+    while batch := [row for _, row in zip(range(_BATCH), left, strict=False)]:
         database.executemany(statement, batch)
 
 
