@@ -14,20 +14,23 @@ history is kept as it was, so that the site comes out the same, byte for byte.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import warnings
+import zlib
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Annotated, Literal
+from typing import IO, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError, LiaiseWarning
 from ..graph_diff import (
+    VERSION_PREFIX,
     Change,
     DumpText,
     GraphDiff,
@@ -314,34 +317,48 @@ def _streamed_changes(
 ) -> dict[str, object] | None:
     """What ``_with_changes`` finds, from the two dumps read side by side as streams (their
     lines are sorted by subject): the memory of a few resources, not of both graphs. ``None``
-    where the previous dump is not, byte for byte, the graph its history names, or the new
-    graph is not a dump (compare them in memory then)."""
+    where the previous dump is not, byte for byte, the graph its history names (checked as it
+    is read: only then is it sorted and distinct), or the new graph is not a dump (compare them
+    in memory then)."""
     if history is None or not isinstance(new, DumpText):
         return None
-    old = DumpText.of(dump)
-    if old is None or old.version != history.latest.graph:
-        return None
+    digest = hashlib.sha256()
     changes = _DocumentChanges()
-    for subject, removed, added in _subject_blocks(old.path, new.path):
-        changes.see(subject, removed, added)
+    try:
+        for subject, removed, added in _subject_blocks(dump, new.path, digest):
+            changes.see(subject, removed, added)
+    except (OSError, EOFError, zlib.error, ValueError):  # not a dump liaise-lod wrote
+        return None
+    if VERSION_PREFIX + digest.hexdigest() != history.latest.graph:
+        return None
     return changes.update()
 
 
-def _subject_blocks(old: Path, new: Path) -> Iterator[tuple[bytes, list[bytes], list[bytes]]]:
-    """Each subject of either dump (``<iri>``), in order, with its lines in each."""
+def _subject_blocks(
+    old: Path, new: Path, digest: Any
+) -> Iterator[tuple[bytes, list[bytes], list[bytes]]]:
+    """Each subject of either dump (``<iri>``), in order, with its lines in each; every line
+    of ``old`` goes into ``digest`` too."""
     with _opened(old) as before, _opened(new) as after:
-        olds, news = _by_subject(before), _by_subject(after)
+        olds = _by_subject(_digested(before, digest))
+        news = _by_subject(after)
         one, other = next(olds, None), next(news, None)
         while one is not None or other is not None:
-            if other is None or (one is not None and one[0] < other[0]):
-                yield one[0], one[1], []  # type: ignore[index]
+            if one is not None and (other is None or one[0] < other[0]):
+                yield one[0], one[1], []
                 one = next(olds, None)
-            elif one is None or other[0] < one[0]:
+            elif other is not None and (one is None or other[0] < one[0]):
                 yield other[0], [], other[1]
                 other = next(news, None)
-            else:
+            elif one is not None and other is not None:
                 yield one[0], one[1], other[1]
                 one, other = next(olds, None), next(news, None)
+
+
+def _digested(lines: Iterable[bytes], digest: Any) -> Iterator[bytes]:
+    for line in lines:
+        digest.update(line)
+        yield line
 
 
 def _opened(path: Path) -> IO[bytes]:
