@@ -183,3 +183,42 @@ def test_the_command_line_publishes_in_partitions(tmp_path, caplog):
     assert code == 0
     assert "publishing in 2 partitions" in caplog.text
     assert (out / "index.html").is_file() and not (out / MANIFEST).exists()
+
+
+def test_the_index_on_disk_finds_the_same_links_as_the_one_in_memory(tmp_path):
+    """``links_to`` from the table of links agrees with a walk of the linking documents'
+    triples, for every document and every part that anything names."""
+    from rdflib import Literal, URIRef
+
+    from liaise_lod._internal.partitions import Layout, owner_key, partition_of
+    from liaise_lod.iris import Iris
+    from liaise_lod.mapping import to_graph
+    from liaise_lod.namespaces import ORG, SCHEMA
+    from liaise_lod.publish.index import SiteIndex
+    from liaise_lod.publish.stored_index import StoredIndex, link_tables, write_tables
+    from test_participation_fragments import with_fragments
+
+    dataset = load_dataset(with_fragments(EXAMPLE, tmp_path / "data"))
+    base = dataset.info.base
+    graph = to_graph(dataset, base)
+    project = next(s for s in graph.subjects(ORG.hasMember) if "#" not in str(s))
+    part = next(o for o in graph.objects(project, SCHEMA.member) if "#" in str(o))
+    other = next(s for s in graph.subjects(SCHEMA.funder) if owner_key(s) != owner_key(part))
+    graph.add((other, SCHEMA.about, part))  # a link to a part of another document
+    graph.add((other, SCHEMA.mentions, Literal(str(project))))  # text, not a link
+    count = 3
+    layout = Layout(tmp_path / "index", count, base, tables=write_tables)
+    layout.folder.mkdir()
+    pieces = [type(graph)() for _ in range(count)]
+    for triple in graph:
+        pieces[partition_of(owner_key(triple[0]), count)].add(triple)
+    found = [write_tables(piece, layout, number) for number, piece in enumerate(pieces)]
+    link_tables(layout)
+    stored = StoredIndex.of_partitions(layout, found)
+    memory = SiteIndex.of(graph, Iris(base))
+    named = {str(o) for o in graph.objects() if isinstance(o, URIRef)} | set(memory.own)
+    assert str(part) in named and len(named) > 300
+    differing = [iri for iri in sorted(named) if stored.links_to(iri) != memory.links_to(iri)]
+    assert differing == []
+    assert [link.source for link in memory.links_to(str(part))] == [owner_key(other)]
+    assert all(memory.incoming.get(d) == stored.incoming.get(d) for d in memory.own)

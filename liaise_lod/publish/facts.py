@@ -291,12 +291,13 @@ class Describer:
     def linking(self, iri: str, predicate: URIRef, kind: str | None = None) -> list[str]:
         """The documents (of ``kind``) that state ``predicate`` with ``iri`` as its value,
         in IRI order."""
-        target = URIRef(iri)
         return sorted(
-            document
-            for document in self.index.incoming.get(iri, ())
-            if (kind is None or self.index.kind(document) == kind)
-            and any(same_term(p, predicate) and o == target for _, p, o in self.index.own[document])
+            {
+                link.source
+                for link in self.index.links_to(iri)
+                if same_term(link.predicate, predicate)
+                and (kind is None or self.index.kind(link.source) == kind)
+            }
         )
 
     def referenced_by(self, iri: str) -> list[str]:

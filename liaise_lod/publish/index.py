@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from typing import Literal as OneOf
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -37,6 +38,15 @@ PAGE_WEIGHT = 80
 
 #: What a subject is to the description it is part of (see ``Part``).
 PartRole = OneOf["own", "inline", "linked"]
+
+
+class LinkTo(NamedTuple):
+    """A statement of one document whose value is (a part of) another."""
+
+    #: the document that states it
+    source: str
+    subject: Node
+    predicate: Node
 
 
 @dataclass
@@ -140,6 +150,17 @@ class SiteIndex:
             placed.update(included)
             order += included
         return order + sorted(inline.difference(placed))
+
+    def links_to(self, iri: str) -> list[LinkTo]:
+        """The statements of other documents whose value is ``iri``, in the order of their
+        documents, subjects and predicates."""
+        target = URIRef(iri)
+        return [
+            LinkTo(source, subject, predicate)
+            for source in sorted(self.incoming.get(iri.partition("#")[0], ()))
+            for subject, predicate, obj in self.own.get(source, ())
+            if obj == target
+        ]
 
     def inline_candidates(self, iri: str) -> set[str]:
         """What the resource links to that may be an inline record included in its page."""

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .._internal.partitions import Layout, OxTerms, RdflibTerms, owner_key, partition_of
 from .._internal.store import all_triples
 from ..iris import Iris
 from ..namespaces import DCTERMS, RDF_TYPE, SKOS, Triple, same_term
-from .index import INLINE_KINDS, PAGE_WEIGHT, SiteIndex
+from .index import INLINE_KINDS, PAGE_WEIGHT, LinkTo, SiteIndex
 
 #: Documents (their triples, context or links) each table keeps decoded, most recently used:
 #: a page reads its own, its inline records' and those of the pages that link to it.
@@ -37,6 +37,9 @@ CACHED = 16_384
 #: them: the same classes, properties and concepts recur in every document.
 TERMS_KEPT = 200_000
 _LINKS = "site-links.sqlite"
+#: A statement linking two documents: the one it links to and the one that states it, each
+#: with the ``#fragment`` of the part it names (empty for the document itself).
+_LINK_COLUMNS = "target TEXT, object TEXT, source TEXT, subject TEXT, predicate TEXT"
 _BATCH = 10_000
 
 Value = TypeVar("Value")
@@ -79,19 +82,14 @@ def write_tables(graph: Graph, layout: Layout, number: int) -> PartitionDocument
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
         database.execute("CREATE TABLE documents (iri TEXT PRIMARY KEY, own TEXT, context TEXT)")
-        database.execute("CREATE TABLE links (target TEXT, source TEXT)")
+        database.execute(f"CREATE TABLE links ({_LINK_COLUMNS})")
         text = OxTerms()
         rows = (
             (document, _lines(triples, text), _lines(index.context.get(document, ()), text))
             for document, triples in index.own.items()
         )
         _insert(database, "INSERT INTO documents VALUES (?, ?, ?)", rows)
-        links = (
-            (target, source)
-            for target, sources in index.incoming.items()
-            for source in sorted(sources)
-        )
-        _insert(database, "INSERT INTO links VALUES (?, ?)", links)
+        _insert(database, "INSERT INTO links VALUES (?, ?, ?, ?, ?)", _link_rows(index))
         database.commit()
     finally:
         database.close()
@@ -108,6 +106,18 @@ def write_tables(graph: Graph, layout: Layout, number: int) -> PartitionDocument
             found.inline[document] = inline
     _describe(graph, found)
     return found
+
+
+def _link_rows(index: SiteIndex) -> Iterator[tuple[str, str, str, str, str]]:
+    """A row for each statement whose value is (a part of) another document: the documents
+    whole, the parts as their ``#fragment`` (empty for the document itself)."""
+    for source, triples in index.own.items():
+        for subject, predicate, obj in triples:
+            if isinstance(obj, URIRef) and not same_term(predicate, RDF_TYPE):
+                target, hashed, fragment = str(obj).partition("#")
+                if target != source:
+                    part = str(subject)[len(source) :]
+                    yield target, hashed + fragment, source, part, str(predicate)
 
 
 def _inline_kind(index: SiteIndex, iri: str) -> bool:
@@ -147,11 +157,11 @@ def link_tables(layout: Layout) -> None:
     try:
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
-        database.execute("CREATE TABLE links (target TEXT, source TEXT)")
+        database.execute(f"CREATE TABLE links ({_LINK_COLUMNS})")
         for number in range(layout.count):
             part = str(layout.folder / _tables_name(number))
             database.execute("ATTACH DATABASE ? AS part", (part,))
-            database.execute("INSERT INTO links SELECT target, source FROM part.links")
+            database.execute("INSERT INTO links SELECT * FROM part.links")
             database.commit()
             database.execute("DETACH DATABASE part")
         database.execute("CREATE INDEX by_target ON links (target)")
@@ -267,8 +277,9 @@ class StoredIndex(SiteIndex):
         own = _Table(_triples_from(databases, layout.count, "own"), note, index._documents)
         context = _Table(_triples_from(databases, layout.count, "context"), note)
         incoming = _Table(_incoming(databases), index.reads.incoming)
+        index._links = _Table(_links(databases), index.reads.incoming)
         index.own, index.context, index.incoming = own, context, incoming
-        index._tables = [own, context, incoming]
+        index._tables = [own, context, incoming, index._links]
         index._weights = _weights(databases, index._documents)
         return index
 
@@ -279,6 +290,8 @@ class StoredIndex(SiteIndex):
     _inline: dict[str, list[str]]
     #: the documents that link to each document with a page, counted
     _weights: dict[str, int]
+    #: the statements linking to each document (see ``_LINK_COLUMNS``)
+    _links: _Table[list[tuple[str, str, str, str]]]
     _tables: list[_Table]
 
     @contextmanager
@@ -309,6 +322,17 @@ class StoredIndex(SiteIndex):
 
     def weight(self, iri: str) -> int:
         return PAGE_WEIGHT + self._weights.get(iri, 0)
+
+    def links_to(self, iri: str) -> list[LinkTo]:
+        """(Read from the table of links, not from the linking documents' triples.)"""
+        document, hashed, fragment = iri.partition("#")
+        part = hashed + fragment
+        found = []
+        for target_part, source, subject, predicate in self._links.get(document, ()):
+            if target_part == part:
+                self.reads.content(source)
+                found.append(LinkTo(source, URIRef(source + subject), _predicate(predicate)))
+        return found
 
     def inline_candidates(self, iri: str) -> set[str]:
         self.reads.content(iri)
@@ -343,8 +367,27 @@ def _incoming(databases: _Databases) -> Callable[[str], set[str] | None]:
     return fetch
 
 
+def _links(databases: _Databases) -> Callable[[str], list[tuple[str, str, str, str]] | None]:
+    def fetch(document: str) -> list[tuple[str, str, str, str]] | None:
+        rows = databases(_LINKS).execute(
+            "SELECT object, source, subject, predicate FROM links WHERE target = ?"
+            " ORDER BY source, subject, predicate",
+            (document,),
+        )
+        return rows.fetchall() or None
+
+    return fetch
+
+
+@lru_cache(maxsize=4096)
+def _predicate(iri: str) -> URIRef:
+    return URIRef(iri)
+
+
 def _weights(databases: _Databases, documents: dict[str, str | None]) -> dict[str, int]:
-    rows = databases(_LINKS).execute("SELECT target, COUNT(*) FROM links GROUP BY target")
+    rows = databases(_LINKS).execute(
+        "SELECT target, COUNT(DISTINCT source) FROM links GROUP BY target"
+    )
     return {target: count for target, count in rows if documents.get(target) is not None}
 
 

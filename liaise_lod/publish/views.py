@@ -735,18 +735,14 @@ def _participations_of(view: View) -> list[str]:
     """An organisation's participations: pages of their own, or parts of projects' pages."""
     found = view.linking(ORG.member, "participation")
     index = view.describer.index
-    for project in sorted(index.incoming.get(view.iri, ())):
-        if index.kind(project) == "project":
-            found += sorted(
-                {
-                    str(s)
-                    for s, p, o in index.own[project]
-                    if same_term(p, ORG.member)
-                    and same_term(o, view.iri)
-                    and is_member_fragment(str(s))
-                }
-            )
-    return found
+    parts = {
+        (link.source, str(link.subject))
+        for link in index.links_to(view.iri)
+        if same_term(link.predicate, ORG.member)
+        and is_member_fragment(str(link.subject))
+        and index.kind(link.source) == "project"
+    }
+    return found + [part for _, part in sorted(parts)]
 
 
 def _project_line(view: View, project: str) -> tuple[Link, str]:
@@ -819,14 +815,16 @@ def _people(view: View) -> list[tuple[Link, str]] | None:
 def _roles(view: View) -> list[tuple[str, Link]] | None:
     """A person's roles in projects (contact, ...), from the projects' memberships."""
     lines = []
-    for project in sorted(view.describer.index.incoming.get(view.iri, ())):
-        if view.describer.index.kind(project) != "project":
-            continue
-        for s, p, o in view.describer.index.own[project]:
-            if "#" in s and same_term(p, ORG.member) and str(o) == view.iri:
-                role = view.first(ORG.role, str(s))
-                role_name = view.name(str(role)) if role is not None else view.ui("Member")
-                lines.append((role_name, view.link(project)))
+    index = view.describer.index
+    for project, subject, predicate in index.links_to(view.iri):
+        if (
+            "#" in str(subject)
+            and same_term(predicate, ORG.member)
+            and index.kind(project) == "project"
+        ):
+            role = view.first(ORG.role, str(subject))
+            role_name = view.name(str(role)) if role is not None else view.ui("Member")
+            lines.append((role_name, view.link(project)))
     return sorted(lines, key=lambda line: (line[0], *link_key(line[1]))) or None
 
 
@@ -956,12 +954,13 @@ def _subtitle(view: View) -> list[Link]:
 def _more(view: View) -> list[tuple[str, list[Link]]]:
     """What else on the site links to the resource, by kind: what the page has not shown."""
     by_kind: dict[str, list[str]] = defaultdict(list)
+    through_participations = _only_through_participations(view)
     for document in view.describer.referenced_by(view.iri):
         kind = view.describer.index.kind(document) or "resource"
         if (
             document not in view.shown
             and kind != "participation"
-            and not _only_through_participations(view, document)
+            and document not in through_participations
         ):
             by_kind[kind].append(document)
     order = [kind.name for kind in record_kinds()] + list(OTHER_KINDS)
@@ -973,14 +972,18 @@ def _more(view: View) -> list[tuple[str, list[Link]]]:
     ]
 
 
-def _only_through_participations(view: View, document: str) -> bool:
-    """Whether a document links to the resource only from participations that are parts of
-    it: a role's page does not list every project with that role, as it does not list every
+def _only_through_participations(view: View) -> set[str]:
+    """The documents that link to the resource only from participations that are parts of
+    them: a role's page does not list every project with that role, as it does not list every
     participation."""
-    subjects = [
-        s for s, _, o in view.describer.index.own.get(document, ()) if same_term(o, view.iri)
-    ]
-    return bool(subjects) and all(is_member_fragment(str(s)) for s in subjects)
+    subjects: dict[str, list[str]] = defaultdict(list)
+    for link in view.describer.index.links_to(view.iri):
+        subjects[link.source].append(str(link.subject))
+    return {
+        document
+        for document, linking in subjects.items()
+        if all(is_member_fragment(subject) for subject in linking)
+    }
 
 
 def _summary(
