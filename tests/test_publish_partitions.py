@@ -10,14 +10,22 @@ import shutil
 import sys
 
 import pytest
+from rdflib import Literal, URIRef
+from test_participation_fragments import with_fragments
 
 from conftest import EXAMPLE, MINI, REPO
+from liaise_lod._internal.partitions import Layout, owner_key, partition_of
 from liaise_lod.cli import main
 from liaise_lod.errors import InvalidGraphError
+from liaise_lod.iris import Iris
 from liaise_lod.load import load_dataset
+from liaise_lod.mapping import to_graph
+from liaise_lod.namespaces import ORG, SCHEMA
 from liaise_lod.pipeline import build
 from liaise_lod.publish import Settings, publish, releases
 from liaise_lod.publish import site as site_module
+from liaise_lod.publish.index import SiteIndex
+from liaise_lod.publish.stored_index import StoredIndex, link_tables, write_tables
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import synthetic
@@ -74,8 +82,6 @@ def test_a_generated_dataset_published_in_partitions_is_byte_identical(tmp_path)
 
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
 def test_participations_as_fragments_are_published_in_partitions_alike(tmp_path):
-    from test_participation_fragments import with_fragments
-
     data = with_fragments(EXAMPLE, tmp_path / "data")
     published(data, tmp_path / "one", 1, modified="2026-01-01")
     published(data, tmp_path / "many", 3, modified="2026-01-01")
@@ -188,16 +194,6 @@ def test_the_command_line_publishes_in_partitions(tmp_path, caplog):
 def test_the_index_on_disk_finds_the_same_links_as_the_one_in_memory(tmp_path):
     """``links_to`` from the table of links agrees with a walk of the linking documents'
     triples, for every document and every part that anything names."""
-    from rdflib import Literal, URIRef
-
-    from liaise_lod._internal.partitions import Layout, owner_key, partition_of
-    from liaise_lod.iris import Iris
-    from liaise_lod.mapping import to_graph
-    from liaise_lod.namespaces import ORG, SCHEMA
-    from liaise_lod.publish.index import SiteIndex
-    from liaise_lod.publish.stored_index import StoredIndex, link_tables, write_tables
-    from test_participation_fragments import with_fragments
-
     dataset = load_dataset(with_fragments(EXAMPLE, tmp_path / "data"))
     base = dataset.info.base
     graph = to_graph(dataset, base)

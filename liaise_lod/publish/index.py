@@ -45,8 +45,9 @@ class LinkTo(NamedTuple):
 
     #: the document that states it
     source: str
-    subject: Node
-    predicate: Node
+    #: the document or one of its ``#parts``
+    subject: str
+    predicate: str
 
 
 @dataclass
@@ -156,7 +157,7 @@ class SiteIndex:
         documents, subjects and predicates."""
         target = URIRef(iri)
         return [
-            LinkTo(source, subject, predicate)
+            LinkTo(source, str(subject), str(predicate))
             for source in sorted(self.incoming.get(iri.partition("#")[0], ()))
             for subject, predicate, obj in self.own.get(source, ())
             if obj == target

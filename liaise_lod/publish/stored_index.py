@@ -40,6 +40,8 @@ _LINKS = "site-links.sqlite"
 #: A statement linking two documents: the one it links to and the one that states it, each
 #: with the ``#fragment`` of the part it names (empty for the document itself).
 _LINK_COLUMNS = "target TEXT, object TEXT, source TEXT, subject TEXT, predicate TEXT"
+#: The gathered links, in the order a target's are read: a clustered index of their own.
+_LINK_ORDER = "target, source, subject, predicate, object"
 _BATCH = 10_000
 
 Value = TypeVar("Value")
@@ -157,14 +159,17 @@ def link_tables(layout: Layout) -> None:
     try:
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
-        database.execute(f"CREATE TABLE links ({_LINK_COLUMNS})")
+        database.execute(f"CREATE TEMPORARY TABLE gathered ({_LINK_COLUMNS})")
         for number in range(layout.count):
             part = str(layout.folder / _tables_name(number))
             database.execute("ATTACH DATABASE ? AS part", (part,))
-            database.execute("INSERT INTO links SELECT * FROM part.links")
+            database.execute("INSERT INTO gathered SELECT * FROM part.links")
             database.commit()
             database.execute("DETACH DATABASE part")
-        database.execute("CREATE INDEX by_target ON links (target)")
+        database.execute(
+            f"CREATE TABLE links ({_LINK_COLUMNS}, PRIMARY KEY ({_LINK_ORDER})) WITHOUT ROWID"
+        )
+        database.execute(f"INSERT INTO links SELECT * FROM gathered ORDER BY {_LINK_ORDER}")
         database.commit()
     finally:
         database.close()
@@ -276,10 +281,10 @@ class StoredIndex(SiteIndex):
         note = index.reads.content
         own = _Table(_triples_from(databases, layout.count, "own"), note, index._documents)
         context = _Table(_triples_from(databases, layout.count, "context"), note)
-        incoming = _Table(_incoming(databases), index.reads.incoming)
-        index._links = _Table(_links(databases), index.reads.incoming)
+        links = index._links = _Table(_links(databases), index.reads.incoming)
+        incoming = _Table(lambda document: _sources(links, document), index.reads.incoming)
         index.own, index.context, index.incoming = own, context, incoming
-        index._tables = [own, context, incoming, index._links]
+        index._tables = [own, context, incoming, links]
         index._weights = _weights(databases, index._documents)
         return index
 
@@ -331,7 +336,7 @@ class StoredIndex(SiteIndex):
         for target_part, source, subject, predicate in self._links.get(document, ()):
             if target_part == part:
                 self.reads.content(source)
-                found.append(LinkTo(source, URIRef(source + subject), _predicate(predicate)))
+                found.append(LinkTo(source, source + subject, predicate))
         return found
 
     def inline_candidates(self, iri: str) -> set[str]:
@@ -358,15 +363,6 @@ def _triples_from(
     return fetch
 
 
-def _incoming(databases: _Databases) -> Callable[[str], set[str] | None]:
-    def fetch(document: str) -> set[str] | None:
-        rows = databases(_LINKS).execute("SELECT source FROM links WHERE target = ?", (document,))
-        found = {source for (source,) in rows}
-        return found or None
-
-    return fetch
-
-
 def _links(databases: _Databases) -> Callable[[str], list[tuple[str, str, str, str]] | None]:
     def fetch(document: str) -> list[tuple[str, str, str, str]] | None:
         rows = databases(_LINKS).execute(
@@ -379,9 +375,10 @@ def _links(databases: _Databases) -> Callable[[str], list[tuple[str, str, str, s
     return fetch
 
 
-@lru_cache(maxsize=4096)
-def _predicate(iri: str) -> URIRef:
-    return URIRef(iri)
+def _sources(links: _Table[list[tuple[str, str, str, str]]], document: str) -> set[str] | None:
+    """The documents that link to ``document`` (as its rows of links name them)."""
+    rows = links._found(document)
+    return None if rows is None else {source for _, source, _, _ in rows}
 
 
 def _weights(databases: _Databases, documents: dict[str, str | None]) -> dict[str, int]:

@@ -736,10 +736,10 @@ def _participations_of(view: View) -> list[str]:
     found = view.linking(ORG.member, "participation")
     index = view.describer.index
     parts = {
-        (link.source, str(link.subject))
+        (link.source, link.subject)
         for link in index.links_to(view.iri)
         if same_term(link.predicate, ORG.member)
-        and is_member_fragment(str(link.subject))
+        and is_member_fragment(link.subject)
         and index.kind(link.source) == "project"
     }
     return found + [part for _, part in sorted(parts)]
@@ -817,12 +817,8 @@ def _roles(view: View) -> list[tuple[str, Link]] | None:
     lines = []
     index = view.describer.index
     for project, subject, predicate in index.links_to(view.iri):
-        if (
-            "#" in str(subject)
-            and same_term(predicate, ORG.member)
-            and index.kind(project) == "project"
-        ):
-            role = view.first(ORG.role, str(subject))
+        if "#" in subject and same_term(predicate, ORG.member) and index.kind(project) == "project":
+            role = view.first(ORG.role, subject)
             role_name = view.name(str(role)) if role is not None else view.ui("Member")
             lines.append((role_name, view.link(project)))
     return sorted(lines, key=lambda line: (line[0], *link_key(line[1]))) or None
@@ -978,7 +974,7 @@ def _only_through_participations(view: View) -> set[str]:
     participation."""
     subjects: dict[str, list[str]] = defaultdict(list)
     for link in view.describer.index.links_to(view.iri):
-        subjects[link.source].append(str(link.subject))
+        subjects[link.source].append(link.subject)
     return {
         document
         for document, linking in subjects.items()
