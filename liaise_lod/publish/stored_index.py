@@ -36,6 +36,10 @@ CACHED = 16_384
 #: Terms a process keeps made (one object per term, as the graph has them) before it forgets
 #: them: the same classes, properties and concepts recur in every document.
 TERMS_KEPT = 200_000
+#: Documents each table keeps, at most, while one resource's files are written (see
+#: ``StoredIndex.holding``): a funder's page at 80,000 projects would otherwise hold every
+#: project's triples, some gigabytes, to read each a second time from memory.
+HELD = 20_000
 _LINKS = "site-links.sqlite"
 #: A statement linking two documents: the one it links to and the one that states it, each
 #: with the ``#fragment`` of the part it names (empty for the document itself).
@@ -249,9 +253,12 @@ class _Table(Mapping[str, Value]):
         held = self.held
         if held is None:
             return self._fetch(key)
-        if key not in held:
-            held[key] = self._fetch(key)
-        return held[key]
+        if key in held:
+            return held[key]
+        value = self._fetch(key)
+        if len(held) < HELD:
+            held[key] = value
+        return value
 
     def __iter__(self) -> Iterator[str]:
         if self._keys is None:
@@ -301,9 +308,9 @@ class StoredIndex(SiteIndex):
 
     @contextmanager
     def holding(self) -> Iterator[None]:
-        """Keep every document read in the block: a page that thousands of documents link to
-        (a funder's, a topic's) reads each of them several times, more than the tables'
-        caches hold."""
+        """Keep the documents read in the block (up to ``HELD`` a table): a page that
+        thousands of documents link to (a funder's, a topic's) reads each of them several
+        times, more than the tables' caches hold."""
         for table in self._tables:
             table.held = {}
         try:
