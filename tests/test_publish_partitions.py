@@ -20,7 +20,7 @@ from liaise_lod.errors import InvalidGraphError
 from liaise_lod.iris import Iris
 from liaise_lod.load import load_dataset
 from liaise_lod.mapping import to_graph
-from liaise_lod.namespaces import ORG, SCHEMA
+from liaise_lod.namespaces import ORG, RDF, SCHEMA
 from liaise_lod.pipeline import build
 from liaise_lod.publish import Settings, publish, releases, stored_index
 from liaise_lod.publish import site as site_module
@@ -204,6 +204,7 @@ def test_the_index_on_disk_finds_the_same_links_as_the_one_in_memory(tmp_path):
     other = next(s for s in graph.subjects(SCHEMA.funder) if owner_key(s) != owner_key(part))
     graph.add((other, SCHEMA.about, part))  # a link to a part of another document
     graph.add((other, SCHEMA.mentions, Literal(str(project))))  # text, not a link
+    graph.add((other, RDF.type, project))  # a class, not a link
     count = 3
     layout = Layout(tmp_path / "index", count, base, tables=write_tables)
     layout.folder.mkdir()

@@ -47,6 +47,7 @@ class LinkTo(NamedTuple):
     source: str
     #: the document or one of its ``#parts``
     subject: str
+    #: the property whose value it is
     predicate: str
 
 
@@ -153,14 +154,15 @@ class SiteIndex:
         return order + sorted(inline.difference(placed))
 
     def links_to(self, iri: str) -> list[LinkTo]:
-        """The statements of other documents whose value is ``iri``, in the order of their
-        documents, subjects and predicates."""
+        """The statements of other documents whose value is ``iri`` (an IRI, not a text; not
+        ``rdf:type``, as for ``incoming``), in the order of their documents, subjects and
+        predicates."""
         target = URIRef(iri)
         return [
             LinkTo(source, str(subject), str(predicate))
             for source in sorted(self.incoming.get(iri.partition("#")[0], ()))
             for subject, predicate, obj in self.own.get(source, ())
-            if obj == target
+            if obj == target and not same_term(predicate, RDF_TYPE)
         ]
 
     def inline_candidates(self, iri: str) -> set[str]:

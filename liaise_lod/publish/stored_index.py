@@ -163,7 +163,9 @@ def link_tables(layout: Layout) -> None:
     try:
         database.execute("PRAGMA journal_mode=OFF")
         database.execute("PRAGMA synchronous=OFF")
-        database.execute(f"CREATE TEMPORARY TABLE gathered ({_LINK_COLUMNS})")
+        # Gathered in this file, not in SQLite's temporary folder: at millions of links the
+        # system's may be too small.
+        database.execute(f"CREATE TABLE gathered ({_LINK_COLUMNS})")
         for number in range(layout.count):
             part = str(layout.folder / _tables_name(number))
             database.execute("ATTACH DATABASE ? AS part", (part,))
@@ -174,6 +176,7 @@ def link_tables(layout: Layout) -> None:
             f"CREATE TABLE links ({_LINK_COLUMNS}, PRIMARY KEY ({_LINK_ORDER})) WITHOUT ROWID"
         )
         database.execute(f"INSERT INTO links SELECT * FROM gathered ORDER BY {_LINK_ORDER}")
+        database.execute("DROP TABLE gathered")
         database.commit()
     finally:
         database.close()
