@@ -17,7 +17,7 @@ from rdflib.term import Node
 from .._internal.reads import Reads
 from ..iris import is_member_fragment
 from ..namespaces import ORG, RDF_TYPE, SCHEMA, same_term, shorten
-from .index import LABELS, SiteIndex
+from .index import LABELS, LinkTo, SiteIndex
 from .interface import interface
 from .paths import PageLanguages, relative_url, site_path
 
@@ -101,6 +101,8 @@ class Describer:
         self._names: dict[tuple[str, str], tuple[Literal | str, Reads]] = {}
         self._paths: dict[str, str | None] = {}
         self._links: dict[tuple[int, str, str], tuple[Link, Reads]] = {}
+        #: the links to the resource at hand only: its page asks for them a dozen times
+        self._links_to: dict[str, tuple[list[LinkTo], Reads]] = {}
 
     def _bounded(self, values: dict) -> dict:
         if self.remembered is not None and len(values) > self.remembered:
@@ -294,11 +296,17 @@ class Describer:
         return sorted(
             {
                 link.source
-                for link in self.index.links_to(iri)
+                for link in self.links_to(iri)
                 if same_term(link.predicate, predicate)
                 and (kind is None or self.index.kind(link.source) == kind)
             }
         )
+
+    def links_to(self, iri: str) -> list[LinkTo]:
+        """``SiteIndex.links_to``, made once for the resource at hand."""
+        if iri not in self._links_to:
+            self._links_to.clear()
+        return self.index.reads.remembered(self._links_to, iri, lambda: self.index.links_to(iri))
 
     def referenced_by(self, iri: str) -> list[str]:
         """The documents with pages that link to ``iri``."""

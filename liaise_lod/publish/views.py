@@ -737,7 +737,7 @@ def _participations_of(view: View) -> list[str]:
     index = view.describer.index
     parts = {
         (link.source, link.subject)
-        for link in index.links_to(view.iri)
+        for link in view.describer.links_to(view.iri)
         if same_term(link.predicate, ORG.member)
         and is_member_fragment(link.subject)
         and index.kind(link.source) == "project"
@@ -816,7 +816,7 @@ def _roles(view: View) -> list[tuple[str, Link]] | None:
     """A person's roles in projects (contact, ...), from the projects' memberships."""
     lines = []
     index = view.describer.index
-    for project, subject, predicate in index.links_to(view.iri):
+    for project, subject, predicate in view.describer.links_to(view.iri):
         if "#" in subject and same_term(predicate, ORG.member) and index.kind(project) == "project":
             role = view.first(ORG.role, subject)
             role_name = view.name(str(role)) if role is not None else view.ui("Member")
@@ -973,7 +973,7 @@ def _only_through_participations(view: View) -> set[str]:
     them: a role's page does not list every project with that role, as it does not list every
     participation."""
     subjects: dict[str, list[str]] = defaultdict(list)
-    for link in view.describer.index.links_to(view.iri):
+    for link in view.describer.links_to(view.iri):
         subjects[link.source].append(link.subject)
     return {
         document
