@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import shutil
 import sys
 
@@ -89,6 +90,20 @@ def test_participations_as_fragments_are_published_in_partitions_alike(tmp_path)
     published(data, tmp_path / "many", 3, modified="2026-01-01")
     assert_same_sites(tmp_path / "one", tmp_path / "many")
     assert not (tmp_path / "many" / "participation").exists()
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+def test_a_dataset_of_cordis_shape_with_fragments_is_published_in_partitions_alike(tmp_path):
+    # The shape of issue 22's target: many organisations, each in few projects.
+    settings = {"participation_iris": "fragments"}
+    data = synthetic.write(tmp_path / "data", 20, settings=settings, shape="cordis")
+    records = synthetic.records(20, shape="cordis")
+    assert len(records["organisations"]) == 50 and len(records["participations"]) == 80
+    one = published(data, tmp_path / "one", 1, modified="2026-01-01")
+    published(data, tmp_path / "many", 4, modified="2026-01-01")
+    assert_same_sites(tmp_path / "one", tmp_path / "many")
+    members = {str(m) for m in one.build.graph.subjects(RDF.type, ORG.Membership)}
+    assert len(members) == 100 and all("#" in member for member in members)
 
 
 @pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
@@ -221,3 +236,31 @@ def test_the_index_on_disk_finds_the_same_links_as_the_one_in_memory(tmp_path):
     assert differing == []
     assert [link.source for link in memory.links_to(str(part))] == [owner_key(other)]
     assert all(memory.incoming.get(d) == stored.incoming.get(d) for d in memory.own)
+
+
+@pytest.mark.filterwarnings("ignore::liaise_lod.errors.LiaiseWarning")
+@pytest.mark.parametrize(("partitions", "after"), [(1, False), (3, True)])
+def test_in_partitions_the_index_page_is_written_after_the_pages(
+    tmp_path, monkeypatch, partitions, after
+):
+    # In one piece the index page, search index and sitemap are made by a process of their
+    # own beside the pages; in partitions after them, by this process, so that the two never
+    # hold memory together (at 80,000 projects the three took 4.6 GiB, the pages alone 3.2).
+    monkeypatch.setattr(site_module, "PARALLEL_MINIMUM", 0)
+    events = []
+    pages, rest = site_module.SiteBuilder._pages, site_module.SiteBuilder._rest
+
+    def noted_pages(builder):
+        pages(builder)
+        events.append(("pages done", os.getpid()))
+
+    def noted_rest(builder, dumps):
+        events.append(("rest", os.getpid()))
+        return rest(builder, dumps)
+
+    monkeypatch.setattr(site_module.SiteBuilder, "_pages", noted_pages)
+    monkeypatch.setattr(site_module.SiteBuilder, "_rest", noted_rest)
+    published(EXAMPLE, tmp_path / "site", partitions, processes=2, modified="2026-01-01")
+    here = os.getpid()
+    # A forked process's note stays in that process: beside the pages, only theirs is seen.
+    assert events == ([("pages done", here), ("rest", here)] if after else [("pages done", here)])

@@ -448,6 +448,7 @@ def _publish_in_partitions(
                 facts=facts,
                 keep_reads=False,
                 remembered=REMEMBERED,
+                rest_beside_pages=False,
             )
             builder.write(lambda: dumps)
             shutil.rmtree(work)
@@ -649,6 +650,7 @@ class SiteBuilder:
         facts: tuple[RecordFacts, GraphFacts] | None = None,
         keep_reads: bool = True,
         remembered: int | None = None,
+        rest_beside_pages: bool = True,
     ):
         self.build = build
         #: what the description states of the records and the graph as a whole (default:
@@ -660,6 +662,10 @@ class SiteBuilder:
         self.keep_reads = keep_reads
         #: how much the page writers remember of what pages link to (see ``Describer``)
         self.remembered = remembered
+        #: whether everything but the pages is written by a process of its own beside them
+        #: (else after them: a publish in partitions, whose memory is bounded, does one thing at
+        #: a time, as the index page reads every resource as the pages do)
+        self.rest_beside_pages = rest_beside_pages
         self.previous = previous
         self.plan = plan
         #: the resources whose files were linked from the earlier site (see ``_link_earlier``)
@@ -725,7 +731,8 @@ class SiteBuilder:
         with stage("dumps, before the pages"):
             written = dumps()
         # The rest needs no page: a large site's is written by a process of its own.
-        with forked(lambda: self._rest(written), self.processes > 1) as rest:
+        beside = self.processes > 1 and self.rest_beside_pages
+        with forked(lambda: self._rest(written), beside) as rest:
             with stage("pages"):
                 self._pages()
             with stage("metadata, index page and sitemap, after the pages"):
