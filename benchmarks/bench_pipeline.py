@@ -19,7 +19,9 @@ same, with the speed of a reference loop (the machine's speed: other jobs may ru
     python benchmarks/bench_pipeline.py --publish 10000 30000 [--data DIR] [--baseline-up-to N]
 
 does the same for ``publish`` (the baseline: in one piece; the sites compared file for file,
-but for the manifest a site in partitions does not keep).
+but for the manifest a site in partitions does not keep). ``--shape cordis`` generates the
+dataset in the shape issue 22 targets (see ``synthetic``), ``--participations fragments``
+makes participations parts of their project's document, the setting for a large dataset.
 """
 
 from __future__ import annotations
@@ -260,7 +262,12 @@ def _same_files(one: Path, other: Path) -> bool:
 
 
 def compare_builds(
-    sizes: list[int], data: Path | None, baseline_up_to: int, command: str = "build"
+    sizes: list[int],
+    data: Path | None,
+    baseline_up_to: int,
+    command: str = "build",
+    shape: str = "liaise",
+    participations: str = "pages",
 ) -> None:
     import json
     import os
@@ -274,9 +281,15 @@ def compare_builds(
     with tempfile.TemporaryDirectory() as tmp:
         root = data or Path(tmp)
         for size in sizes:
-            folder = root / f"synthetic-{size}"
+            variant = (
+                ""
+                if (shape, participations) == ("liaise", "pages")
+                else "-".join((shape, participations, ""))
+            )
+            folder = root / f"synthetic-{variant}{size}"
             if not (folder / "dataset.json").exists():
-                synthetic.write(folder, size)
+                settings = {"participation_iris": participations} if variant else None
+                synthetic.write(folder, size, settings=settings, shape=shape)
             runs = {}
             # As many as a build chooses (``publish`` stays whole up to 200,000 records).
             chosen = partition_count(count_records(folder)) if command == "publish" else None
@@ -290,7 +303,10 @@ def compare_builds(
                     one.append(str(partitions))
                 done = subprocess.run(one, check=True, capture_output=True, text=True)
                 runs[name] = (json.loads(done.stdout.strip().splitlines()[-1]), out)
-            print(f"\n{command}, {size} projects ({RECORDS_PER_PARTITION:,} records a partition)")
+            print(
+                f"\n{command}, {size} projects, {shape} shape, participations as {participations}"
+                f" ({RECORDS_PER_PARTITION:,} records a partition)"
+            )
             print(
                 f"{'mode':<14} {'seconds':>8} {'CPU s':>8} {'triples':>11} {'peak MiB':>9} "
                 f"{'+helpers':>9} {'helper':>7}"
@@ -323,6 +339,8 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, help="keep the generated datasets in this folder")
     parser.add_argument("--baseline-up-to", type=int, default=30_000)
+    parser.add_argument("--shape", choices=sorted(synthetic.SHAPES), default="liaise")
+    parser.add_argument("--participations", choices=("pages", "fragments"), default="pages")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -333,7 +351,9 @@ def main() -> None:
         return
     if args.build or args.publish:
         command = "publish" if args.publish else "build"
-        compare_builds(args.sizes, args.data, args.baseline_up_to, command)
+        compare_builds(
+            args.sizes, args.data, args.baseline_up_to, command, args.shape, args.participations
+        )
         return
     if args.one:
         run_one(args.sizes[0], args.skip_validation)
