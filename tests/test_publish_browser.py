@@ -4,6 +4,7 @@ exception, failed load or dialog."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 from pathlib import Path
@@ -118,3 +119,75 @@ def test_hostile_names_run_no_script(chromium, tmp_path):
             rendered = chromium.render(root + page, tmp_path / f"{number}.png")
             assert rendered.dialogs == [], page
             assert rendered.errors == [], page
+
+
+#: Types each text into the index page's search, one after another, and gives what it shows:
+#: the status line, the names found, and the search files the page fetched so far.
+SEARCH = """(async (texts) => {
+  const input = document.querySelector('#search-input');
+  const status = document.getElementById('search-status');
+  const shown = [];
+  for (const text of texts) {
+    status.textContent = '';
+    input.focus();
+    input.value = text;
+    input.dispatchEvent(new Event('input'));
+    for (let i = 0; i < 250 && !status.textContent; i++) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    shown.push({
+      status: status.textContent,
+      names: [...document.querySelectorAll('#search-results a')].map((a) => a.textContent),
+      fetched: performance.getEntriesByType('resource')
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => path.startsWith('/search') && path.endsWith('.json')),
+    });
+  }
+  return shown;
+})(%s)"""
+
+
+@pytest.mark.parametrize("sharded", [False, True])
+def test_the_search_finds_names_whole_or_in_shards(chromium, tmp_path, monkeypatch, sharded):
+    from liaise_lod.publish import search
+
+    publish(MINI, tmp_path / "whole", Settings(modified="2026-01-01"))
+    entries = json.loads((tmp_path / "whole" / "search.json").read_text(encoding="utf-8"))
+    if sharded:  # shards of 3 names at most where a longer beginning splits them
+        monkeypatch.setattr(search, "SHARDED_ABOVE", 0)
+        monkeypatch.setattr(search, "SHARD_MOST", 3)
+        monkeypatch.setattr(search, "LOADED_MOST", 8)
+    site = tmp_path / "site"
+    publish(MINI, site, Settings(modified="2026-01-01"))
+    texts = ["zero alpha", "alph", "ETHIQUE", "a", "__proto__", "seminar"]
+    with serving(site) as root:
+        page = chromium.render(
+            f"{root}/", tmp_path / "index.png", {"search": SEARCH % json.dumps(texts)}
+        )
+    assert page.errors == []
+    zero, alpha, ethics, short, proto, seminar = page.evaluations["search"]
+    assert zero["names"] == ["Alpha zero"] and zero["status"] == "1 found"
+    assert alpha["names"] == ["Alpha project", "Alpha zero"]
+    assert ethics["names"] == ["Ethics"]  # its French name, Éthique, folded
+    assert proto["names"] == [] and proto["status"] == "0 found"
+    # In the order of the whole list, whichever shards they came from.
+    holding = [e[0] for e in entries if "seminar" in (e[0] + " " + e[3]).lower()]
+    assert seminar["names"] == holding and len(holding) >= 4
+    if not sharded:
+        assert zero["fetched"] == ["/search.json"] == seminar["fetched"]
+        # One letter finds every name that holds it (the first 50 shown).
+        holding = [e[0] for e in entries if "a" in (e[0] + " " + e[3]).lower()]
+        assert short["status"] == f"{len(holding)} found" and short["names"] == holding[:50]
+        return
+    counts = json.loads((site / "search.json").read_text(encoding="utf-8"))["counts"]
+    # "zero" is rarer than "alpha": only its shard is loaded.
+    assert zero["fetched"] == ["/search.json", f"/search/{shard_file('ze', counts)}"]
+    # One letter would load more than 8 names: the visitor is asked for more.
+    assert short["names"] == [] and short["status"] == "Type more letters, or another word"
+
+
+def shard_file(word, counts):
+    """The one shard of ``word``'s beginning (the only one this test expects to be loaded)."""
+    loaded = [b for b in counts if b.startswith(word) or word.startswith(b)]
+    assert len(loaded) == 1, loaded
+    return "-".join(f"{ord(letter):x}" for letter in loaded[0]) + ".json"

@@ -1,6 +1,5 @@
 """The index page as visitors read it (projects, events by date, latest publications and news,
-a search by name, every resource by kind), and the search's index: a small JSON file per
-language that ``search.js`` reads in the browser, so that searching needs no server.
+a search by name (see ``search``), every resource by kind).
 
 Which events are upcoming is told relative to the data, never the clock: the day the site is
 published as of (``--modified``, else the dataset's ``modified``). Without one, events are
@@ -10,26 +9,18 @@ listed by date, latest first. The same input gives the same pages, whenever publ
 from __future__ import annotations
 
 import heapq
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ..namespaces import SCHEMA, SKOS
+from ..namespaces import SCHEMA
 from .facts import Describer, Link, link_key
-from .index import LABELS
-from .interface import interface
-from .views import Dated, View, Work, _dated_events, _works, kind_label, kind_singular
+from .views import Dated, View, Work, _dated_events, _works, kind_label
 
 #: Events listed on the index page in each list (upcoming, past), publications and news.
 LISTED_EVENTS = 10
 LISTED_WORKS = 10
 LISTED_NEWS = 5
-#: Kinds the search does not find (a participation is found by its organisation and project).
-UNSEARCHED = frozenset({"participation"})
-#: Other names a resource is found by: acronyms, alternative labels, codes.
-_OTHER_NAMES = (SCHEMA.alternateName, SKOS.altLabel, SKOS.notation)
 
 
 @dataclass(frozen=True)
@@ -140,36 +131,3 @@ def _latest_news(view: View, news: list[str]) -> list[Dated]:
     ]
     items.sort(key=lambda item: (_negated(item.date), *link_key(item.link)))
     return items[:LISTED_NEWS]
-
-
-def search_index(describer: Describer, resources: Iterable[str], language: str) -> bytes:
-    """The search's index in ``language``: ``[name, kind, path from the site root, other
-    names]`` for each resource a visitor may look for, by name. JSON, read with
-    ``JSON.parse`` and shown with ``textContent``: no name can become markup."""
-    ui = interface(language)
-    entries: list[list[str]] = []
-    for iri in resources:
-        kind = describer.index.kind(iri) or "resource"
-        if kind in UNSEARCHED:
-            continue
-        path = describer.path(iri)
-        if path is None:
-            continue
-        name = describer.label(iri, language)
-        others = {
-            str(o)
-            for s, p, o in describer.index.context.get(iri, ())
-            if str(s) == iri and p in LABELS
-        }
-        others.update(str(o) for p in _OTHER_NAMES for o in describer.objects(iri, p))
-        entries.append(
-            [
-                name,
-                ui(kind_singular(kind)),
-                describer.languages.page(path, language),
-                " ".join(sorted(others - {name})),
-            ]
-        )
-    entries.sort(key=lambda entry: (entry[0].casefold(), entry[2]))
-    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")

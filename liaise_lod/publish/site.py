@@ -61,13 +61,14 @@ from . import metadata, mqa, releases, sitemap, webconfig
 from .changes import ChangesWriter, author_names, notes
 from .facts import Describer
 from .gzipped import gzip_writer
-from .home import Home, home, search_index
+from .home import Home, home
 from .index import SiteIndex
 from .interface import check_page_languages, interface, interface_languages
 from .jsonld_island import plain_dates, script_json
 from .pages import CHANGES_PAGE, QUERIES_PAGE, ResourceFiles, SiteInfo, frame, render
 from .paths import PageLanguages, SiteFolder, site_path
 from .queries import Query, published_queries
+from .search import search_files
 from .stored_index import PartitionDocuments, StoredIndex, link_tables, write_tables
 
 #: What --license's message gives as an example.
@@ -97,6 +98,8 @@ RESERVED_PATHS = frozenset(
     {"index", QUERIES_PAGE, "search", "style", "description", "context", "ontology", "sitemap"}
     | {"robots", "dataset", "shapes", "schemes", CHANGES_PAGE}
 )
+#: The index page's contents in a language, and its search's files by path.
+Shown = tuple[Home, dict[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -943,16 +946,18 @@ class SiteBuilder:
             kinds[self.index.kind(iri) or "resource"].append(iri)
         return kinds
 
-    def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, tuple[Home, bytes]]:
+    def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, Shown]:
         """By language, the index page's contents and the search's index: each read from
         every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
         describer = Describer(self.index, self.languages, self.remembered)
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
 
-        def made(language: str) -> tuple[Home, bytes]:
+        def made(language: str) -> Shown:
             return (
                 home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED),
-                search_index(describer, self.resources, language),
+                search_files(
+                    describer, self.resources, language, self.languages.page("search", language)
+                ),
             )
 
         languages = list(self.languages.all)
@@ -964,7 +969,7 @@ class SiteBuilder:
         facts: metadata.DatasetFacts,
         dumps: list[metadata.Dump],
         changes: ChangesWriter,
-        shown: dict[str, tuple[Home, bytes]],
+        shown: dict[str, Shown],
     ) -> dict[str, bytes]:
         """The index page, the page of example queries and the search's index, in each
         language."""
@@ -1000,7 +1005,7 @@ class SiteBuilder:
                     queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
                     **frame(self.site, QUERIES_PAGE, language),
                 )
-            files[f"{self.languages.page('search', language)}.json"] = search_entries
+            files.update(search_entries)
         return files
 
     def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
@@ -1191,7 +1196,8 @@ def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
     pages: dict[str, str] = {}
     for iri in resources:
         path = site_path(iri, iris)
-        if path in RESERVED_PATHS:
+        # ``search/``: the folder of a large site's search shards (``search.fr/``...)
+        if path in RESERVED_PATHS or path.partition("/")[0].partition(".")[0] == "search":
             raise ConfigError(
                 f"<{iri}> would have the page {path}, which the site keeps for its own "
                 f"({', '.join(sorted(RESERVED_PATHS))}): give the dataset's own concept "

@@ -1,7 +1,10 @@
 // Search by name without a server: reads the site's small JSON index (one per language) and
-// lists the resources whose names hold every word typed. Progressive enhancement: without
-// this script the form stays hidden and the lists of the index page serve instead. Names are
-// written with textContent, never as markup.
+// lists the resources whose names hold every word typed. A large site's index lists shards
+// instead, each holding the names with a word of a given beginning: for the typed word whose
+// shards hold the fewest names, those are loaded (the shards of its longer beginnings and
+// that of its longest listed one), so a name is then found by the beginning of one of its
+// words. Progressive enhancement: without this script the form stays hidden and the lists of
+// the index page serve instead. Names are written with textContent, never as markup.
 "use strict";
 (function () {
   const form = document.querySelector("form.search-form");
@@ -12,40 +15,87 @@
   const fallback = document.querySelector(".search-fallback");
   const root = new URL(form.dataset.index, document.baseURI);
   const LIMIT = 50;
-  let entries = null;
+  // The whole index (an array), or a large site's list of shards.
+  let index = null;
   let loading = null;
+  const shards = new Map();
+  let asked = 0;
 
   const fold = (text) =>
     text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
+  const json = (url) =>
+    fetch(url)
+      .then((response) => (response.ok ? response.json() : []))
+      .catch(() => []);
+
+  const entriesOf = (list) =>
+    (Array.isArray(list) ? list : []).map((entry) => ({
+      name: entry[0],
+      kind: entry[1],
+      path: entry[2],
+      key: fold(entry[0] + " " + (entry[3] || "")),
+      rank: entry[4],
+    }));
+
   function load() {
     if (!loading) {
-      loading = fetch(root)
-        .then((response) => (response.ok ? response.json() : []))
-        .then((list) => {
-          entries = list.map((entry) => ({
-            name: entry[0],
-            kind: entry[1],
-            path: entry[2],
-            key: fold(entry[0] + " " + (entry[3] || "")),
-          }));
-        })
-        .catch(() => {
-          entries = [];
-        });
+      loading = json(root).then((found) => {
+        index = Array.isArray(found) ? entriesOf(found) : found;
+      });
     }
     return loading;
   }
 
-  function show() {
+  // The entries that may match ``words``: all of them, or those of the shards of one word;
+  // null when every word's shards hold too many.
+  function candidates(words) {
+    if (Array.isArray(index)) return Promise.resolve(index);
+    const counts = index.counts || {};
+    const listed = Object.keys(counts);
+    let best = null;
+    for (const word of words) {
+      const needed = listed.filter((beginning) => beginning.startsWith(word));
+      const own = listed
+        .filter((beginning) => word.startsWith(beginning))
+        .reduce((longest, next) => (next.length > longest.length ? next : longest), "");
+      if (own && !needed.includes(own)) needed.push(own);
+      const total = needed.reduce((sum, beginning) => sum + counts[beginning], 0);
+      if (best === null || total < best.total) best = { needed, total };
+    }
+    if (best.total > (index.most || 0)) return Promise.resolve(null);
+    return Promise.all(best.needed.map(shard)).then((lists) => {
+      const byRank = new Map();
+      for (const list of lists) for (const entry of list) byRank.set(entry.rank, entry);
+      return [...byRank.keys()].sort((a, b) => a - b).map((rank) => byRank.get(rank));
+    });
+  }
+
+  function shard(beginning) {
+    if (!shards.has(beginning)) {
+      const name = Array.from(beginning, (letter) => letter.codePointAt(0).toString(16));
+      const url = new URL(index.shards + name.join("-") + ".json", root);
+      shards.set(beginning, json(url).then(entriesOf));
+    }
+    return shards.get(beginning);
+  }
+
+  async function show() {
+    const mine = ++asked;
     const words = fold(input.value).split(/\s+/).filter(Boolean);
+    const found = words.length ? await candidates(words) : [];
+    if (mine !== asked) return; // a later keystroke's search shows its own
     results.replaceChildren();
     if (!words.length) {
       status.textContent = "";
       return;
     }
-    const found = entries.filter((entry) => words.every((word) => entry.key.includes(word)));
-    for (const entry of found.slice(0, LIMIT)) {
+    if (found === null) {
+      status.textContent = form.dataset.short || "";
+      return;
+    }
+    const matching = found.filter((entry) => words.every((word) => entry.key.includes(word)));
+    for (const entry of matching.slice(0, LIMIT)) {
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = new URL(entry.path, root).href;
@@ -56,8 +106,8 @@
       item.append(link, kind);
       results.append(item);
     }
-    const template = form.dataset[found.length === 1 ? "one" : "many"] || "{count}";
-    status.textContent = template.replace("{count}", String(found.length));
+    const template = form.dataset[matching.length === 1 ? "one" : "many"] || "{count}";
+    status.textContent = template.replace("{count}", String(matching.length));
   }
 
   form.hidden = false;
