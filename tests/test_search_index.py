@@ -4,12 +4,16 @@ words, from which the browser finds every name it would find in the whole list."
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 
 import pytest
 
-from conftest import MINI
+from conftest import MINI, REPO
+from liaise_lod.errors import ConfigError
 from liaise_lod.publish import Settings, publish, search
+
+CLIMATE = REPO / "tests" / "data" / "climate"
 
 
 def read(path):
@@ -113,3 +117,15 @@ def test_a_word_every_name_has_gets_no_endless_splitting(monkeypatch):
 )
 def test_words_are_folded_as_the_browser_folds_them(text, words):
     assert search.words(text) == words
+
+
+def test_no_resource_takes_the_folder_of_the_search_shards(tmp_path):
+    folder = "search"  # (``search.fr``'s is no page's: a dot makes no path segment)
+    data = tmp_path / "climate"
+    shutil.copytree(CLIMATE, data)
+    vocabulary = data / "vocab" / "climate.ttl"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace("climate/vocab/climate-topic", f"climate/{folder}/topic"))
+    with pytest.raises(ConfigError, match=f"would have the page {folder}/topic"):
+        publish(data, tmp_path / "site")
+    assert not (tmp_path / "site").exists()

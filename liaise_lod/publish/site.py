@@ -1196,8 +1196,8 @@ def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
     pages: dict[str, str] = {}
     for iri in resources:
         path = site_path(iri, iris)
-        # ``search/``: the folder of a large site's search shards (``search.fr/``...)
-        if path in RESERVED_PATHS or path.partition("/")[0].partition(".")[0] == "search":
+        # ``search/``: the folder of a large site's search shards
+        if path in RESERVED_PATHS or path.startswith("search/"):
             raise ConfigError(
                 f"<{iri}> would have the page {path}, which the site keeps for its own "
                 f"({', '.join(sorted(RESERVED_PATHS))}): give the dataset's own concept "
