@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import struct
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -147,43 +148,76 @@ SEARCH = """(async (texts) => {
 })(%s)"""
 
 
+#: A name whose words are cut at punctuation, with a letter past U+FFFF (two UTF-16 units).
+ODD_NAME = "Université Paris-Saclay (𝔘NI) l'Oréal"
+
+
+def folded(text):
+    """A name's text as the search reads it, worked out here with Python's Unicode tables."""
+    kept = [
+        c if unicodedata.category(c)[0] in "LNM" else " "
+        for c in unicodedata.normalize("NFD", text)
+    ]
+    return "".join(c for c in kept if not 0x300 <= ord(c) <= 0x36F).lower()
+
+
 @pytest.mark.parametrize("sharded", [False, True])
 def test_the_search_finds_names_whole_or_in_shards(chromium, tmp_path, monkeypatch, sharded):
     from liaise_lod.publish import search
 
-    publish(MINI, tmp_path / "whole", Settings(modified="2026-01-01"))
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    text = (data / "dataset.yaml").read_text(encoding="utf-8")
+    (data / "dataset.yaml").write_text(text.replace("name: Test Union", f'name: "{ODD_NAME}"'))
+    publish(data, tmp_path / "whole", Settings(modified="2026-01-01"))
     entries = json.loads((tmp_path / "whole" / "search.json").read_text(encoding="utf-8"))
     if sharded:  # shards of 3 names at most where a longer beginning splits them
         monkeypatch.setattr(search, "SHARDED_ABOVE", 0)
         monkeypatch.setattr(search, "SHARD_MOST", 3)
         monkeypatch.setattr(search, "LOADED_MOST", 8)
     site = tmp_path / "site"
-    publish(MINI, site, Settings(modified="2026-01-01"))
-    texts = ["zero alpha", "alph", "ETHIQUE", "a", "__proto__", "seminar"]
+    publish(data, site, Settings(modified="2026-01-01"))
+    texts = ["zero alpha", "alph", "ETHIQUE", "saclay", "𝔘n oreal", "𝔘ni", "lpha zero", "seminar"]
+    texts += ["__proto__", "a"]
     with serving(site) as root:
         page = chromium.render(
             f"{root}/", tmp_path / "index.png", {"search": SEARCH % json.dumps(texts)}
         )
     assert page.errors == []
-    zero, alpha, ethics, short, proto, seminar = page.evaluations["search"]
-    assert zero["names"] == ["Alpha zero"] and zero["status"] == "1 found"
-    assert alpha["names"] == ["Alpha project", "Alpha zero"]
-    assert ethics["names"] == ["Ethics"]  # its French name, Éthique, folded
-    assert proto["names"] == [] and proto["status"] == "0 found"
-    # In the order of the whole list, whichever shards they came from.
-    holding = [e[0] for e in entries if "seminar" in (e[0] + " " + e[3]).lower()]
-    assert seminar["names"] == holding and len(holding) >= 4
+    shown = dict(zip(texts, page.evaluations["search"], strict=True))
+    for typed in texts[:-1]:
+        words = folded(typed).split()
+        if sharded:  # each typed word begins a word of the name
+            found = [
+                e[0]
+                for e in entries
+                if all(
+                    any(own.startswith(w) for own in folded(e[0] + " " + e[3]).split())
+                    for w in words
+                )
+            ]
+        else:  # each typed word is in the name
+            found = [e[0] for e in entries if all(w in folded(e[0] + " " + e[3]) for w in words)]
+        assert shown[typed]["names"] == found[:50], typed
+        assert shown[typed]["status"] == f"{len(found)} found", typed
+    assert shown["zero alpha"]["names"] == ["Alpha zero"]
+    assert shown["ETHIQUE"]["names"] == ["Ethics"]  # its French name, Éthique, folded
+    assert shown["saclay"]["names"] == shown["𝔘n oreal"]["names"] == [ODD_NAME]
+    assert shown["𝔘ni"]["names"] == [ODD_NAME]
+    assert shown["__proto__"]["names"] == []
+    # Found by the middle of a word only in the whole list.
+    assert shown["lpha zero"]["names"] == ([] if sharded else ["Alpha zero"])
     if not sharded:
-        assert zero["fetched"] == ["/search.json"] == seminar["fetched"]
-        # One letter finds every name that holds it (the first 50 shown).
-        holding = [e[0] for e in entries if "a" in (e[0] + " " + e[3]).lower()]
-        assert short["status"] == f"{len(holding)} found" and short["names"] == holding[:50]
+        assert shown["a"]["status"].endswith(" found")
+        assert {fetched for s in shown.values() for fetched in s["fetched"]} == {"/search.json"}
         return
     counts = json.loads((site / "search.json").read_text(encoding="utf-8"))["counts"]
     # "zero" is rarer than "alpha": only its shard is loaded.
-    assert zero["fetched"] == ["/search.json", f"/search/{shard_file('ze', counts)}"]
+    assert shown["zero alpha"]["fetched"] == ["/search.json", f"/search/{shard_file('ze', counts)}"]
     # One letter would load more than 8 names: the visitor is asked for more.
-    assert short["names"] == [] and short["status"] == "Type more letters, or another word"
+    assert (
+        shown["a"]["names"] == [] and shown["a"]["status"] == "Type more letters, or another word"
+    )
 
 
 def shard_file(word, counts):

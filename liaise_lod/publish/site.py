@@ -98,8 +98,8 @@ RESERVED_PATHS = frozenset(
     {"index", QUERIES_PAGE, "search", "style", "description", "context", "ontology", "sitemap"}
     | {"robots", "dataset", "shapes", "schemes", CHANGES_PAGE}
 )
-#: The index page's contents in a language, and its search's files by path.
-Shown = tuple[Home, dict[str, bytes]]
+#: The index page's contents in a language, and the paths of its search's files (written).
+Shown = tuple[Home, list[str]]
 
 
 @dataclass(frozen=True)
@@ -763,6 +763,7 @@ class SiteBuilder:
         files.update(changes.files())
         files[releases.HISTORY_FILE] = history.to_json()
         files.update(self._index(facts, dumps, changes, shown))
+        searched = [path for language in self.languages.all for path in shown[language][1]]
         files.update(sitemap.sitemaps(self.iris.base, self._sitemap_entries(history.latest.date)))
         files["robots.txt"] = sitemap.robots(self.iris.base)
         files["style.css"] = _template_bytes("style.css")
@@ -771,7 +772,7 @@ class SiteBuilder:
         files[".htaccess"] = webconfig.htaccess()
         for relative, data in files.items():
             self.writer.put(relative, data)
-        return list(files), quality
+        return list(files) + searched, quality
 
     def _pages(self) -> None:
         """Every resource's page and data files, in batches shared out between processes;
@@ -953,12 +954,15 @@ class SiteBuilder:
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
 
         def made(language: str) -> Shown:
-            return (
-                home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED),
-                search_files(
-                    describer, self.resources, language, self.languages.page("search", language)
-                ),
-            )
+            # The search's files written here, one at a time: a large site's shards are
+            # several times its names.
+            visitors = home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
+            searched = []
+            name = self.languages.page("search", language)
+            for relative, data in search_files(describer, self.resources, language, name):
+                self.writer.put(relative, data)
+                searched.append(relative)
+            return visitors, searched
 
         languages = list(self.languages.all)
         shown = fork_map(made, languages, self.processes, meanwhile=meanwhile)
@@ -977,7 +981,7 @@ class SiteBuilder:
         files = {}
         for language in self.languages.all:
             page = self.languages.page("", language)
-            visitors, search_entries = shown[language]
+            visitors = shown[language][0]
             files[f"{page or 'index'}.html"] = render(
                 "index.html",
                 title=self.site.title,
@@ -1005,7 +1009,6 @@ class SiteBuilder:
                     queries=[(q.name, q.text, _query_title(q.text)) for q in self.queries],
                     **frame(self.site, QUERIES_PAGE, language),
                 )
-            files.update(search_entries)
         return files
 
     def _sitemap_entries(self, release_date: str | None) -> list[tuple[str, str | None]]:
@@ -1200,8 +1203,8 @@ def _refuse_shared_pages(resources: list[str], iris: Iris) -> None:
         if path in RESERVED_PATHS or path.startswith("search/"):
             raise ConfigError(
                 f"<{iri}> would have the page {path}, which the site keeps for its own "
-                f"({', '.join(sorted(RESERVED_PATHS))}): give the dataset's own concept "
-                "another IRI"
+                f"({', '.join(sorted(RESERVED_PATHS))}, and the folder search/ of a large "
+                "site's search): give the dataset's own concept another IRI"
             )
         if path in pages:
             raise ConfigError(

@@ -1,10 +1,11 @@
 // Search by name without a server: reads the site's small JSON index (one per language) and
 // lists the resources whose names hold every word typed. A large site's index lists shards
-// instead, each holding the names with a word of a given beginning: for the typed word whose
-// shards hold the fewest names, those are loaded (the shards of its longer beginnings and
-// that of its longest listed one), so a name is then found by the beginning of one of its
-// words. Progressive enhancement: without this script the form stays hidden and the lists of
-// the index page serve instead. Names are written with textContent, never as markup.
+// instead, each holding the names with a word of a given beginning; a name is then found when
+// each typed word begins one of its words, and the shards loaded are those of the typed word
+// whose shards hold the fewest names. Words are folded (accents and case aside) and cut at
+// anything but a letter, a digit or a mark, as search.py cuts them. Progressive enhancement:
+// without this script the form stays hidden and the lists of the index page serve instead.
+// Names are written with textContent, never as markup.
 "use strict";
 (function () {
   const form = document.querySelector("form.search-form");
@@ -23,26 +24,34 @@
 
   const fold = (text) =>
     text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}\p{M}]+/gu) || [];
 
   const json = (url) =>
-    fetch(url)
-      .then((response) => (response.ok ? response.json() : []))
-      .catch(() => []);
+    fetch(url).then((response) => {
+      if (!response.ok) throw new Error(response.status + " " + url);
+      return response.json();
+    });
 
   const entriesOf = (list) =>
-    (Array.isArray(list) ? list : []).map((entry) => ({
-      name: entry[0],
-      kind: entry[1],
-      path: entry[2],
-      key: fold(entry[0] + " " + (entry[3] || "")),
-      rank: entry[4],
-    }));
+    (Array.isArray(list) ? list : []).map((entry) => {
+      const text = entry[0] + " " + (entry[3] || "");
+      return {
+        name: entry[0],
+        kind: entry[1],
+        path: entry[2],
+        key: fold(text),
+        words: wordsOf(text),
+        rank: entry[4],
+      };
+    });
 
   function load() {
     if (!loading) {
-      loading = json(root).then((found) => {
-        index = Array.isArray(found) ? entriesOf(found) : found;
-      });
+      loading = json(root)
+        .catch(() => [])
+        .then((found) => {
+          index = Array.isArray(found) ? entriesOf(found) : found;
+        });
     }
     return loading;
   }
@@ -59,7 +68,9 @@
       const own = listed
         .filter((beginning) => word.startsWith(beginning))
         .reduce((longest, next) => (next.length > longest.length ? next : longest), "");
-      if (own && !needed.includes(own)) needed.push(own);
+      // A split beginning's own shard holds only that very word, shorter than the one typed.
+      const split = listed.some((b) => b.length > own.length && b.startsWith(own));
+      if (own && !needed.includes(own) && !split) needed.push(own);
       const total = needed.reduce((sum, beginning) => sum + counts[beginning], 0);
       if (best === null || total < best.total) best = { needed, total };
     }
@@ -75,14 +86,20 @@
     if (!shards.has(beginning)) {
       const name = Array.from(beginning, (letter) => letter.codePointAt(0).toString(16));
       const url = new URL(index.shards + name.join("-") + ".json", root);
-      shards.set(beginning, json(url).then(entriesOf));
+      const loaded = json(url)
+        .then(entriesOf)
+        .catch(() => {
+          shards.delete(beginning); // tried again at the next keystroke
+          return [];
+        });
+      shards.set(beginning, loaded);
     }
     return shards.get(beginning);
   }
 
   async function show() {
     const mine = ++asked;
-    const words = fold(input.value).split(/\s+/).filter(Boolean);
+    const words = wordsOf(input.value);
     const found = words.length ? await candidates(words) : [];
     if (mine !== asked) return; // a later keystroke's search shows its own
     results.replaceChildren();
@@ -94,7 +111,10 @@
       status.textContent = form.dataset.short || "";
       return;
     }
-    const matching = found.filter((entry) => words.every((word) => entry.key.includes(word)));
+    const holds = Array.isArray(index)
+      ? (entry, word) => entry.key.includes(word)
+      : (entry, word) => entry.words.some((own) => own.startsWith(word));
+    const matching = found.filter((entry) => words.every((word) => holds(entry, word)));
     for (const entry of matching.slice(0, LIMIT)) {
       const item = document.createElement("li");
       const link = document.createElement("a");
