@@ -949,24 +949,33 @@ class SiteBuilder:
 
     def _home_pages(self, meanwhile: Callable[[], object]) -> dict[str, Shown]:
         """By language, the index page's contents and the search's index: each read from
-        every resource, so one language a process (``meanwhile`` runs here meanwhile)."""
+        every resource, so each made by a process of its own (``meanwhile`` runs here
+        meanwhile)."""
         describer = Describer(self.index, self.languages, self.remembered)
         by_kind = dict(sorted(self._by_kind().items(), key=lambda item: _kind_rank(item[0])))
 
-        def made(language: str) -> Shown:
-            # The search's files written here, one at a time: a large site's shards are
-            # several times its names.
-            visitors = home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
-            searched = []
+        def visitors(language: str) -> Home:
+            return home(describer, by_kind, language, self.dataset_modified, INDEX_LISTED)
+
+        def searched(language: str) -> list[str]:
+            # Written here, one at a time: a large site's shards are several times its names.
+            paths = []
             name = self.languages.page("search", language)
             for relative, data in search_files(describer, self.resources, language, name):
                 self.writer.put(relative, data)
-                searched.append(relative)
-            return visitors, searched
+                paths.append(relative)
+            return paths
 
         languages = list(self.languages.all)
-        shown = fork_map(made, languages, self.processes, meanwhile=meanwhile)
-        return dict(zip(languages, shown, strict=True))
+        jobs = [(make, language) for language in languages for make in (visitors, searched)]
+        made = fork_map(lambda job: job[0](job[1]), jobs, self.processes, meanwhile=meanwhile)
+        homes, written = {}, {}
+        for (_, language), value in zip(jobs, made, strict=True):
+            if isinstance(value, Home):
+                homes[language] = value
+            else:
+                written[language] = value
+        return {language: (homes[language], written[language]) for language in languages}
 
     def _index(
         self,
