@@ -4,8 +4,9 @@ site, shards by the beginnings of words, so that a visitor downloads a few of th
 every name of the site.
 
 Words are read as ``search.js`` reads them (``words``): decomposed, without the combining
-accents U+0300 to U+036F, in lower case, and cut at anything but a letter, a digit or a mark
-(Unicode's categories L, N and M: "Paris-Saclay" is two words, "l'Oréal" two).
+accents U+0300 to U+036F, in lower case (a final sigma as any other), and cut at anything but
+a letter, a digit or a mark (Unicode's categories L, N and M: "Paris-Saclay" is two words,
+"l'Oréal" two).
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def _shards(holders: dict[str, set[int]]) -> Iterable[tuple[str, set[int]]]:
 
 def words(text: str) -> list[str]:
     """The words of ``text`` as ``search.js`` reads them."""
-    folded = _ACCENTS.sub("", unicodedata.normalize("NFD", text)).lower()
+    folded = _ACCENTS.sub("", unicodedata.normalize("NFD", text)).lower().replace("ς", "σ")
     return [word for word in _between_words().split(folded) if word]
 
 

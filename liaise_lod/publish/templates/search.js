@@ -23,7 +23,11 @@
   let asked = 0;
 
   const fold = (text) =>
-    text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/ς/g, "σ"); // a final sigma typed as the last letter so far begins longer words
   const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}\p{M}]+/gu) || [];
 
   const json = (url) =>
